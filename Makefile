@@ -1,0 +1,46 @@
+# One task vocabulary for the README, CI and developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+ROWS ?= 10000000
+export OBOROT_STORE ?= data/oborot.duckdb
+
+.PHONY: run test lint bench demo deps dev-deps browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.deps $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+demo: deps  ## load the bundled demo data into the store when it is empty
+	$(BIN)/python -m dashboard demo
+
+run: demo  ## set up and open the dashboard on http://localhost:$(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+browser:  ## Debian chromium for the browser tests (installed when missing and root)
+	@sh scripts/ensure_chromium.sh
+
+test: dev-deps browser  ## set up and run the whole suite
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+lint: dev-deps
+	$(BIN)/ruff check .
+
+bench: deps  ## benchmarks (not part of the suite): make bench ROWS=1000000
+	$(BIN)/python -m bench --rows $(ROWS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

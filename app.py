@@ -1,0 +1,24 @@
+"""Oborot dashboard: ``streamlit run app.py`` (router only)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.pages import commodities, data, overview, partners, presentation, rates
+from dashboard.ui.filters import current_lang, sidebar_filters
+from dashboard.ui.ticker import ticker
+
+st.set_page_config(page_title="Oborot", page_icon="📊", layout="wide")
+filters = sidebar_filters()
+lang = filters.lang if filters else current_lang()
+ticker(lang)
+pages = [
+    st.Page(overview.render, title=t("overview", lang), url_path="overview", default=True),
+    st.Page(partners.render, title=t("partners", lang), url_path="partners"),
+    st.Page(commodities.render, title=t("commodities", lang), url_path="commodities"),
+    st.Page(rates.render, title=t("rates", lang), url_path="rates"),
+    st.Page(data.render, title=t("data", lang), url_path="data"),
+    st.Page(presentation.render, title=t("presentation", lang), url_path="presentation"),
+]
+st.navigation(pages).run()

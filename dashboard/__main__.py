@@ -1,0 +1,47 @@
+"""Command line: ``python -m dashboard [--store PATH] COMMAND`` (the same pipeline as the pages)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from dashboard.errors import OborotError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command group registered."""
+    from dashboard.cli import COMMAND_GROUPS
+
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard", description="Oborot: regional foreign-trade statistics."
+    )
+    parser.add_argument("--store", help="DuckDB store file (default: $OBOROT_STORE or "
+                                        "data/oborot.duckdb)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log what is done")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in COMMAND_GROUPS:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; exit 0 on success, 2 on bad input, 3 when a source is unreachable."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except OborotError as exc:
+        from dashboard.errors import SourceError
+
+        print(f"error: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, SourceError) else 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was half-written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

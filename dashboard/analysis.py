@@ -1,0 +1,183 @@
+"""The figures a view needs: store aggregates run through the pure transforms.
+
+Shared by the CLI, the pages (through the cached ``dashboard.queries``) and the
+deck, so that every surface shows the same number for the same question.
+Values are US dollars unless ``View.currency`` asks for another currency, in
+which case they are converted at average official rates (see transforms.currency).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from dashboard import transforms as tf
+from dashboard.errors import NotFoundError
+from dashboard.reference.countries import WORLD, is_special_partner
+from dashboard.store import Store, TradeQuery
+
+FLOWS = ("turnover", "export", "import", "balance")
+STORED = ("export", "import")
+
+
+@dataclass(frozen=True)
+class View:
+    """One question: a region (and partner) in a year, over the whole year or Jan–N."""
+
+    reporter: str
+    year: int
+    partner: str | None = None  # None = all partners
+    flow: str = "turnover"
+    ytd: int | None = None  # Jan..ytd of each year; None = the whole year
+    month: int | None = None  # one month of each year
+    hs_level: int | str = 2
+    currency: str = "USD"
+
+    def months(self) -> tuple[int, ...] | None:
+        """The months of each year this view covers (None = all rows, annual included)."""
+        if self.month is not None:
+            return (self.month,)
+        if self.ytd is not None:
+            return tuple(range(1, self.ytd + 1))
+        return None
+
+
+def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True) -> TradeQuery:
+    return TradeQuery(
+        reporter=view.reporter,
+        partners=(view.partner,) if partner and view.partner else None,
+        flows=STORED,
+        years=years,
+        months=view.months(),
+    )
+
+
+def _two_years(view: View) -> tuple[int, int]:
+    return (view.year - 1, view.year)
+
+
+def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
+    """Replace value_usd by the view's currency (same column, so transforms stay unit-blind)."""
+    if view.currency == "USD" or frame.empty:
+        return frame
+    from dashboard.fx import convert_frame
+
+    return convert_frame(frame, store, to=view.currency)
+
+
+def partner_frame(store: Store, view: View) -> pd.DataFrame:
+    """(year, partner, flow, value_usd) of the reporter for the view's year and the one before."""
+    frame = store.aggregate(["year", "partner", "flow"], _query(view, years=_two_years(view),
+                                                                 partner=False))
+    frame = frame.loc[~frame["partner"].eq(WORLD)]
+    return _convert(frame, store, view)
+
+
+def summary(store: Store, view: View) -> dict[str, object]:
+    """Value, previous, change, change % and the partner's rank for the view's flow.
+
+    Without a partner, the reporter's total with all partners (rank is None).
+    """
+    table = tf.partner_table(partner_frame(store, view), year=view.year, flow=view.flow)
+    if view.partner is None:
+        totals = kpis(store, view)[view.flow]
+        value, previous = totals.value, totals.previous
+        rank: int | None = None
+    else:
+        row = table.loc[table["partner"] == view.partner]
+        if row.empty:
+            raise NotFoundError(
+                f"no {view.flow} between {view.reporter} and {view.partner} in {view.year}"
+            )
+        record = row.iloc[0]
+        value, previous, rank = float(record["value"]), float(record["previous"]), int(
+            record["rank"])
+    change = value - previous
+    return {
+        "reporter": view.reporter,
+        "partner": view.partner,
+        "year": view.year,
+        "month": view.month,
+        "ytd": view.ytd,
+        "flow": view.flow,
+        "currency": view.currency,
+        "value": _clean(value),
+        "previous": _clean(previous),
+        "change": _clean(change),
+        "change_pct": _clean(change / previous * 100 if previous and previous > 0 else math.nan),
+        "rank": rank,
+        "partners": int((table["value"] > 0).sum()) if not table.empty else 0,
+    }
+
+
+def _clean(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def kpis(store: Store, view: View) -> dict[str, tf.Kpi]:
+    """KPI cards (turnover, export, import, balance) of the view's year against the one before."""
+    frame = store.aggregate(["year", "flow"], _query(view, years=_two_years(view)))
+    return tf.kpis(_convert(frame, store, view), view.year)
+
+
+def top_partners(store: Store, view: View, *, n: int | None = 10) -> pd.DataFrame:
+    """Ranked partners for the view's flow: value, share, rank, previous, change, %, contribution."""
+    table = tf.partner_table(partner_frame(store, view), year=view.year, flow=view.flow)
+    table = table.loc[~table["partner"].map(is_special_partner) | table["value"].ne(0)]
+    return table if n is None else table.head(n)
+
+
+def commodity_frame(store: Store, view: View, *, level: int | None = 10) -> pd.DataFrame:
+    """(year, flow, hs_code, value_usd, net_kg, quantity) for the view (partner if set)."""
+    frame = store.aggregate(["year", "flow", "hs_code"], _query(view, years=_two_years(view)),
+                            hs_level=level)
+    return _convert(frame.dropna(subset=["hs_code"]), store, view)
+
+
+def top_commodities(store: Store, view: View, *, n: int | None = 10) -> pd.DataFrame:
+    """Ranked HS groups at the view's level for its flow (confidential lines as their own row)."""
+    level = view.hs_level
+    stored_level = level if isinstance(level, int) else 2
+    frame = commodity_frame(store, view, level=stored_level)
+    table = tf.commodity_table(frame, year=view.year, flow=view.flow, level=level)
+    return table if n is None else table.head(n)
+
+
+def annual_trend(store: Store, view: View) -> pd.DataFrame:
+    """Per year: export, import, turnover, balance of the reporter (and partner)."""
+    frame = store.aggregate(["year", "flow"], _query(view, years=None))
+    frame = _convert(frame, store, replace(view))
+    return tf.flows_wide(frame, keys="year")
+
+
+def monthly_trend(store: Store, view: View) -> pd.DataFrame:
+    """Per year and month: export, import, turnover, balance of the reporter (and partner)."""
+    query = replace(_query(view, years=None), months=None)
+    frame = store.aggregate(["year", "month", "flow"], query)
+    frame = _convert(frame, store, view)
+    return tf.flows_wide(frame, keys=["year", "month"])
+
+
+def months_loaded(store: Store, reporter: str) -> pd.DataFrame:
+    """(year, month) pairs with data for the reporter: gaps must never read as collapses."""
+    return store.months_present(TradeQuery(reporter=reporter))
+
+
+def latest_complete_year(store: Store, reporter: str) -> int | None:
+    """The latest year with all 12 months (or annual rows) for the reporter."""
+    months = months_loaded(store, reporter)
+    full = months.groupby("year")["month"].nunique()
+    complete = full[full == 12]
+    if not complete.empty:
+        return int(complete.index.max())
+    years = store.distinct("year", TradeQuery(reporter=reporter))
+    return int(max(years)) if years else None
+
+
+def partner_trend(store: Store, view: View, partners: tuple[str, ...]) -> pd.DataFrame:
+    """Per year and partner: export, import, turnover, balance for the chosen partners."""
+    query = replace(_query(view, years=None, partner=False), partners=tuple(partners))
+    frame = _convert(store.aggregate(["year", "partner", "flow"], query), store, view)
+    return tf.flows_wide(frame, keys=["year", "partner"])

@@ -1,0 +1,183 @@
+"""Pure frame -> plotly Figure builders with one presentation theme.
+
+Every chart carries a title with its units and a source line naming the
+dataset, uses the same colour per flow everywhere, and fits a 16:9 slide.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n import flow_label, month_name, t
+
+FLOW_COLOURS = {
+    "export": "#1f6fb2",
+    "import": "#e07b39",
+    "turnover": "#2f3e4e",
+    "balance": "#5a9e6f",
+}
+PALETTE = ["#1f6fb2", "#e07b39", "#5a9e6f", "#b2493f", "#7d5ba6", "#c9a227", "#3f9fb2",
+           "#8c6d46", "#d16fa3", "#6b7b8c"]
+FONT = "DejaVu Sans, Arial, sans-serif"
+GAP_NOTE = {
+    "ru": "Нет данных ФТС по регионам: публикация приостановлена (2022 — начало 2023)",
+    "en": "No FCS regional data: publication suspended (2022 – early 2023)",
+}
+
+
+def _scale(values: pd.Series) -> tuple[float, str]:
+    """Divisor and unit word so axis numbers stay short (millions unless tiny)."""
+    peak = float(values.abs().max()) if len(values) else 0.0
+    if peak >= 1e9:
+        return 1e9, "bn"
+    if peak >= 1e6 or peak == 0:
+        return 1e6, "M"
+    return 1e3, "k"
+
+
+def unit_label(currency: str, scale: str, lang: str) -> str:
+    """'млн долл. США' / 'USD M' style unit text for a title."""
+    words_ru = {"bn": "млрд", "M": "млн", "k": "тыс."}
+    cur_ru = {"USD": "долл. США", "RUB": "руб.", "EUR": "евро", "CNY": "юаней", "KZT": "тенге"}
+    if lang == "ru":
+        return f"{words_ru[scale]} {cur_ru.get(currency, currency)}"
+    return f"{currency} {scale}"
+
+
+def theme(fig: go.Figure, *, title: str, source: str, lang: str) -> go.Figure:
+    """Apply the presentation theme: fonts, margins, legend, and the source line."""
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        font={"family": FONT, "size": 14, "color": "#1f2933"},
+        template="plotly_white",
+        margin={"l": 60, "r": 30, "t": 70, "b": 80},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        separators=", " if lang == "ru" else ".,",
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.add_annotation(
+        text=t("source_line", lang, source=source), xref="paper", yref="paper", x=0, y=-0.2,
+        xanchor="left", yanchor="top", showarrow=False, font={"size": 11, "color": "#6b7b8c"},
+    )
+    return fig
+
+
+def annual_trend(frame: pd.DataFrame, *, title: str, currency: str, source: str,
+                 lang: str) -> go.Figure:
+    """Bars of exports and imports per year with the turnover line (frame from flows_wide)."""
+    divisor, scale = _scale(frame[["export", "import", "turnover"]].stack()
+                            if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    fig = go.Figure()
+    for flow in ("export", "import"):
+        fig.add_bar(x=frame["year"].astype(str), y=frame[flow] / divisor,
+                    name=flow_label(flow, lang), marker_color=FLOW_COLOURS[flow])
+    fig.add_scatter(x=frame["year"].astype(str), y=frame["turnover"] / divisor,
+                    name=flow_label("turnover", lang), mode="lines+markers",
+                    line={"color": FLOW_COLOURS["turnover"], "width": 3})
+    fig.update_layout(barmode="group", yaxis_title=unit, xaxis_type="category")
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def monthly_trend(frame: pd.DataFrame, *, flow: str, title: str, currency: str, source: str,
+                  lang: str) -> go.Figure:
+    """One line per year over months for one measure; gaps stay gaps (no interpolation)."""
+    divisor, scale = _scale(frame[flow] if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    fig = go.Figure()
+    years = sorted(frame["year"].unique())
+    for index, year in enumerate(years):
+        part = frame.loc[frame["year"] == year].set_index("month").reindex(range(1, 13))
+        fig.add_scatter(
+            x=[month_name(m, lang) for m in range(1, 13)], y=part[flow] / divisor,
+            name=str(year), mode="lines+markers", connectgaps=False,
+            line={"width": 3 if index == len(years) - 1 else 1.5,
+                  "color": PALETTE[(len(years) - 1 - index) % len(PALETTE)]},
+        )
+    fig.update_layout(yaxis_title=unit)
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def ranked_bars(frame: pd.DataFrame, *, label: str, title: str, currency: str, source: str,
+                lang: str, flow: str) -> go.Figure:
+    """Horizontal bars of a ranked table (largest on top) with share labels."""
+    divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    ordered = frame.iloc[::-1]
+    decimal = "," if lang == "ru" else "."
+    text = [
+        "" if pd.isna(s) else f"{s:.1f}%".replace(".", decimal) for s in ordered.get("share", [])
+    ]
+    fig = go.Figure(go.Bar(
+        x=ordered["value"] / divisor, y=ordered[label], orientation="h", text=text,
+        textposition="outside", marker_color=FLOW_COLOURS.get(flow, PALETTE[0]),
+        cliponaxis=False,
+    ))
+    fig.update_layout(xaxis_title=unit, height=max(360, 40 * len(frame) + 140),
+                      yaxis={"automargin": True})
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def exports_vs_imports(frame: pd.DataFrame, *, label: str, title: str, currency: str,
+                       source: str, lang: str) -> go.Figure:
+    """Exports and imports side by side per group (frame with label, export, import)."""
+    divisor, scale = _scale(frame[["export", "import"]].stack() if not frame.empty
+                            else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    ordered = frame.iloc[::-1]
+    fig = go.Figure()
+    for flow in ("export", "import"):
+        fig.add_bar(y=ordered[label], x=ordered[flow] / divisor, orientation="h",
+                    name=flow_label(flow, lang), marker_color=FLOW_COLOURS[flow])
+    fig.update_layout(barmode="group", xaxis_title=unit, yaxis={"automargin": True},
+                      height=max(400, 36 * len(frame) + 160))
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
+            lang: str) -> go.Figure:
+    """Treemap from a frame of ids, labels, parents and values (section > chapter > heading)."""
+    fig = go.Figure(go.Treemap(
+        ids=frame["id"], labels=frame["label"], parents=frame["parent"], values=frame["value"],
+        branchvalues="total", textinfo="label+percent root",
+        marker={"colorscale": "Blues"},
+    ))
+    fig.update_layout(margin={"t": 70, "l": 10, "r": 10, "b": 80})
+    return theme(fig, title=f"{title} ({currency})", source=source, lang=lang)
+
+
+def contribution_bars(frame: pd.DataFrame, *, label: str, title: str, source: str,
+                      lang: str) -> go.Figure:
+    """Contribution to growth in percentage points, positive and negative coloured apart."""
+    ordered = frame.iloc[::-1]
+    colours = ["#5a9e6f" if v >= 0 else "#b2493f" for v in ordered["contribution"].fillna(0)]
+    fig = go.Figure(go.Bar(x=ordered["contribution"], y=ordered[label], orientation="h",
+                           marker_color=colours))
+    unit = "п.п." if lang == "ru" else "pp"
+    fig.update_layout(xaxis_title=unit, yaxis={"automargin": True},
+                      height=max(360, 36 * len(frame) + 140))
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def partner_lines(frame: pd.DataFrame, *, flow: str, names: dict[str, str], title: str,
+                  currency: str, source: str, lang: str) -> go.Figure:
+    """One line per partner over years for one measure."""
+    divisor, scale = _scale(frame[flow] if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    fig = go.Figure()
+    for index, (partner, part) in enumerate(frame.groupby("partner", sort=False)):
+        fig.add_scatter(x=part["year"].astype(str), y=part[flow] / divisor, mode="lines+markers",
+                        name=names.get(partner, partner),
+                        line={"color": PALETTE[index % len(PALETTE)], "width": 2.5})
+    fig.update_layout(yaxis_title=unit, xaxis_type="category")
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def rate_history(frame: pd.DataFrame, *, title: str, source: str, lang: str) -> go.Figure:
+    """Daily rates per currency (frame: date, currency, rate)."""
+    fig = go.Figure()
+    for index, (currency, part) in enumerate(frame.groupby("currency", sort=True)):
+        fig.add_scatter(x=part["date"], y=part["rate"], name=currency, mode="lines",
+                        line={"color": PALETTE[index % len(PALETTE)], "width": 2})
+    return theme(fig, title=title, source=source, lang=lang)

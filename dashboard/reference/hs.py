@@ -1,0 +1,105 @@
+"""Harmonized System sections and chapters with short RU/EN names for chart labels."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.schema import CONFIDENTIAL_HS
+
+__all__ = [
+    "CONFIDENTIAL_HS",
+    "hs_chapters",
+    "hs_name",
+    "hs_sections",
+    "section_name",
+    "section_of",
+]
+
+_DIR = Path(__file__).parent
+_CONFIDENTIAL = {"ru": "Конфиденциально", "en": "Confidential"}
+
+
+@cache
+def _sections() -> pd.DataFrame:
+    """hs_sections.csv as read once."""
+    return pd.read_csv(_DIR / "hs_sections.csv", dtype=str, keep_default_na=False)
+
+
+@cache
+def _chapters() -> pd.DataFrame:
+    """hs_chapters.csv as read once, with ``reserved`` as a bool."""
+    table = pd.read_csv(_DIR / "hs_chapters.csv", dtype=str, keep_default_na=False)
+    return table.assign(reserved=table["reserved"].eq("1"))
+
+
+def hs_sections() -> pd.DataFrame:
+    """The 21 sections: section (I-XXI), chapter_from, chapter_to, name_ru, name_en."""
+    return _sections().copy()
+
+
+def hs_chapters() -> pd.DataFrame:
+    """Chapters 01-97: chapter, section, reserved (True for 77 only), name_ru, name_en."""
+    return _chapters().copy()
+
+
+@cache
+def _chapter_index() -> dict[str, tuple[str, str, str]]:
+    """Chapter -> (section, name_ru, name_en)."""
+    table = _chapters()
+    return {
+        row.chapter: (row.section, row.name_ru, row.name_en)
+        for row in table.itertuples(index=False)
+    }
+
+
+@cache
+def _section_index() -> dict[str, tuple[str, str]]:
+    """Section id -> (name_ru, name_en)."""
+    table = _sections()
+    return {row.section: (row.name_ru, row.name_en) for row in table.itertuples(index=False)}
+
+
+def section_of(chapter: str) -> str:
+    """Roman-numeral section of an HS chapter or longer code ("39", "3901") -> "VII"."""
+    key = chapter.strip()[:2]
+    try:
+        return _chapter_index()[key][0]
+    except KeyError:
+        raise ValueError(f"not an HS chapter 01-97: {chapter!r}") from None
+
+
+def _is_confidential(code: str) -> bool:
+    """True for FCS's undisclosed commodity code and any other all-X code."""
+    return code == CONFIDENTIAL_HS or (bool(code) and set(code.upper()) == {"X"})
+
+
+def section_name(section: str, lang: str = "ru") -> str:
+    """Short RU/EN name of a section id ("VII"); the id itself when unknown."""
+    names = _section_index().get(section.strip().upper())
+    if names is None:
+        return section
+    return names[0 if lang.lower().startswith("ru") else 1]
+
+
+def hs_name(code: str, lang: str = "ru") -> str:
+    """Short name of a chapter or section; longer codes get "2501 — <chapter name>".
+
+    Unknown codes come back unchanged. All-X codes read "Конфиденциально" /
+    "Confidential", so sections X and XX need section_name() instead.
+    """
+    lang_index = 0 if lang.lower().startswith("ru") else 1
+    key = code.strip()
+    if _is_confidential(key):
+        return _CONFIDENTIAL["ru" if lang_index == 0 else "en"]
+    if key.upper() in _section_index():
+        return _section_index()[key.upper()][lang_index]
+    if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):
+        return code
+    chapter = _chapter_index().get(key[:2])
+    if chapter is None:
+        return code
+    name = chapter[1 + lang_index]
+    return name if len(key) == 2 else f"{key} — {name}"

@@ -1,0 +1,462 @@
+"""The DuckDB store: one file holding trade rows, dataset provenance and exchange rates.
+
+Every ingest is one transaction: the dataset's provenance row and all its trade
+rows land together, or nothing changes.  Aggregations run in SQL with filters
+pushed down (always ``?`` parameters), so pandas only ever sees small frames.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.errors import LimitError, NotFoundError, OborotError
+from dashboard.schema import TRADE_COLUMNS
+from dashboard.sources.base import TradeBatches
+
+log = logging.getLogger(__name__)
+
+_DDL = """
+CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1;
+CREATE TABLE IF NOT EXISTS datasets (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    file_name VARCHAR,
+    sha256 VARCHAR UNIQUE,
+    row_count BIGINT NOT NULL DEFAULT 0,
+    rejected_rows BIGINT NOT NULL DEFAULT 0,
+    period_start VARCHAR,
+    period_end VARCHAR,
+    reporters VARCHAR,
+    encoding VARCHAR,
+    separator VARCHAR,
+    notes VARCHAR,
+    licence VARCHAR,
+    loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trade (
+    dataset_id INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    partner VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    month TINYINT,
+    hs_code VARCHAR,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE,
+    unit VARCHAR
+);
+CREATE TABLE IF NOT EXISTS fx_rates (
+    date DATE NOT NULL,
+    currency VARCHAR NOT NULL,
+    quote VARCHAR NOT NULL,
+    rate DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,
+    fetched_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (date, currency, quote, source)
+);
+"""
+
+# Grouping keys a caller may ask for, and the SQL each stands for.
+_GROUP_EXPR = {
+    "reporter": "reporter",
+    "partner": "partner",
+    "flow": "flow",
+    "year": "year",
+    "month": "month",
+    "unit": "unit",
+    "dataset_id": "dataset_id",
+}
+_HS_LEVELS = (2, 4, 6, 8, 10)
+_LOCK_WAIT_S = 10.0
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one ingest did; ``already_loaded`` means the same bytes were loaded before."""
+
+    dataset_id: int
+    format: str
+    rows: int
+    rejected: int
+    period_start: str | None
+    period_end: str | None
+    already_loaded: bool = False
+    encoding: str = ""
+    separator: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TradeQuery:
+    """Filters pushed down into SQL; ``None`` means no restriction."""
+
+    reporter: str | None = None
+    partners: tuple[str, ...] | None = None
+    flows: tuple[str, ...] | None = None
+    years: tuple[int, ...] | None = None
+    months: tuple[int, ...] | None = None  # restricts to monthly rows in these months
+    hs_prefix: str | None = None  # codes starting with these digits
+    dataset_ids: tuple[int, ...] | None = None
+
+
+class Store:
+    """One DuckDB file.  ``keep_open`` holds a connection for a long-running app.
+
+    DuckDB lets one process write a file at a time: a short-lived CLI connection
+    waits up to ``_LOCK_WAIT_S`` for another process to let go, then says so.
+    """
+
+    def __init__(self, path: str | Path, *, keep_open: bool = False) -> None:
+        self.path = Path(path)
+        self._keep_open = keep_open
+        self._base: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()  # one ingest/delete at a time per process
+
+    # -- connections ---------------------------------------------------------------
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise OborotError(
+                        f"{self.path}: the store is in use by another process "
+                        "(is the dashboard running? load files through its Data page)"
+                    ) from exc
+                time.sleep(0.2)
+            except duckdb.Error as exc:
+                raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
+        con.execute(_DDL)
+        return con
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation (a cursor of the held one when kept open)."""
+        if self._keep_open:
+            with self._lock:
+                if self._base is None:
+                    self._base = self._open()
+            cursor = self._base.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+        else:
+            con = self._open()
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def close(self) -> None:
+        """Release the held connection, if any."""
+        with self._lock:
+            if self._base is not None:
+                self._base.close()
+                self._base = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- datasets ------------------------------------------------------------------
+
+    def find_by_sha256(self, sha256: str) -> int | None:
+        """The id of the dataset loaded from a file with these bytes, if any."""
+        with self.connect() as con:
+            row = con.execute("SELECT id FROM datasets WHERE sha256 = ?", [sha256]).fetchone()
+        return None if row is None else int(row[0])
+
+    def ingest(
+        self,
+        parsed: TradeBatches,
+        *,
+        name: str,
+        file_name: str | None,
+        sha256: str | None,
+        max_rows: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> IngestResult:
+        """Load all batches as one dataset in one transaction; raise and change nothing on error."""
+        if sha256 is not None:
+            existing = self.find_by_sha256(sha256)
+            if existing is not None:
+                return self.already_loaded(existing)
+        started = time.perf_counter()
+        with self._write_lock, self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                dataset_id = int(con.execute("SELECT nextval('dataset_ids')").fetchone()[0])
+                con.execute(
+                    "INSERT INTO datasets (id, name, format, file_name, sha256, encoding, "
+                    "separator, licence, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [dataset_id, name, parsed.format, file_name, sha256, parsed.encoding,
+                     parsed.separator, parsed.licence, _now()],
+                )
+                rows = 0
+                for batch in parsed.batches:
+                    rows += batch.num_rows
+                    if max_rows is not None and rows > max_rows:
+                        raise LimitError(
+                            f"{file_name or name}: more than {max_rows:,} rows "
+                            "(the configured limit, OBOROT_MAX_ROWS)"
+                        )
+                    _insert_batch(con, dataset_id, batch)
+                    if progress is not None:
+                        progress(rows)
+                if rows == 0:
+                    raise OborotError(f"{file_name or name}: the file holds no data rows")
+                period_start, period_end, reporters = con.execute(
+                    "SELECT min(printf('%04d-%02d', year, coalesce(month, 1))), "
+                    "max(printf('%04d-%02d', year, coalesce(month, 12))), "
+                    "string_agg(DISTINCT reporter, ',' ORDER BY reporter) "
+                    "FROM trade WHERE dataset_id = ?",
+                    [dataset_id],
+                ).fetchone()
+                con.execute(
+                    "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
+                    "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
+                    [rows, parsed.rejected, period_start, period_end, reporters,
+                     "\n".join(parsed.notes), dataset_id],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        log.info("ingested dataset %s: %s rows in %.2f s", dataset_id, rows,
+                 time.perf_counter() - started)
+        return IngestResult(
+            dataset_id=dataset_id, format=parsed.format, rows=rows, rejected=parsed.rejected,
+            period_start=period_start, period_end=period_end, encoding=parsed.encoding,
+            separator=parsed.separator, notes=tuple(parsed.notes),
+        )
+
+    def already_loaded(self, dataset_id: int) -> IngestResult:
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT format, row_count, rejected_rows, period_start, period_end, encoding, "
+                "separator FROM datasets WHERE id = ?", [dataset_id]
+            ).fetchone()
+        fmt, rows, rejected, start, end, encoding, separator = row
+        return IngestResult(dataset_id, fmt, rows, rejected, start, end, True,
+                            encoding or "", separator or "")
+
+    def datasets(self) -> pd.DataFrame:
+        """All datasets with their provenance, oldest first."""
+        with self.connect() as con:
+            return con.execute(
+                "SELECT id, name, format, file_name, row_count, rejected_rows, period_start, "
+                "period_end, reporters, encoding, separator, loaded_at, sha256, notes, licence "
+                "FROM datasets ORDER BY id"
+            ).df()
+
+    def delete(self, dataset_id: int) -> None:
+        """Remove a dataset and all its rows in one transaction."""
+        with self._write_lock, self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                found = con.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone()
+                if found is None:
+                    raise NotFoundError(f"no dataset with id {dataset_id}")
+                con.execute("DELETE FROM trade WHERE dataset_id = ?", [dataset_id])
+                con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def is_empty(self) -> bool:
+        """True when no dataset has been loaded."""
+        with self.connect() as con:
+            return con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
+
+    def version(self) -> str:
+        """Changes whenever datasets are added or removed (a cache key for the UI)."""
+        with self.connect() as con:
+            n, last, total = con.execute(
+                "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0) FROM datasets"
+            ).fetchone()
+        return f"{n}:{last}:{total}"
+
+    # -- trade queries -------------------------------------------------------------
+
+    def aggregate(
+        self, by: Sequence[str], query: TradeQuery = TradeQuery(), *, hs_level: int | None = None
+    ) -> pd.DataFrame:
+        """Sums of value_usd, net_kg, quantity grouped by ``by`` under ``query``'s filters.
+
+        ``by`` may hold reporter, partner, flow, year, month, unit, dataset_id and
+        ``hs_code`` (cut to ``hs_level`` digits when given).  Asking for ``month``
+        keeps monthly rows only.  Values are US dollars.
+        """
+        select: list[str] = []
+        for key in by:
+            if key == "hs_code":
+                if hs_level is None:
+                    select.append("hs_code")
+                elif hs_level in _HS_LEVELS:
+                    # The confidential marker stays whole at every level (see schema).
+                    select.append(f"CASE WHEN starts_with(hs_code, 'X') THEN hs_code "
+                                  f"ELSE left(hs_code, {int(hs_level)}) END AS hs_code")
+                else:
+                    raise ValueError(f"hs_level must be one of {_HS_LEVELS}")
+            elif key in _GROUP_EXPR:
+                select.append(_GROUP_EXPR[key])
+            else:
+                raise ValueError(f"cannot group by {key!r}")
+        where, params = _where(query, monthly="month" in by)
+        keys = ", ".join(select)
+        group = "GROUP BY ALL ORDER BY ALL" if select else ""
+        sql = (
+            f"SELECT {keys}{', ' if keys else ''}sum(value_usd) AS value_usd, "
+            f"sum(net_kg) AS net_kg, sum(quantity) AS quantity FROM trade {where} {group}"
+        )
+        with self.connect() as con:
+            return con.execute(sql, params).df()
+
+    def distinct(self, column: str, query: TradeQuery = TradeQuery()) -> list:
+        """Distinct values of one key column under the filters, sorted."""
+        if column not in _GROUP_EXPR and column != "hs_code":
+            raise ValueError(f"unknown column {column!r}")
+        where, params = _where(query, monthly=False)
+        sql = f"SELECT DISTINCT {column} FROM trade {where} ORDER BY 1"
+        with self.connect() as con:
+            return [row[0] for row in con.execute(sql, params).fetchall()]
+
+    def months_present(self, query: TradeQuery = TradeQuery()) -> pd.DataFrame:
+        """Which (year, month) pairs hold monthly data under the filters."""
+        where, params = _where(query, monthly=True)
+        with self.connect() as con:
+            return con.execute(
+                f"SELECT DISTINCT year, month FROM trade {where} ORDER BY 1, 2", params
+            ).df()
+
+    # -- exchange rates ------------------------------------------------------------
+
+    def upsert_rates(self, frame: pd.DataFrame) -> int:
+        """Insert or replace rates on (date, currency, quote, source) in one transaction."""
+        if frame.empty:
+            return 0
+        rows = frame.loc[:, ["date", "currency", "quote", "rate", "source"]].assign(
+            date=lambda f: pd.to_datetime(f["date"]).dt.date,
+            rate=lambda f: f["rate"].astype(float),
+            fetched_at=_now(),
+        )
+        table = pa.Table.from_pandas(rows, preserve_index=False)
+        with self._write_lock, self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.register("incoming_rates", table)
+                con.execute(
+                    "INSERT OR REPLACE INTO fx_rates (date, currency, quote, rate, source, "
+                    "fetched_at) SELECT date, currency, quote, rate, source, fetched_at "
+                    "FROM incoming_rates"
+                )
+                con.unregister("incoming_rates")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def rates(
+        self,
+        *,
+        currencies: Sequence[str] | None = None,
+        quote: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored rates (units of quote per 1 unit of currency), sorted by currency, quote, date."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if currencies:
+            clauses.append(f"currency IN ({', '.join('?' * len(currencies))})")
+            params.extend(currencies)
+        for column, op, value in (("quote", "=", quote), ("date", ">=", start),
+                                  ("date", "<=", end), ("source", "=", source)):
+            if value is not None:
+                clauses.append(f"{column} {op} ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.connect() as con:
+            frame = con.execute(
+                f"SELECT date, currency, quote, rate, source, fetched_at FROM fx_rates {where} "
+                "ORDER BY currency, quote, date, source",
+                params,
+            ).df()
+        return frame.assign(date=pd.to_datetime(frame["date"]))
+
+    def rate_dates(self, *, currency: str, quote: str, source: str) -> set[date]:
+        """Dates with a stored rate for this currency, quote and source."""
+        with self.connect() as con:
+            rows = con.execute(
+                "SELECT date FROM fx_rates WHERE currency = ? AND quote = ? AND source = ?",
+                [currency, quote, source],
+            ).fetchall()
+        return {row[0] for row in rows}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _insert_batch(con: duckdb.DuckDBPyConnection, dataset_id: int, batch: pa.RecordBatch) -> None:
+    if batch.schema.names != list(TRADE_COLUMNS):
+        raise OborotError(f"internal: batch columns {batch.schema.names} are not canonical")
+    con.register("incoming_batch", batch)
+    try:
+        con.execute(
+            f"INSERT INTO trade SELECT ?::INTEGER, {', '.join(TRADE_COLUMNS)} FROM incoming_batch",
+            [dataset_id],
+        )
+    finally:
+        con.unregister("incoming_batch")
+
+
+def _where(query: TradeQuery, *, monthly: bool) -> tuple[str, list[object]]:
+    """A parameterised WHERE clause for the query's filters."""
+    clauses: list[str] = []
+    params: list[object] = []
+
+    def among(column: str, values: Sequence[object] | None) -> None:
+        if values is None:
+            return
+        clauses.append(f"{column} IN ({', '.join('?' * len(values))})" if values else "FALSE")
+        params.extend(values)
+
+    if query.reporter is not None:
+        clauses.append("reporter = ?")
+        params.append(query.reporter)
+    among("partner", query.partners)
+    among("flow", query.flows)
+    among("year", query.years)
+    among("month", query.months)
+    among("dataset_id", query.dataset_ids)
+    if query.hs_prefix:
+        clauses.append("starts_with(hs_code, ?)")
+        params.append(query.hs_prefix)
+    if monthly or query.months is not None:
+        clauses.append("month IS NOT NULL")
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params

@@ -1,0 +1,1 @@
+"""Streamlit widgets and render helpers shared by the pages."""

@@ -1,0 +1,56 @@
+"""Shared fixtures: real DuckDB store files in a temp dir, FCS files in their real layouts."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dashboard.store import Store
+
+RU_HEADER = "napr\tperiod\tstrana\ttnved\tedizm\tStoim\tNetto\tKol\tRegion\tRegion_s"
+TOMSK = "69000 - ТОМСКАЯ ОБЛАСТЬ\t06-СИБИРСКИЙ ФЕДЕРАЛЬНЫЙ ОКРУГ"
+
+# A small hand-countable FCS file: Tomsk with KZ and CN over two years.
+#   2017 KZ: export 100 + import 50 = 150;  2018 KZ: export 300,5 + import 20 = 320.5
+#   2018 CN: export 1000 (of which confidential 400); turnover rank 2018: CN 1, KZ 2
+RU_ROWS = [
+    f"ЭК\t01/2017\tKZ\t3901109000\t\t100,00\t10,5\t0\t{TOMSK}",
+    f"ИМ\t02/2017\tKZ\t0702000000\t166\t50,00\t500\t500\t{TOMSK}",
+    f"ЭК\t01/2018\tKZ\t3901109000\t\t300,50\t20\t0\t{TOMSK}",
+    f"ИМ\t03/2018\tKZ\t2501009100\t166\t20,00\t1000\t1000\t{TOMSK}",
+    f"ЭК\t05/2018\tCN\t4407109100\t113\t600,00\t3000\t5,5\t{TOMSK}",
+    f"ЭК\t05/2018\tCN\tXXXXXXXXXX\t\t400,00\t0\t0\t{TOMSK}",
+]
+
+
+def ru_text(rows: list[str] | None = None, *, sep: str = "\t", newline: str = "\n") -> str:
+    """The Russian-header FCS layout as text."""
+    lines = [RU_HEADER, *(RU_ROWS if rows is None else rows)]
+    return newline.join(line.replace("\t", sep) for line in lines) + newline
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A fresh store in a real DuckDB file."""
+    return Store(tmp_path / "store.duckdb")
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (in an encoding) or bytes to a file, optionally zipped as DATTSVT.csv."""
+
+    def write(name: str, content: str | bytes, *, encoding: str = "utf-8",
+              zip_member: str | None = None) -> Path:
+        data = content.encode(encoding) if isinstance(content, str) else content
+        path = tmp_path / name
+        if zip_member is None:
+            path.write_bytes(data)
+        else:
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(zip_member, data)
+        return path
+
+    return write

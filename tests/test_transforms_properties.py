@@ -1,0 +1,179 @@
+"""Invariants of dashboard.transforms checked on generated frames (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.schema import CONFIDENTIAL_HS
+from dashboard.transforms import (
+    aggregate_hs,
+    contributions,
+    flows_wide,
+    hs_level_code,
+    partner_table,
+    ranks,
+    shares,
+    top_n,
+    yoy,
+)
+
+PROPERTY = settings(max_examples=100, deadline=None)
+
+YEARS = st.integers(2019, 2023)
+FLOWS = st.sampled_from(["export", "import"])
+PARTNERS = st.sampled_from(["AM", "CN", "DE", "KZ", "TR", "US", "UZ"])
+# Whole dollars keep sums exact below 2**53, so "equal" can mean equal.
+DOLLARS = st.integers(0, 10**12).map(float)
+# Chapters that exist in the HS reference table, so the section level can be checked too.
+CHAPTERS = ["01", "07", "25", "27", "39", "72", "84", "87", "97"]
+HS_LEVELS = ["section", 2, 4, 6, 8, 10]
+
+
+def long_frame(cells: dict[tuple, float], columns: list[str]) -> pd.DataFrame:
+    """Frame of one row per generated key tuple plus its value_usd."""
+    return pd.DataFrame(
+        [(*key, value) for key, value in cells.items()], columns=[*columns, "value_usd"]
+    )
+
+
+@st.composite
+def hs_codes(draw: st.DrawFn) -> str:
+    """A confidential marker or a code of 2 to 10 digits under a known chapter."""
+    if draw(st.integers(0, 9)) == 0:
+        return CONFIDENTIAL_HS
+    length = draw(st.sampled_from([2, 4, 6, 8, 10]))
+    tail = draw(st.text("0123456789", min_size=length - 2, max_size=length - 2))
+    return draw(st.sampled_from(CHAPTERS)) + tail
+
+
+@PROPERTY
+@given(st.dictionaries(st.tuples(YEARS, FLOWS, PARTNERS), DOLLARS, min_size=1, max_size=40))
+def test_shares_sum_to_100_per_year_and_flow(cells) -> None:
+    result = shares(long_frame(cells, ["year", "flow", "partner"]), by="partner")
+    for _, group in result.groupby(["year", "flow"]):
+        if group["value_usd"].sum() > 0:
+            assert group["share"].sum() == pytest.approx(100.0)
+            assert group["share"].between(0, 100).all()
+        else:
+            assert group["share"].isna().all()
+
+
+@PROPERTY
+@given(st.dictionaries(st.tuples(YEARS, PARTNERS), DOLLARS, min_size=1, max_size=30))
+def test_contributions_sum_to_the_total_change(cells) -> None:
+    frame = long_frame(cells, ["year", "partner"])
+    totals = frame.groupby("year")["value_usd"].sum()
+    result = contributions(frame, by="partner")
+    for year, group in result.groupby("year"):
+        base = totals.get(year - 1)
+        if base is None or base == 0:
+            assert group["contribution"].isna().all()
+            continue
+        change = (totals[year] - base) / base * 100
+        assert group["contribution"].sum() == pytest.approx(change, rel=1e-9, abs=1e-9)
+        assert group["value_usd"].sum() == totals[year]
+        assert group["previous"].sum() == base
+
+
+@PROPERTY
+@given(
+    st.dictionaries(st.tuples(YEARS, PARTNERS), DOLLARS, min_size=1, max_size=30),
+    st.sampled_from(["export", "import", "turnover", "balance"]),
+)
+def test_partner_table_contributions_sum_to_the_total_change(cells, flow) -> None:
+    frame = long_frame(cells, ["year", "partner"]).assign(
+        flow=lambda f: ["export" if i % 3 else "import" for i in range(len(f))]
+    )
+    year = int(frame["year"].max())
+    wide = flows_wide(frame, keys="year").set_index("year")[flow]
+    table = partner_table(frame, year=year, flow=flow)
+    assert table["value"].sum() == wide[year]
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    base = wide.get(year - 1)
+    if base is not None and base > 0:
+        change = (wide[year] - base) / base * 100
+        assert table["contribution"].sum() == pytest.approx(change, rel=1e-9, abs=1e-9)
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(PARTNERS, DOLLARS), min_size=0, max_size=30),
+    st.integers(0, 9),
+)
+def test_top_n_plus_other_equals_the_total(rows, n) -> None:
+    frame = pd.DataFrame(rows, columns=["partner", "value_usd"])
+    result = top_n(frame, by="partner", n=n)
+    assert result["value_usd"].sum() == frame["value_usd"].sum()
+    named = result.loc[result["partner"] != "OTHER"]
+    assert len(named) == min(n, frame["partner"].nunique())
+    assert (result["partner"] == "OTHER").sum() == (frame["partner"].nunique() > n)
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(FLOWS, hs_codes(), DOLLARS), min_size=1, max_size=30),
+    st.sampled_from(HS_LEVELS),
+)
+def test_totals_equal_the_sum_of_parts_at_every_hs_level(rows, level) -> None:
+    frame = pd.DataFrame(rows, columns=["flow", "hs_code", "value_usd"])
+    result = aggregate_hs(frame, level=level, keys=["flow"])
+    by_flow = result.groupby("flow")["value_usd"].sum()
+    assert by_flow.to_dict() == frame.groupby("flow")["value_usd"].sum().to_dict()
+    secret = frame.loc[frame["hs_code"] == CONFIDENTIAL_HS, "value_usd"].sum()
+    assert result.loc[result["hs_code"] == CONFIDENTIAL_HS, "value_usd"].sum() == secret
+
+
+@PROPERTY
+@given(st.lists(hs_codes(), min_size=1, max_size=20), st.sampled_from([2, 4, 6, 8, 10]))
+def test_hs_level_code_is_a_prefix_and_idempotent(codes, level) -> None:
+    series = pd.Series(codes)
+    once = hs_level_code(series, level)
+    assert all(code.startswith(short) for code, short in zip(codes, once, strict=True))
+    assert hs_level_code(once, level).tolist() == once.tolist()
+    assert (once == CONFIDENTIAL_HS).tolist() == (series == CONFIDENTIAL_HS).tolist()
+
+
+@PROPERTY
+@given(st.dictionaries(st.tuples(YEARS, PARTNERS, FLOWS), DOLLARS, min_size=1, max_size=40))
+def test_flows_wide_turnover_minus_balance_is_twice_imports(cells) -> None:
+    frame = long_frame(cells, ["year", "partner", "flow"])
+    result = flows_wide(frame, keys=["year", "partner"])
+    assert (result["turnover"] - result["balance"] == 2 * result["import"]).all()
+    assert result["turnover"].sum() == frame["value_usd"].sum()
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.tuples(YEARS, st.one_of(st.integers(0, 3).map(float), st.just(math.nan))),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_ranks_are_a_permutation_of_1_to_n_per_group(rows) -> None:
+    frame = pd.DataFrame(rows, columns=["year", "value_usd"]).assign(
+        code=lambda f: [f"{i:03d}" for i in range(len(f))]
+    )
+    result = ranks(frame, by="code", within=["year"])
+    for _, group in result.groupby("year"):
+        assert sorted(group["rank"]) == list(range(1, len(group) + 1))
+        ordered = group.sort_values("rank")
+        values = ordered["value_usd"].dropna()
+        assert values.is_monotonic_decreasing
+        assert ordered["value_usd"].isna().sum() == 0 or ordered["value_usd"].iloc[-1] != 0 or (
+            ordered["value_usd"].tail(ordered["value_usd"].isna().sum()).isna().all()
+        )
+
+
+@PROPERTY
+@given(st.sets(YEARS, min_size=1), DOLLARS)
+def test_yoy_never_compares_across_a_gap(years, value) -> None:
+    frame = pd.DataFrame({"year": sorted(years), "value_usd": value})
+    result = yoy(frame, keys=[])
+    for year, previous in zip(result["year"], result["previous"], strict=True):
+        assert math.isnan(previous) == (year - 1 not in years)
