@@ -14,7 +14,7 @@ filters = sidebar_filters()
 lang = filters.lang if filters else current_lang()
 ticker(lang)
 pages = [
-    st.Page(overview.render, title=t("overview", lang), url_path="overview", default=True),
+    st.Page(overview.render, title=t("overview", lang), default=True),
     st.Page(partners.render, title=t("partners", lang), url_path="partners"),
     st.Page(commodities.render, title=t("commodities", lang), url_path="commodities"),
     st.Page(rates.render, title=t("rates", lang), url_path="rates"),

@@ -181,3 +181,137 @@ def rate_history(frame: pd.DataFrame, *, title: str, source: str, lang: str) -> 
         fig.add_scatter(x=part["date"], y=part["rate"], name=currency, mode="lines",
                         line={"color": PALETTE[index % len(PALETTE)], "width": 2})
     return theme(fig, title=title, source=source, lang=lang)
+
+
+def _natural_earth(lon, lat):  # type: ignore[no-untyped-def]  # numpy arrays in and out
+    """Natural Earth I projection (Šavrič et al. 2011; the d3-geo polynomial), degrees in."""
+    import numpy as np
+
+    lam, phi = np.radians(lon), np.radians(lat)
+    phi2 = phi * phi
+    phi4 = phi2 * phi2
+    x = lam * (0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2
+                                                                     - 0.001529 * phi4)))
+    y = phi * (1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2
+                                                     - 0.005916 * phi4)))
+    return x, y
+
+
+def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
+    """Projected x/y of every ring of a (Multi)Polygon, rings separated by None."""
+    import numpy as np
+
+    polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                else [geometry["coordinates"]])
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in polygons:
+        for ring in polygon:
+            points = np.asarray(ring, dtype=float)
+            x, y = _natural_earth(points[:, 0], points[:, 1])
+            xs.extend([*np.round(x, 4).tolist(), None])
+            ys.extend([*np.round(y, 4).tolist(), None])
+    return xs, ys
+
+
+def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, currency: str,
+                source: str, lang: str) -> go.Figure:
+    """World map of a ranked partner table (partner ISO-2, name, value in currency units).
+
+    Drawn as filled outlines on plain axes from the bundled Natural Earth geometry
+    (``properties.iso_a2``), because plotly's geo maps fetch base shapes from a CDN
+    at view time and stay blank offline. Partners without a shape at 1:110m (small
+    states) are not drawn; balance uses a diverging scale around 0.
+    """
+    from plotly.colors import sample_colorscale
+
+    divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    values = dict(zip(frame["partner"], frame["value"] / divisor, strict=True))
+    names = dict(zip(frame["partner"], frame["name"], strict=True))
+    diverging = flow == "balance"
+    peak = max((abs(v) for v in values.values() if v == v), default=0.0) or 1.0
+    low = -peak if diverging else 0.0
+    colours = ([[0, "#b2493f"], [0.5, "#f4f4f4"], [1, "#1f6fb2"]] if diverging
+               else [[0, "#dbe9f6"], [1, FLOW_COLOURS.get(flow, PALETTE[0])]])
+    decimal = "," if lang == "ru" else "."
+    fig = go.Figure()
+    rest_x: list[float | None] = []
+    rest_y: list[float | None] = []
+    for feature in geojson.get("features", []):
+        props = feature["properties"]
+        if props.get("iso_a3") == "ATA":
+            continue  # Antarctica: no trade, a third of the picture
+        xs, ys = _outline(feature["geometry"])
+        code = props.get("iso_a2", "")
+        value = values.get(code)
+        if value is None or value != value:
+            rest_x.extend(xs)
+            rest_y.extend(ys)
+            continue
+        colour = sample_colorscale(colours, [(value - low) / (peak - low)])[0]
+        label = f"{names[code]}: {value:,.1f} {unit}".replace(",", " ").replace(".", decimal)
+        fig.add_scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
+                        line={"color": "#ffffff", "width": 0.5}, name=names[code], text=label,
+                        hoveron="fills", hoverinfo="text", showlegend=False)
+    fig.add_scatter(x=rest_x, y=rest_y, fill="toself", fillcolor="#eceff1", mode="lines",
+                    line={"color": "#ffffff", "width": 0.5}, hoverinfo="skip",
+                    showlegend=False)
+    fig.data = (fig.data[-1], *fig.data[:-1])  # the grey world underneath
+    fig.add_scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                    marker={"colorscale": colours, "cmin": low, "cmax": peak, "color": [low],
+                            "showscale": True,
+                            "colorbar": {"title": {"text": unit}, "thickness": 14}})
+    fig.update_xaxes(visible=False, range=[-2.8, 2.95])
+    fig.update_yaxes(visible=False, scaleanchor="x", range=[-1.02, 1.42])
+    fig.update_layout(height=540, margin={"l": 10, "r": 10, "t": 70, "b": 90},
+                      plot_bgcolor="#ffffff", hovermode="closest")
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+
+
+def for_export(fig: go.Figure, *, width: int, height: int, font_size: int | None = None,
+               title_size: int | None = None) -> go.Figure:
+    """A copy of a themed figure laid out for a fixed canvas (PNG/SVG, a slide box).
+
+    The figure's own height is dropped (the canvas decides), the source line is
+    pinned inside the bottom edge (right-aligned, so long y labels cannot push
+    it out), and the right margin leaves room for value labels outside bars.
+    """
+    copy = go.Figure(fig)
+    bottom = 100
+    plot_height = max(height - (fig.layout.margin.t or 70) - bottom, 1)
+    copy.update_layout(width=width, height=height,
+                       margin={"r": max(70, (fig.layout.margin.r or 0)), "b": bottom})
+    if font_size:
+        copy.update_layout(font={"size": font_size})
+    if title_size:
+        copy.update_layout(title={"font": {"size": title_size}})
+    copy.update_annotations(
+        selector=_is_source_line,
+        patch={"x": 1, "xanchor": "right", "y": -(bottom - 6) / plot_height,
+               "yanchor": "bottom"},
+    )
+    return copy
+
+
+def for_projector(fig: go.Figure) -> go.Figure:
+    """A copy with type large enough to read on a projector screen from the back of a room."""
+    copy = go.Figure(fig)
+    copy.update_layout(font={"size": 20}, title={"font": {"size": 28}}, height=620,
+                       margin={"b": 110})
+    copy.update_annotations(selector=_is_source_line, patch={"font": {"size": 15}})
+    return copy
+
+
+def _is_source_line(annotation: go.layout.Annotation) -> bool:
+    """The annotation ``theme`` adds: "Источник: …" / "Source: …"."""
+    prefixes = tuple(t("source_line", lang, source="") for lang in ("ru", "en"))
+    return bool(annotation.text) and annotation.text.startswith(prefixes)
+
+
+def legend_right(fig: go.Figure) -> go.Figure:
+    """The same figure with a vertical legend right of the plot (long names, narrow charts)."""
+    out = go.Figure(fig)
+    out.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                              "yanchor": "top"})
+    return out

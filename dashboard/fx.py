@@ -32,11 +32,11 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard.config import settings
-from dashboard.errors import SchemaError, SourceError
+from dashboard.errors import NotFoundError, SchemaError, SourceError
 from dashboard.sources import cbr, ecb, nbk
 from dashboard.sources.rates_file import RATE_COLUMNS, parse_xml, rates_frame
 from dashboard.store import Store
-from dashboard.transforms.currency import average_rates, cross_rates
+from dashboard.transforms.currency import average_rates, convert, cross_rates
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,36 @@ def annual_average(
     return average_rates(daily, period="annual")
 
 
+def convert_frame(
+    frame: pd.DataFrame,
+    store: Store,
+    *,
+    to: str,
+    columns: Sequence[str] = ("value_usd",),
+) -> pd.DataFrame:
+    """The trade ``frame`` with its USD ``columns`` replaced by values in ``to``, same columns.
+
+    Uses the Bank of Russia's average rates of each row's month (rows with a
+    ``month``) or year (dashboard.transforms.currency.convert); a period
+    without rates gives NaN.  Raises NotFoundError when no period has rates.
+    """
+    to = to.upper()
+    if to == "USD" or frame.empty:
+        return frame
+    monthly = "month" in frame.columns and bool(frame["month"].notna().any())
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    rates = store.rates(currencies=sorted({"USD", to} - {"RUB"}), quote="RUB", source="cbr",
+                        start=date(first, 1, 1), end=date(last, 12, 31))
+    rated = convert(frame, to=to, rates=rates, period="monthly" if monthly else "annual",
+                    columns=())
+    if rated["rate_missing"].all():
+        raise NotFoundError(
+            f"no Bank of Russia rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
+            f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
+        )
+    return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
+
+
 # -- bundled ECB history (offline fallback) ---------------------------------------------
 
 
@@ -390,6 +420,6 @@ def detect_and_parse(body: bytes, file_name: str) -> RatesFile:
 
 __all__ = [
     "RATE_COLUMNS", "RatesFile", "TickerItem", "UpdateResult", "annual_average",
-    "bundled_history", "detect_and_parse", "monthly_average", "seed_if_empty", "ticker",
-    "update",
+    "bundled_history", "convert_frame", "detect_and_parse", "monthly_average",
+    "seed_if_empty", "ticker", "update",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from dashboard.errors import SchemaError
 from dashboard.sources.detect import open_trade_file, sha256_of
 from dashboard.store import IngestResult, Store
 
@@ -21,6 +22,8 @@ def ingest_file(
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once."""
     shown = display_name or path.name
+    if not path.is_file():
+        raise SchemaError(shown, "an existing file", found=str(path))
     digest = sha256_of(path)
     existing = store.find_by_sha256(digest)
     if existing is not None:

@@ -116,3 +116,9 @@ def datasets(version: str) -> pd.DataFrame:
 def clear() -> None:
     """Forget every cached answer (after an ingest or delete the version changes anyway)."""
     st.cache_data.clear()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
+    """(year, flow, hs_code, unit, value_usd, net_kg, quantity) of the view's year."""
+    return analysis.unit_value_frame(store(), view, level=level)

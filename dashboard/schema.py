@@ -7,7 +7,7 @@ thousands), weights in kg.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,6 +51,8 @@ def validate(
 ) -> None:
     """Raise SchemaError for the first row that breaks the canonical rules.
 
+    Text columns may be dictionary arrays (checked once per distinct value).
+
     ``first_line`` is the file line of the batch's first row (header = line 1),
     ``line_numbers`` overrides it row by row when the source skipped lines, and
     ``source_columns`` maps canonical names to the file's own column names so
@@ -78,21 +80,40 @@ def validate(
         )
 
     col = batch.column
-    fail(pc.equal(pc.utf8_length(col("reporter")), 0), "reporter", "a reporter code")
-    fail(pc.invert(pc.match_substring_regex(col("partner"), _PARTNER_PATTERN)), "partner",
-         "a two-letter ISO 3166-1 partner code")
-    fail(pc.invert(pc.is_in(col("flow"), pa.array(FLOWS))), "flow", "export or import")
+    fail(_rowwise(col("reporter"), lambda v: pc.equal(pc.utf8_length(v), 0)), "reporter",
+         "a reporter code")
+    fail(_rowwise(col("partner"), lambda v: pc.invert(pc.match_substring_regex(
+        v, _PARTNER_PATTERN))), "partner", "a two-letter ISO 3166-1 partner code")
+    fail(_rowwise(col("flow"), lambda v: pc.invert(pc.is_in(v, pa.array(FLOWS)))), "flow",
+         "export or import")
     fail(pc.or_(pc.less(col("year"), MIN_YEAR), pc.greater(col("year"), MAX_YEAR)), "year",
          f"a year between {MIN_YEAR} and {MAX_YEAR}")
     month = col("month")
     fail(pc.and_kleene(pc.is_valid(month), pc.or_(pc.less(month, 1), pc.greater(month, 12))),
          "month", "a month from 1 to 12")
-    hs = col("hs_code")
-    fail(pc.and_kleene(pc.is_valid(hs), pc.invert(pc.match_substring_regex(hs, _HS_PATTERN))),
+    fail(_rowwise(col("hs_code"), lambda v: pc.and_kleene(
+        pc.is_valid(v), pc.invert(pc.match_substring_regex(v, _HS_PATTERN)))),
          "hs_code", "an HS code of 2, 4, 6, 8 or 10 digits")
     value = col("value_usd")
+    fail(pc.is_null(value), "value_usd", "a value in US dollars (the cell is empty)")
     fail(pc.or_(pc.is_nan(value), pc.less(value, 0)), "value_usd", "a value of zero or more")
     for column in ("net_kg", "quantity"):
         v = col(column)
         fail(pc.and_kleene(pc.is_valid(v), pc.or_(pc.is_nan(v), pc.less(v, 0))), column,
              "a number of zero or more")
+
+
+def _rowwise(
+    values: pa.Array | pa.ChunkedArray, predicate: Callable[[pa.Array], pa.Array]
+) -> pa.Array | pa.ChunkedArray:
+    """``predicate`` row by row; on a dictionary column it runs once per distinct value."""
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([_rowwise(chunk, predicate) for chunk in values.chunks],
+                                type=pa.bool_())
+    if not pa.types.is_dictionary(values.type):
+        return predicate(values)
+    mask = pc.take(predicate(values.dictionary), values.indices)
+    if values.null_count:
+        on_null = predicate(pa.nulls(1, values.dictionary.type))[0]
+        mask = pc.if_else(pc.is_valid(values.indices), mask, on_null)
+    return mask

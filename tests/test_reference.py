@@ -102,7 +102,8 @@ def test_region_name(iso: str, lang: str, expected: str) -> None:
 
 
 def test_regions_returns_a_copy() -> None:
-    regions.regions().loc[0, "name_ru"] = "changed"
+    table = regions.regions()
+    table.loc[0, "name_ru"] = "changed"
     assert regions.regions().loc[0, "name_ru"] != "changed"
 
 

@@ -425,9 +425,12 @@ TOP_N_CASES = {
         {},
         [("KZ", 10.0), ("OTHER", 7.0)],
     ),
-    "custom label": (TOP_ROWS, 3, {"other_label": "Прочие"}, [
-        ("CN", 50.0), ("KZ", 30.0), ("TR", 15.0), ("Прочие", 5.0)
-    ]),
+    "custom label": (
+        TOP_ROWS,
+        3,
+        {"other_label": "Прочие"},
+        [("CN", 50.0), ("KZ", 30.0), ("TR", 15.0), ("Прочие", 5.0)],
+    ),
 }
 
 
@@ -792,8 +795,12 @@ def test_kpi_frame_accepts_wide_input() -> None:
 def test_kpis_deficit_base_has_no_percent() -> None:
     frame = make(
         "year flow value_usd",
-        [(2022, "export", 10.0), (2022, "import", 30.0), (2023, "export", 20.0),
-         (2023, "import", 25.0)],
+        [
+            (2022, "export", 10.0),
+            (2022, "import", 30.0),
+            (2023, "export", 20.0),
+            (2023, "import", 25.0),
+        ],
     )
     cards = kpis(frame, 2023)
     assert list(cards) == ["turnover", "export", "import", "balance"]
@@ -897,8 +904,9 @@ def test_partner_table_balance_with_deficit_total() -> None:
 
 
 def test_partner_table_rejects_unknown_flow() -> None:
+    frame = make("year partner flow value_usd", PARTNER_FRAME)
     with pytest.raises(ValueError, match="flow"):
-        partner_table(make("year partner flow value_usd", PARTNER_FRAME), year=2023, flow="re-export")
+        partner_table(frame, year=2023, flow="re-export")
 
 
 COMMODITY_FRAME = [
@@ -959,6 +967,7 @@ def test_commodity_table(level, flow, expected) -> None:
 
 # --- confidential share -----------------------------------------------------------------
 
+
 def test_confidential_share() -> None:
     frame = make(
         "year flow hs_code value_usd",
@@ -1009,7 +1018,8 @@ EMPTY_CASES = {
     "confidential_share": (confidential_share, "share"),
     "partner_table": (lambda f: partner_table(f, year=2023, flow="balance"), "contribution"),
     "commodity_table": (
-        lambda f: commodity_table(f, year=2023, flow="export", level=2), "contribution"
+        lambda f: commodity_table(f, year=2023, flow="export", level=2),
+        "contribution",
     ),
     "unit_values": (unit_values, "usd_per_kg"),
 }

@@ -22,7 +22,10 @@ from dashboard.transforms import (
     yoy,
 )
 
-PROPERTY = settings(max_examples=100, deadline=None)
+# Each pandas call costs about a millisecond and the transforms chain a dozen of them, so
+# 60 examples (30 for partner_table) keep this file well under 20 s on two busy cores.
+PROPERTY = settings(max_examples=60, deadline=None)
+SLOW_PROPERTY = settings(max_examples=30, deadline=None)
 
 YEARS = st.integers(2019, 2023)
 FLOWS = st.sampled_from(["export", "import"])
@@ -80,7 +83,7 @@ def test_contributions_sum_to_the_total_change(cells) -> None:
         assert group["previous"].sum() == base
 
 
-@PROPERTY
+@SLOW_PROPERTY
 @given(
     st.dictionaries(st.tuples(YEARS, PARTNERS), DOLLARS, min_size=1, max_size=30),
     st.sampled_from(["export", "import", "turnover", "balance"]),
@@ -162,12 +165,9 @@ def test_ranks_are_a_permutation_of_1_to_n_per_group(rows) -> None:
     result = ranks(frame, by="code", within=["year"])
     for _, group in result.groupby("year"):
         assert sorted(group["rank"]) == list(range(1, len(group) + 1))
-        ordered = group.sort_values("rank")
-        values = ordered["value_usd"].dropna()
-        assert values.is_monotonic_decreasing
-        assert ordered["value_usd"].isna().sum() == 0 or ordered["value_usd"].iloc[-1] != 0 or (
-            ordered["value_usd"].tail(ordered["value_usd"].isna().sum()).isna().all()
-        )
+        ordered = group.sort_values("rank")["value_usd"]
+        assert ordered.dropna().is_monotonic_decreasing
+        assert ordered.isna().is_monotonic_increasing  # missing values rank last
 
 
 @PROPERTY

@@ -21,7 +21,7 @@ from dashboard.store import Store
 OK, EMPTY, BAD_INPUT, NETWORK = 0, 1, 2, 3
 
 
-class _BadInput(ValueError):
+class _BadInputError(ValueError):
     """An argument the user can fix."""
 
 
@@ -75,14 +75,14 @@ def _date(text: str | None, option: str) -> date | None:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise _BadInput(f"{option} expects a date like 2019-04-16, found {text!r}")
+    raise _BadInputError(f"{option} expects a date like 2019-04-16, found {text!r}")
 
 
 def _codes(text: str) -> tuple[str, ...]:
     codes = tuple(dict.fromkeys(code.strip().upper() for code in text.split(",") if code.strip()))
     bad = [code for code in codes if len(code) != 3 or not code.isalpha()]
     if bad or not codes:
-        raise _BadInput(f"--currencies expects ISO codes like USD,EUR,CNY, found {text!r}")
+        raise _BadInputError(f"--currencies expects ISO codes like USD,EUR,CNY, found {text!r}")
     return codes
 
 
@@ -95,7 +95,7 @@ def run_update(args: argparse.Namespace) -> int:
     try:
         start, end = _date(args.start, "--from"), _date(args.end, "--to")
         currencies = _codes(args.currencies)
-    except _BadInput as exc:
+    except _BadInputError as exc:
         return _fail(f"rates update: {exc}", BAD_INPUT)
     try:
         result = fx.update(_store(args), currencies=currencies, start=start, end=end,
@@ -126,7 +126,7 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         on = _date(args.on, "--date")
         currencies = _codes(args.currencies)
-    except _BadInput as exc:
+    except _BadInputError as exc:
         return _fail(f"rates show: {exc}", BAD_INPUT)
     try:
         store = _store(args)

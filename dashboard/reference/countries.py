@@ -134,3 +134,32 @@ def iso2_from_m49(code: int | str) -> str | None:
         return _M49_SPECIAL[number]
     country = pycountry.countries.get(numeric=f"{number:03d}")
     return country.alpha_2 if country else None
+
+
+@cache
+def _names_to_iso2() -> dict[str, str]:
+    """Lower-cased RU/EN country names (official, common, ours) -> ISO alpha-2."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for name in (country.name, getattr(country, "common_name", None),
+                     getattr(country, "official_name", None),
+                     country_name(code, "en"), country_name(code, "ru")):
+            if name:
+                names.setdefault(name.lower(), code)
+        ru = _translation("ru").gettext(country.name)
+        names.setdefault(ru.lower(), code)
+    return names
+
+
+def country_code(value: str) -> str | None:
+    """ISO alpha-2 for a code (KZ, KAZ, 398) or a country name in Russian or English."""
+    text = value.strip()
+    upper = text.upper()
+    if len(upper) == 2 and (pycountry.countries.get(alpha_2=upper) or is_special_partner(upper)):
+        return upper
+    if len(upper) == 3 and upper.isascii() and upper.isalpha():
+        return iso2_from_iso3(upper)
+    if text.isdigit():
+        return iso2_from_m49(text)
+    return _names_to_iso2().get(text.lower())

@@ -204,8 +204,12 @@ def inflect(name: str, case: str) -> str:
     """The name in a pymorphy case (gent, datv, accs, ablt, loct); unknown forms stay as given."""
     if case not in CASES:
         raise ValueError(f"case must be one of {', '.join(sorted(CASES))}, not {case!r}")
-    if case == "nomn" or not name.strip():
+    stripped = name.strip()
+    if case == "nomn" or not stripped:
         return name
+    if stripped != name:
+        start = name.index(stripped)
+        return name[:start] + inflect(stripped, case) + name[start + len(stripped):]
     pieces = _DASH.split(name)
     result = list(pieces)
     for i in range(0, len(pieces), 2):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.reference.countries import country_name
+
 _CSV = Path(__file__).with_name("regions.csv")
 # FCS writes "69000 - ТОМСКАЯ ОБЛАСТЬ"; loaders and users also pass "69000" or "69".
 _CODE = re.compile(r"^\s*(\d{5}|\d{2})(?!\d)")
@@ -74,7 +76,5 @@ def region_name(iso_code: str, lang: str = "ru") -> str:
         return _names()[code][lang]
     if len(code) == 2 and code.isalpha():
         # A reporter can be a whole country (ISO 3166-1), e.g. "RU" in Comtrade data.
-        from dashboard.reference.countries import country_name
-
         return country_name(code, lang)
     return iso_code

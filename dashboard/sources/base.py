@@ -21,7 +21,7 @@ class TradeBatches:
     encoding: str  # e.g. "utf-8", "cp1251"
     separator: str  # "\t", ";", ",", or "" for workbooks and APIs
     batches: Iterator[pa.RecordBatch]
-    notes: list[str] = field(default_factory=list)  # shown to the user (sheet used, rows skipped...)
+    notes: list[str] = field(default_factory=list)  # shown to the user (sheet used, skipped)
     rejected: int = 0  # rows deliberately skipped; sources add to it while batches are read
     licence: str = ""  # provenance note stored with the dataset
 

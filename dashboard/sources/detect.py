@@ -1,4 +1,4 @@
-"""Find out what a file is: archive member, encoding, separator, header, and which source reads it."""
+"""Find out what a file is: archive member, encoding, separator, header, and its reader."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_trade_file(path: Path, *, fmt: str = "auto", display_name: str | None = None) -> TradeBatches:
+def open_trade_file(
+    path: Path, *, fmt: str = "auto", display_name: str | None = None
+) -> TradeBatches:
     """Detect the file's layout and return its canonical batches (read lazily)."""
     name = display_name or path.name
     if not path.exists():
@@ -100,7 +102,9 @@ def detect_encoding(head: bytes) -> str:
     guess = best.encoding if best is not None else "cp1251"
     # Russian customs files re-saved by Excel are cp1251; charset-normalizer can confuse
     # short Cyrillic samples with other single-byte codepages.
-    return "cp1251" if guess in {"koi8_r", "mac_cyrillic", "cp866"} and _mostly_cp1251(head) else guess
+    if guess in {"koi8_r", "mac_cyrillic", "cp866"} and _mostly_cp1251(head):
+        return "cp1251"
+    return guess
 
 
 def _mostly_cp1251(head: bytes) -> bool:

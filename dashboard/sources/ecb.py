@@ -33,10 +33,12 @@ SOURCE = "ecb"
 QUOTE = "EUR"
 
 # Every currency the reference-rate files have carried (eurofxref-hist.csv header).
-ECB_CURRENCIES = frozenset(
-    "USD JPY BGN CYP CZK DKK EEK GBP HUF LTL LVL MTL PLN ROL RON SEK SIT SKK CHF ISK NOK HRK "
-    "RUB TRL TRY AUD BRL CAD CNY HKD IDR ILS INR KRW MXN MYR NZD PHP SGD THB ZAR".split()
-)
+ECB_CURRENCIES = frozenset({
+    "USD", "JPY", "BGN", "CYP", "CZK", "DKK", "EEK", "GBP", "HUF", "LTL", "LVL", "MTL", "PLN",
+    "ROL", "RON", "SEK", "SIT", "SKK", "CHF", "ISK", "NOK", "HRK", "RUB", "TRL", "TRY", "AUD",
+    "BRL", "CAD", "CNY", "HKD", "IDR", "ILS", "INR", "KRW", "MXN", "MYR", "NZD", "PHP", "SGD",
+    "THB", "ZAR",
+})
 _MISSING = {"", "N/A", "NAN", "NA"}
 _MONTHS = {
     name: number_
@@ -97,9 +99,7 @@ def parse_hist_csv(body: bytes, *, source: str = SOURCE) -> pd.DataFrame:
     # The ECB's figure is foreign units per EUR; stored as EUR per 1 unit (see module doc).
     frame = pd.DataFrame({"date": dates, "currency": long["currency"], "quote": QUOTE,
                           "rate": 1.0 / values, "source": source, "nominal": 1})
-    return rates_frame(frame.to_dict("records")) if frame.empty else (
-        frame.astype(RATE_DTYPES).sort_values(["currency", "date"], ignore_index=True)
-    )
+    return frame.astype(RATE_DTYPES).sort_values(["currency", "date"], ignore_index=True)
 
 
 def parse_daily_csv(body: bytes) -> pd.DataFrame:

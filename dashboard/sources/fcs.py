@@ -53,7 +53,8 @@ def layout_of(header: tuple[str, ...]) -> Layout | None:
     """The FCS layout whose columns the header holds (case-insensitively), if any."""
     names = {name.strip().lower() for name in header}
     for layout in LAYOUTS:
-        needed = {layout.flow, layout.period, layout.partner, layout.hs, layout.value, layout.region}
+        needed = {layout.flow, layout.period, layout.partner, layout.hs, layout.value,
+                  layout.region}
         if needed <= names:
             return layout
     return None
@@ -69,8 +70,10 @@ def read(path: Path, sniff: Sniff) -> TradeBatches:
     text_columns = [layout.flow, layout.period, layout.partner, layout.hs, layout.region]
     optional_text = [layout.unit]
     numbers = [layout.value, layout.net, layout.quantity]
-    types: dict[str, pa.DataType] = {actual[c]: pa.string() for c in text_columns}
-    types |= {actual[c]: pa.string() for c in optional_text if c in actual}
+    # Text as dictionaries straight from the reader: few distinct values per block.
+    text_type = pa.dictionary(pa.int32(), pa.string())
+    types: dict[str, pa.DataType] = {actual[c]: text_type for c in text_columns}
+    types |= {actual[c]: text_type for c in optional_text if c in actual}
     types |= {actual[c]: pa.float64() for c in numbers if c in actual}
     decimal_point = "." if sniff.separator == "," else ","
     parsed = TradeBatches(format=layout.format, encoding=sniff.encoding,
@@ -115,13 +118,13 @@ def to_canonical(
              for role in ("flow", "period", "partner", "hs", "unit", "value", "net", "quantity",
                           "region")}
 
-    def text(role: str) -> pa.Array:
+    # Text columns are handled as dictionaries: a block of a million rows holds only a few
+    # thousand distinct codes, so trimming, regexes and look-ups run once per distinct value.
+    def text(role: str) -> pa.DictionaryArray:
         column = names[role]
         if column not in batch.schema.names:
-            return pa.nulls(batch.num_rows, pa.string())
-        values = batch.column(column)
-        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        return pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+            return _encoded(pa.nulls(batch.num_rows, pa.string()))
+        return _recode(_encoded(batch.column(column)), pc.utf8_trim_whitespace)
 
     def number(role: str) -> pa.Array:
         column = names[role]
@@ -134,29 +137,65 @@ def to_canonical(
 
     flow = map_values(text("flow"), lambda v: layout.flows.get(v.upper()), file=file,
                       column=names["flow"], first_line=first_line,
-                      expected=" or ".join(layout.flows))
+                      expected=" or ".join(layout.flows), keep_dictionary=True)
     year, month = _period(text("period"), file=file, column=names["period"], first_line=first_line)
-    partner = pc.utf8_upper(text("partner"))
-    missing_partner = pc.or_kleene(pc.is_null(partner), pc.equal(partner, ""))
-    partner = pc.if_else(missing_partner, UNKNOWN_PARTNER, partner)
-    hs = _hs_codes(text("hs"))
+    partner, missing_partner = _partners(text("partner"))
+    hs = _recode(text("hs"), _hs_codes)
     reporter = map_values(text("region"), _region_iso, file=file, column=names["region"],
                           first_line=first_line,
-                          expected="a federal subject as 'NNNNN - NAME' known to the FCS list")
-    unit = text("unit")
-    unit = pc.if_else(pc.equal(unit, ""), pa.scalar(None, pa.string()), unit)
+                          expected="a federal subject as 'NNNNN - NAME' known to the FCS list",
+                          keep_dictionary=True)
+    unit = _recode(text("unit"), lambda d: pc.if_else(pc.equal(d, ""), pa.scalar(None, pa.string()),
+                                                      d)).dictionary_decode()
     quantity = pc.if_else(pc.is_null(unit), pa.scalar(None, pa.float64()), number("quantity"))
-    canonical = pa.RecordBatch.from_arrays(
-        [reporter, partner, flow, year, month, hs, number("value"), number("net"), quantity, unit],
-        schema=TRADE_SCHEMA,
-    )
-    validate(canonical, file=file, first_line=first_line,
+    columns = [reporter, partner, flow, year, month, hs, number("value"), number("net"), quantity,
+               unit]
+    validate(pa.RecordBatch.from_arrays(columns, names=list(TRADE_SCHEMA.names)), file=file,
+             first_line=first_line,
              source_columns={"reporter": names["region"], "partner": names["partner"],
                              "flow": names["flow"], "year": names["period"],
                              "month": names["period"], "hs_code": names["hs"],
                              "value_usd": names["value"], "net_kg": names["net"],
                              "quantity": names["quantity"], "unit": names["unit"]})
-    return canonical, pc.sum(pc.cast(missing_partner, pa.int64())).as_py() or 0
+    canonical = pa.RecordBatch.from_arrays(
+        [c.dictionary_decode() if isinstance(c, pa.DictionaryArray) else c for c in columns],
+        schema=TRADE_SCHEMA,
+    )
+    return canonical, missing_partner
+
+
+def _encoded(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """A text column as one dictionary array of strings (as read, or encoded here)."""
+    if isinstance(values, pa.ChunkedArray):
+        if pa.types.is_dictionary(values.type):
+            values = pc.cast(values, values.type.value_type)
+        values = values.combine_chunks()
+    if not pa.types.is_dictionary(values.type):
+        return pc.dictionary_encode(pc.cast(values, pa.string()))
+    if values.type.value_type != pa.string():
+        return _recode(values, lambda d: pc.cast(d, pa.string()))
+    return values
+
+
+def _recode(values: pa.DictionaryArray, change) -> pa.DictionaryArray:  # type: ignore[no-untyped-def]
+    """Apply a value-wise string function to the distinct values only."""
+    return pa.DictionaryArray.from_arrays(values.indices, change(values.dictionary))
+
+
+def _partners(values: pa.DictionaryArray) -> tuple[pa.DictionaryArray, int]:
+    """Upper-case partner codes, missing ones as UNKNOWN_PARTNER; also how many were missing."""
+    codes = pc.utf8_upper(values.dictionary)
+    empty = pc.equal(codes, "")
+    missing = values.null_count + (pc.sum(pc.take(pc.cast(empty, pa.int64()),
+                                                  values.indices)).as_py() or 0)
+    codes = pc.if_else(empty, UNKNOWN_PARTNER, codes)
+    if values.null_count == 0:
+        return pa.DictionaryArray.from_arrays(values.indices, codes), missing
+    unknown = pa.scalar(len(codes), values.indices.type)
+    return pa.DictionaryArray.from_arrays(
+        pc.fill_null(values.indices, unknown),
+        pa.concat_arrays([codes, pa.array([UNKNOWN_PARTNER], pa.string())]),
+    ), missing
 
 
 # MM/YYYY as published; M/YYYY, MM.YYYY, DD.MM.YYYY and YYYY-MM as Excel re-saves write it.
@@ -168,17 +207,20 @@ _PERIOD_PATTERNS = (
 
 
 def _period(values: pa.Array, *, file: str, column: str, first_line: int) -> tuple[pa.Array, ...]:
-    year = pa.nulls(len(values), pa.string())
-    month = pa.nulls(len(values), pa.string())
+    encoded = _encoded(values)
+    distinct = encoded.dictionary
+    year = pa.nulls(len(distinct), pa.string())
+    month = pa.nulls(len(distinct), pa.string())
     for pattern in _PERIOD_PATTERNS:
-        found = pc.extract_regex(values, pattern)
+        found = pc.extract_regex(distinct, pattern)
         year = pc.coalesce(year, pc.struct_field(found, "year"))
         month = pc.coalesce(month, pc.struct_field(found, "month"))
+    year = pc.take(pc.cast(year, pa.int16()), encoded.indices)
     if pc.any(pc.is_null(year)).as_py():
         index = pc.index(pc.is_null(year), True).as_py()
         raise SchemaError(file, "a period as MM/YYYY", line=first_line + index, column=column,
-                          found=values[index].as_py())
-    return pc.cast(year, pa.int16()), pc.cast(month, pa.int8())
+                          found=encoded[index].as_py())
+    return year, pc.take(pc.cast(month, pa.int8()), encoded.indices)
 
 
 def _hs_codes(values: pa.Array) -> pa.Array:

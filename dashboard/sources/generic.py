@@ -39,7 +39,9 @@ FLOW_WORDS = {
 }
 
 
-def resolve_columns(header: tuple[str, ...], mapping: Mapping[str, str] | None = None) -> dict[str, str]:
+def resolve_columns(
+    header: tuple[str, ...], mapping: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Canonical role -> file column, from an explicit mapping or the synonyms."""
     by_lower = {name.strip().lower(): name for name in header}
     resolved = {role: column for role, column in (mapping or {}).items() if column in header}
@@ -134,7 +136,8 @@ def to_canonical(
     hs = text("hs_code")
     canonical = pa.RecordBatch.from_arrays(
         [reporter, partner, flow, integer("year", pa.int16(), "a year such as 2018"),
-         integer("month", pa.int8(), "a month 1-12") if "month" in roles else pa.nulls(n, pa.int8()),
+         integer("month", pa.int8(), "a month 1-12") if "month" in roles
+         else pa.nulls(n, pa.int8()),
          hs, value, number("net_kg"), number("quantity"), text("unit")],
         schema=TRADE_SCHEMA,
     )
@@ -151,8 +154,11 @@ def _reporter_code(value: str) -> str | None:
     table = regions()
     if upper in set(table["iso_code"]):
         return upper
-    by_name = {name.lower(): iso for name, iso in zip(table["name_ru"], table["iso_code"])}
-    by_name |= {name.lower(): iso for name, iso in zip(table["name_en"], table["iso_code"])}
+    by_name = {
+        name.lower(): iso
+        for column in ("name_ru", "name_en")
+        for name, iso in zip(table[column], table["iso_code"], strict=True)
+    }
     if value.strip().lower() in by_name:
         return by_name[value.strip().lower()]
     found = region_by_fcs_code(value)

@@ -70,9 +70,12 @@ def get(
     headers: Mapping[str, str] | None = None,
 ) -> bytes:
     """GET ``url`` and return the body; any failure becomes a ``SourceError`` for ``source``."""
-    timeout = settings().http_timeout
+    config = settings()
+    timeout = config.http_timeout
     host = site(url)
     where = f"{host}{urlsplit(url).path}"
+    if config.offline:
+        raise SourceError(source, f"offline mode (OBOROT_OFFLINE is set), not asking {host}")
     started = time.monotonic()
     try:
         response = session().get(

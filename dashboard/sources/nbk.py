@@ -39,7 +39,7 @@ def parse_rates(body: bytes) -> pd.DataFrame:
     for item in root.findall("item"):
         code = (item.findtext("title") or "").strip().upper()
         if len(code) != 3:
-            raise SourceError(SOURCE, f"get_rates.cfm: item without an ISO code in <title>: {code!r}")
+            raise SourceError(SOURCE, f"get_rates.cfm: <item> without an ISO code, found {code!r}")
         what = f"get_rates.cfm {code}"
         nominal = whole(item.findtext("quant", "1"), source=SOURCE, what=f"{what} quant")
         value = number(item.findtext("description"), source=SOURCE, what=f"{what} description")

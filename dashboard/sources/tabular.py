@@ -58,7 +58,7 @@ def stream_csv(
     *,
     column_types: dict[str, pa.DataType],
     decimal_point: str = ".",
-    block_size: int = BLOCK_SIZE,
+    block_size: int | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Record batches of the named columns, typed as asked; bad numbers raise SchemaError."""
     encoding = "utf8" if sniff.encoding in {"utf-8", "utf-8-sig", "ascii"} else sniff.encoding
@@ -67,13 +67,15 @@ def stream_csv(
         return pv.open_csv(
             open_binary(path, sniff),
             read_options=pv.ReadOptions(
-                encoding=encoding, block_size=block_size, skip_rows=sniff.header_line - 1
+                encoding=encoding, block_size=block_size or BLOCK_SIZE,
+                skip_rows=sniff.header_line - 1,
             ),
             parse_options=pv.ParseOptions(delimiter=sniff.separator, quote_char='"'),
             convert_options=pv.ConvertOptions(
                 column_types=types,
                 include_columns=list(types),
                 decimal_point=point,
+                null_values=[""],  # "NA"/"n/a" in a number column is an error, not a gap
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
@@ -113,7 +115,8 @@ def _locate(
         if pc.any(bad).as_py():
             index = pc.index(bad, True).as_py()
             return SchemaError(
-                sniff.display_name, f"a number (decimal {'comma' if decimal_point == ',' else 'point'})",
+                sniff.display_name,
+                f"a number (decimal {'comma' if decimal_point == ',' else 'point'})",
                 line=line + index, column=column, found=values[index].as_py(),
             )
         line += batch.num_rows
@@ -167,16 +170,29 @@ def map_values(
     column: str,
     first_line: int,
     expected: str,
+    keep_dictionary: bool = False,
 ) -> pa.Array:
-    """Map each distinct string through ``lookup`` once (vectorised by dictionary encoding)."""
-    encoded = pc.dictionary_encode(pc.cast(values, pa.string()))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    mapped = [lookup(v) if v is not None else None for v in encoded.dictionary.to_pylist()]
-    result = pc.take(pa.array(mapped, pa.string()), encoded.indices)
-    bad = pc.and_(pc.is_null(result), pc.is_valid(values))
-    if pc.any(bad).as_py():
+    """Map each distinct string through ``lookup`` once (vectorised by dictionary encoding).
+
+    A dictionary-typed input is used as it is; ``keep_dictionary`` returns the mapped
+    values as a dictionary array over the same indices instead of decoding them.
+    """
+    if isinstance(values, pa.ChunkedArray):
+        if pa.types.is_dictionary(values.type):
+            values = pc.cast(values, values.type.value_type)
+        values = values.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        encoded = values
+    else:
+        encoded = pc.dictionary_encode(pc.cast(values, pa.string()))
+    distinct = encoded.dictionary.to_pylist()
+    mapped = pa.array([lookup(str(v)) if v is not None else None for v in distinct], pa.string())
+    unknown = pc.and_(pc.is_null(mapped), pc.is_valid(encoded.dictionary))
+    if pc.any(unknown).as_py():
+        bad = pc.fill_null(pc.take(unknown, encoded.indices), False)
         index = pc.index(bad, True).as_py()
         raise SchemaError(file, expected, line=first_line + index, column=column,
                           found=values[index].as_py())
-    return result
+    if keep_dictionary:
+        return pa.DictionaryArray.from_arrays(encoded.indices, mapped)
+    return pc.take(mapped, encoded.indices)

@@ -153,9 +153,9 @@ def ytd_yoy(
         current.merge(base, on=[*ids, "year"], how="left", validate="one_to_one")
         .merge(base_coverage, on="year", how="left")
         .assign(
-            previous_months_present=lambda f: f["previous_months_present"]
-            .fillna(0)
-            .astype("int64"),
+            previous_months_present=lambda f: (
+                f["previous_months_present"].fillna(0).astype("int64")
+            ),
             previous_missing_months=lambda f: f["previous_missing_months"].map(
                 lambda months: whole_window if not isinstance(months, tuple) else months
             ),
@@ -163,8 +163,10 @@ def ytd_yoy(
         .assign(change=lambda f: f[value] - f["previous"])
         .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
         .assign(
-            complete=lambda f: (f["months_present"] == through_month)
-            & (f["previous_months_present"] == through_month)
+            complete=lambda f: (
+                (f["months_present"] == through_month)
+                & (f["previous_months_present"] == through_month)
+            )
         )
     )
 
@@ -190,11 +192,9 @@ def contributions(
     group = [*group_ids, "year"]
     summed = work.groupby([*group, *parts], dropna=False, as_index=False)[value].sum()
     totals = summed.groupby(group, dropna=False, as_index=False)[value].sum()
-    previous = (
-        summed.assign(year=lambda f: f["year"] + 1).rename(columns={value: "previous"})
-    )
-    base_totals = (
-        totals.assign(year=lambda f: f["year"] + 1).rename(columns={value: "total_previous"})
+    previous = summed.assign(year=lambda f: f["year"] + 1).rename(columns={value: "previous"})
+    base_totals = totals.assign(year=lambda f: f["year"] + 1).rename(
+        columns={value: "total_previous"}
     )
     rows = [*group, *parts]
     # pandas 3.1 fails an outer merge on several keys when an Arrow-backed string key is
@@ -212,9 +212,7 @@ def contributions(
                 f["total_previous"].isna(), f["previous"].fillna(0.0)
             ),
         )
-        .assign(
-            contribution=lambda f: percent(f[value] - f["previous"], f["total_previous"])
-        )
+        .assign(contribution=lambda f: percent(f[value] - f["previous"], f["total_previous"]))
         .sort_values([*group, *parts], kind="stable")
         .loc[:, [*ids, "year", *parts, value, "previous", "contribution"]]
         .reset_index(drop=True)

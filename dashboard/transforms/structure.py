@@ -41,7 +41,7 @@ def ranks(
     value: str = "value_usd",
     within: Sequence[str] = ("year", "flow"),
 ) -> pd.DataFrame:
-    """Add `rank` (int, 1 = largest value in its `within` group, ties by `by` ascending, NaN last)."""
+    """Add int `rank`: 1 = largest value of its `within` group, ties by `by` ascending, NaN last."""
     parts, groups = as_list(by), as_list(within)
     require_columns(frame, [*groups, *parts, value], where="ranks")
     ordered = frame.reset_index(drop=True).sort_values(

@@ -37,9 +37,7 @@ TABLE_COLUMNS = (
 """Columns of partner_table/commodity_table after the part's code column."""
 
 
-def flows_wide(
-    frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd"
-) -> pd.DataFrame:
+def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> pd.DataFrame:
     """Sum long flow rows into keys + export, import, turnover, balance (value's units).
 
     A flow absent for an existing key is 0.0; rows of other flows (re-export,
@@ -82,7 +80,7 @@ def _annual_wide(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI card: value and previous in USD, change in USD, change_pct in % (NaN if unknown)."""
+    """One KPI card: value, previous, change in the frame's money (USD as stored); change_pct %."""
 
     value: float
     previous: float
@@ -112,7 +110,7 @@ def kpi_frame(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
-    """KPI cards for `year` keyed turnover, export, import, balance (see kpi_frame for units/NaN)."""
+    """KPI cards for `year` keyed turnover, export, import, balance (units/NaN as kpi_frame)."""
     return {
         row.measure: Kpi(
             value=float(row.value),

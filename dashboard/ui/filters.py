@@ -95,12 +95,12 @@ def sidebar_filters() -> Filters | None:
     """Draw the sidebar and return the current filters (None when the store is empty)."""
     version = queries.version()
     reporters = queries.reporters(version)
-    lang_seed = _from_url("lang", list(LANGS))
-    if lang_seed:
-        st.session_state["filters.lang"] = lang_seed
+    if "filters.lang" not in st.session_state:
+        url_lang = st.query_params.get("lang")
+        st.session_state["filters.lang"] = url_lang if url_lang in LANGS else "ru"
     with st.sidebar:
         lang = st.segmented_control(
-            "Язык / Language", list(LANGS), key="filters.lang", default="ru",
+            "Язык / Language", list(LANGS), key="filters.lang",
             format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
         ) or "ru"
         if not reporters:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import month_name
-from dashboard.ui.filters import Filters
 from dashboard.quality import quality_notes
+from dashboard.ui.filters import Filters
 
 
 def show(filters: Filters) -> None:

@@ -35,7 +35,8 @@ def period_label(filters: Filters) -> str:
     from dashboard.i18n import month_name
 
     if filters.ytd:
-        return f"{month_name(1, filters.lang)}–{month_name(filters.ytd, filters.lang)} {filters.year}"
+        first, last = month_name(1, filters.lang), month_name(filters.ytd, filters.lang)
+        return f"{first}–{last} {filters.year}"
     return str(filters.year)
 
 

@@ -5,7 +5,7 @@ TAB-separated, UTF-8 without BOM, LF line endings, the header
 ``napr period strana tnved edizm Stoim Netto Kol Region Region_s``, values in
 US dollars (not thousands) with a decimal comma, net weight in kg.
 
-The numbers are SYNTHETIC.  Only the Tomsk Oblast–Kazakhstan pair is
+The numbers are SYNTHETIC.  Only the Tomsk Oblast - Kazakhstan pair is
 calibrated to published facts (turnover 69.8M USD in 2018 and 59.6M USD in
 2017, Kazakhstan Tomsk's 3rd partner); everything else is plausible noise
 drawn from a fixed seed, so the output is identical on every run.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +45,8 @@ CATALOGUE = """
 0202  4.5   -    -     : 300000 200000
 0203  2.6   -    -     : 291500 295500
 0207  1.6   -    -     : 141000 149100 120000
-0303  1.9   -    -     : 550000 630000 890000
-0304  4.5   -    -     : 750000 870000
+0303  1.9   166  1     : 550000 630000 890000
+0304  4.5   166  1     : 750000 870000
 0402  3.2   -    -     : 211800 291900 101900
 0405  5.5   -    -     : 101100
 0406  4.5   -    -     : 903100 208000 102000
@@ -409,7 +410,7 @@ class Region:
 
     region: str
     district: str
-    exports: float  # USD, 2018, partners drawn at random (Tomsk: all but TOMSK_PAIRS)
+    exports: float  # USD, 2018, over the partners drawn at random (Tomsk: all but the fixed)
     imports: float
     export_mix: dict[str, float]
     import_mix: dict[str, float]
@@ -552,19 +553,21 @@ class Rows:
     def empty(cls) -> Rows:
         return cls([], [], [], [], [], [], [], [])
 
-    def extend(self, year, month, region, flow, partner, code, value, netto) -> None:
+    def extend(self, year: np.ndarray, month: np.ndarray, region: int, flow: str, partner: str,
+               code: np.ndarray, value: np.ndarray, netto: np.ndarray) -> None:
         n = len(value)
-        self.year += list(year)
-        self.month += list(month)
+        self.year += year.tolist()
+        self.month += month.tolist()
         self.region += [region] * n
         self.flow += [flow] * n
         self.partner += [partner] * n
-        self.code += list(code)
-        self.value += list(value)
-        self.netto += list(netto)
+        self.code += code.tolist()
+        self.value += value.tolist()
+        self.netto += netto.tolist()
 
 
-def lognormal(rng: np.random.Generator, sigma: float, size=None):
+def lognormal(rng: np.random.Generator, sigma: float,
+              size: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Multiplicative noise with median 1."""
     return rng.lognormal(0.0, sigma, size)
 
@@ -572,7 +575,7 @@ def lognormal(rng: np.random.Generator, sigma: float, size=None):
 def pair_years(rng: np.random.Generator, value_2018: float, sigma_2018: float = 0.15
                ) -> dict[int, float]:
     """Annual values (USD) of one region-partner flow around its 2018 level."""
-    return {y: value_2018 * YEAR_INDEX[y] * lognormal(rng, sigma_2018 if y == 2018 else 0.15)
+    return {y: value_2018 * YEAR_INDEX[y] * lognormal(rng, sigma_2018 if y == 2018 else 0.1)
             for y in YEARS}
 
 
@@ -592,16 +595,17 @@ def partner_values(rng: np.random.Generator, region: Region, flow: str,
     return {iso: total * w / norm for iso, w in weights.items()}
 
 
-def code_probabilities(catalogue: list[Commodity], chapters: np.ndarray, mix: dict[str, float],
-                       affinity: dict[str, float], baseline: float) -> np.ndarray:
-    """Selection probability of each catalogue code for one region-partner flow."""
+def code_probabilities(chapters: list[str], mix: dict[str, float], affinity: dict[str, float],
+                       baseline: float) -> np.ndarray:
+    """Selection probability of each catalogue code for one region-partner flow.
+
+    A chapter's weight is shared among its codes, so long chapters are not favoured.
+    """
     total = sum(mix.values())
-    chapter_w = {ch: baseline + w / total for ch, w in mix.items()}
-    counts: dict[str, int] = {}
-    for ch in chapters:
-        counts[ch] = counts.get(ch, 0) + 1
-    p = np.array([chapter_w.get(ch, baseline) * affinity.get(ch, 1.0) / counts[ch]
-                  for ch in chapters])
+    counts = Counter(chapters)
+    chapter_p = {ch: (baseline + mix.get(ch, 0.0) / total) * affinity.get(ch, 1.0) / n
+                 for ch, n in counts.items()}
+    p = np.array([chapter_p[ch] for ch in chapters])
     return p / p.sum()
 
 
@@ -628,7 +632,7 @@ def monthly_cells(rng: np.random.Generator, weights: np.ndarray, chapters: list[
     else:
         p = np.where(drift[:, :, None] >= 0.02, 1.0, 0.45) * np.ones_like(expected)
     active = rng.random(expected.shape) < p
-    values = np.where(active, expected * lognormal(rng, 0.45, expected.shape) / p, 0.0)
+    values = np.where(active, expected * lognormal(rng, 0.45, expected.shape), 0.0)
     for yi in range(len(YEARS)):
         if not active[:, yi].any():
             c = int(np.argmax(drift[:, yi]))
@@ -649,7 +653,7 @@ def emit(rows: Rows, rng: np.random.Generator, catalogue: list[Commodity], regio
 
 
 def generate_pair(rows: Rows, rng: np.random.Generator, catalogue: list[Commodity],
-                  chapters: np.ndarray, region_i: int, flow: str, partner: str,
+                  chapters: list[str], region_i: int, flow: str, partner: str,
                   totals: dict[int, float], share: float) -> None:
     """Draw a commodity basket for one region-partner flow and its monthly lines.
 
@@ -659,8 +663,7 @@ def generate_pair(rows: Rows, rng: np.random.Generator, catalogue: list[Commodit
     region = REGIONS[region_i]
     mix = region.export_mix if flow == EXPORT else region.import_mix
     affinity = AFFINITY.get((flow, PARTNERS[partner][1]), {})
-    p = code_probabilities(catalogue, chapters, mix, affinity,
-                           0.003 if flow == EXPORT else 0.006)
+    p = code_probabilities(chapters, mix, affinity, 0.003 if flow == EXPORT else 0.006)
     k = int(np.clip(round((3 + 2.5 * np.log10(max(share, 1e-4) * 100)) * region.basket_scale),
                     1, round(14 * region.basket_scale)))
     basket = rng.choice(len(catalogue), size=k, replace=False, p=p)
@@ -690,8 +693,7 @@ def generate_tomsk_kz(rows: Rows, rng: np.random.Generator, catalogue: list[Comm
         emit(rows, rng, catalogue, region_i, flow, "KZ", basket, values)
 
 
-def hide_confidential(rows: Rows, rng: np.random.Generator, catalogue: list[Commodity],
-                      protected: set[int]) -> None:
+def hide_confidential(rows: Rows, rng: np.random.Generator, protected: set[int]) -> None:
     """Relabel a few codes per confidential region (about 1-3% of its value) as XXXXXXXXXX."""
     region_ids = np.array(rows.region)
     codes = np.array(rows.code)
@@ -722,7 +724,7 @@ def generate(seed: int = SEED) -> Rows:
     """All demo lines, before aggregation and formatting."""
     rng = np.random.default_rng(seed)
     catalogue = load_catalogue()
-    chapters = np.array([c.chapter for c in catalogue])
+    chapters = [c.chapter for c in catalogue]
     rows = Rows.empty()
     for ri, region in enumerate(REGIONS):
         tomsk = region.region == TOMSK
@@ -750,7 +752,7 @@ def generate(seed: int = SEED) -> Rows:
             generate_tomsk_kz(rows, rng, catalogue, ri)
     index = {c.code: i for i, c in enumerate(catalogue)}
     protected = {index[c] for c in (*TOMSK_KZ_EXPORTS, *TOMSK_KZ_IMPORTS)}
-    hide_confidential(rows, rng, catalogue, protected)
+    hide_confidential(rows, rng, protected)
     return rows
 
 
@@ -763,14 +765,14 @@ def number(x: float, decimals: int) -> str:
 def render(rows: Rows) -> str:
     """The file text: one line per (flow, month, partner, code, region), sorted."""
     catalogue = load_catalogue()
-    lines: dict[tuple, list[float]] = {}
+    lines: dict[tuple[int, int, str, str, str, str], list[float]] = {}
     for y, m, r, f, p, c, v, n in zip(rows.year, rows.month, rows.region, rows.flow,
                                       rows.partner, rows.code, rows.value, rows.netto,
                                       strict=True):
         # Confidential codes collapse into one XXXXXXXXXX line per month and partner.
         key = (int(y), int(m), REGIONS[r].region, f, p, CONFIDENTIAL if c < 0 else
                catalogue[c].code)
-        acc = lines.setdefault(key, [0.0, 0.0, 0.0, c])
+        acc = lines.setdefault(key, [0.0, 0.0])
         acc[0] += round(v, 2)
         acc[1] += n
     by_code = {c.code: c for c in catalogue}
@@ -792,13 +794,15 @@ def render(rows: Rows) -> str:
             kol = number(netto * 1000, 1)
         else:
             kol = number(netto / item.kg_per_unit, 3)
-        out.append("\t".join((flow, f"{m:02d}/{y}", partner, code, unit, f"{value:.2f}"
-                              .replace(".", ","), number(netto, 2 if netto >= 1 else 3), kol,
-                              region, district[region])))
+        stoim = f"{value:.2f}".replace(".", ",")
+        net = number(netto, 2 if netto >= 1 else 3)
+        out.append("\t".join((flow, f"{m:02d}/{y}", partner, code, unit, stoim, net, kol, region,
+                              district[region])))
     return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the demo file to the path given on the command line, or DEFAULT_OUTPUT."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT,
                         help=f"where to write the CSV (default: {DEFAULT_OUTPUT})")

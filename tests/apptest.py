@@ -1,0 +1,35 @@
+"""Helpers for AppTest: a demo store per module and clean Streamlit caches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.config import DEMO_FILE, PROJECT_ROOT
+from dashboard.ingest import ingest_file
+from dashboard.store import Store
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def demo_store(path: Path) -> Path:
+    """A real DuckDB file holding the bundled demo data."""
+    store = Store(path)
+    ingest_file(store, DEMO_FILE, name="Demo (synthetic)")
+    return path
+
+
+def clear_caches() -> None:
+    """st.cache_* survive between AppTest runs in one process: forget them."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_app(query: dict[str, str] | None = None, *, timeout: float = 60) -> AppTest:
+    """Run the app once (Overview), optionally with URL query parameters."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()

@@ -1,0 +1,71 @@
+"""AppTest of the Overview page and the shared filters on the demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import clear_caches, demo_store, open_app
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    return demo_store(tmp_path_factory.mktemp("overview") / "demo.duckdb")
+
+
+@pytest.fixture(autouse=True)
+def _store(demo_path, monkeypatch):
+    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
+    clear_caches()
+    yield
+    clear_caches()
+
+
+def _metrics(at):
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_overview_tells_the_tomsk_kazakhstan_story():
+    at = open_app()
+    assert not at.exception
+    assert _metrics(at)["Товарооборот, 2018"] == ("$69,8\xa0млн", "+$10,2\xa0млн (+17,1%)")
+    assert at.query_params["reporter"] == ["RU-TOM"] or at.query_params["reporter"] == "RU-TOM"
+
+
+def test_language_switch_translates_labels_and_numbers():
+    at = open_app()
+    at.segmented_control(key="filters.lang").set_value("en").run()
+    assert not at.exception
+    assert _metrics(at)["Turnover, 2018"] == ("$69.8M", "+$10.2M (+17.1%)")
+
+
+def test_url_parameters_reopen_the_same_view():
+    at = open_app({"reporter": "RU-TOM", "partner": "KZ", "year": "2017", "flow": "export",
+                   "lang": "en"})
+    assert not at.exception
+    assert at.selectbox(key="filters.year").value == 2017
+    assert at.selectbox(key="filters.flow").value == "export"
+    assert "Exports, 2017" in _metrics(at)
+
+
+def test_changing_region_and_partner_updates_the_figures():
+    at = open_app()
+    at.selectbox(key="filters.partner").set_value("*").run()
+    total = _metrics(at)["Товарооборот, 2018"][0]
+    assert total != "$69,8\xa0млн"
+    at.selectbox(key="filters.reporter").set_value("RU-NVS").run()
+    assert not at.exception
+    assert _metrics(at)["Товарооборот, 2018"][0] != total
+
+
+def test_bad_url_values_fall_back_to_defaults():
+    at = open_app({"reporter": "<script>", "year": "abc", "partner": "ZZ"})
+    assert not at.exception
+    assert at.selectbox(key="filters.reporter").value == "RU-TOM"
+
+
+def test_an_empty_store_explains_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv("OBOROT_STORE", str(tmp_path / "empty.duckdb"))
+    clear_caches()
+    at = open_app()
+    assert not at.exception
+    assert any("пусто" in info.value for info in at.info)

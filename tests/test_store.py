@@ -1,0 +1,119 @@
+"""The DuckDB store as a real file: atomic ingest, duplicates, delete, pushed-down queries."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard.errors import NotFoundError, SchemaError
+from dashboard.ingest import ingest_file
+from dashboard.sources import tabular
+from dashboard.store import Store, TradeQuery
+from tests.conftest import TOMSK, ru_text
+
+
+def _snapshot(store: Store) -> tuple:
+    datasets = store.datasets()[["id", "name", "row_count"]].to_dict("records")
+    with store.connect() as con:
+        rows = con.execute("SELECT count(*), sum(value_usd) FROM trade").fetchone()
+    totals = store.aggregate(["reporter", "year"]).to_dict("records")
+    return datasets, rows, totals
+
+
+@pytest.fixture
+def loaded(store, write_file) -> Store:
+    ingest_file(store, write_file("first.csv", ru_text()))
+    return store
+
+
+@pytest.mark.parametrize(
+    "bad_row",
+    [
+        f"ЭК\t01/2018\tKZ\t3901109000\t\t1,0x\t1\t0\t{TOMSK}",  # number, found by Arrow
+        f"ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t99999 - НЕТ\tX",  # unknown region
+        f"ЭК\t01/2018\tKZ\t39\t\t1,0\t1\t0\t{TOMSK}\textra",  # ragged row
+    ],
+)
+def test_a_file_failing_at_row_n_leaves_the_store_unchanged(
+    loaded, write_file, monkeypatch, bad_row
+):
+    monkeypatch.setattr(tabular, "BLOCK_SIZE", 4096)  # many batches land before the bad one
+    before = _snapshot(loaded)
+    good = f"ЭК\t02/2018\tCN\t4407109100\t\t5,0\t1\t0\t{TOMSK}"
+    path = write_file("second.csv", ru_text([good] * 5000 + [bad_row] + [good] * 10))
+    with pytest.raises(SchemaError) as info:
+        ingest_file(loaded, path)
+    assert info.value.file == "second.csv"
+    assert _snapshot(loaded) == before
+    assert loaded.find_by_sha256("x") is None
+
+
+def test_the_same_file_twice_is_reported_not_duplicated(loaded, write_file):
+    again = ingest_file(loaded, write_file("renamed.csv", ru_text()))
+    assert again.already_loaded and again.dataset_id == 1
+    assert len(loaded.datasets()) == 1
+    assert loaded.aggregate([])["value_usd"].item() == 1470.5
+
+
+def test_datasets_carry_provenance_and_delete_removes_every_row(loaded, write_file):
+    second = ingest_file(loaded, write_file("second.csv", ru_text(sep=";"), encoding="cp1251"),
+                         name="Tomsk, re-saved")
+    frame = loaded.datasets()
+    assert list(frame["name"]) == ["first.csv", "Tomsk, re-saved"]
+    assert frame.iloc[1][["format", "encoding", "separator", "row_count", "period_start",
+                          "period_end", "reporters"]].tolist() == [
+        "fcs-ru", "cp1251", ";", 6, "2017-01", "2018-05", "RU-TOM"]
+    assert len(frame.iloc[1]["sha256"]) == 64
+    loaded.delete(second.dataset_id)
+    assert list(loaded.datasets()["id"]) == [1]
+    assert loaded.aggregate([])["value_usd"].item() == 1470.5
+    with pytest.raises(NotFoundError):
+        loaded.delete(99)
+
+
+def test_the_store_is_a_real_duckdb_file(loaded):
+    loaded.close()
+    con = duckdb.connect(str(loaded.path), read_only=True)
+    assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == 6
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("by", "query", "hs_level", "expected"),
+    [
+        (["year"], TradeQuery(reporter="RU-TOM"), None, {(2017,): 150.0, (2018,): 1320.5}),
+        (["flow"], TradeQuery(partners=("KZ",), years=(2018,)), None,
+         {("export",): 300.5, ("import",): 20.0}),
+        (["hs_code"], TradeQuery(years=(2018,), flows=("export",)), 2,
+         {("39",): 300.5, ("44",): 600.0, ("XXXXXXXXXX",): 400.0}),
+        (["month"], TradeQuery(years=(2018,), months=(1, 2, 3)), None,
+         {(1,): 300.5, (3,): 20.0}),
+        (["partner"], TradeQuery(hs_prefix="25"), None, {("KZ",): 20.0}),
+        (["partner"], TradeQuery(partners=()), None, {}),
+        (["year"], TradeQuery(reporter="RU-MOW"), None, {}),
+    ],
+)
+def test_aggregates_push_filters_into_sql(loaded, by, query, hs_level, expected):
+    frame = loaded.aggregate(by, query, hs_level=hs_level)
+    got = {tuple(row[k] for k in by): row["value_usd"] for row in frame.to_dict("records")}
+    assert got == expected
+
+
+def test_filters_are_parameters_not_sql(loaded):
+    hostile = "RU-TOM' OR '1'='1"
+    assert loaded.aggregate(["year"], TradeQuery(reporter=hostile)).empty
+    with pytest.raises(ValueError):
+        loaded.aggregate(["year; DROP TABLE trade"])
+
+
+def test_rates_upsert_replaces_on_key(store):
+    import pandas as pd
+
+    rows = pd.DataFrame({"date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
+                         "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443],
+                         "source": ["cbr", "cbr"]})
+    assert store.upsert_rates(rows) == 2
+    store.upsert_rates(rows.assign(rate=[68.0447, 67.0]))
+    got = store.rates(currencies=["USD"], quote="RUB")
+    assert got["rate"].tolist() == [68.0447, 67.0]
+    assert len(store.rate_dates(currency="USD", quote="RUB", source="cbr")) == 2
