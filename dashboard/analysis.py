@@ -225,14 +225,30 @@ def _hs_label(code: str, lang: str) -> str:
     return f"{code} {name}" if len(code) == 2 and code.isdigit() else name
 
 
+def chart_label(code: str, lang: str, *, width: int = 34) -> str:
+    """A code's name cut to ``width`` characters ("44 Древесина и изделия из неё") for axes."""
+    text = _hs_label(code, lang)
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,;—") + "…"
+
+
 def commodity_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     """A top_commodities table for display: hs_code, name and the ranking columns.
 
-    Confidential lines keep their own row named "Конфиденциально"/"Confidential";
-    units as partner_ranking.
+    ``name`` is the group's name without its code (chapters, sections); ``label``
+    the code and name shortened for chart axes. Confidential lines keep their own
+    row named "Конфиденциально"/"Confidential"; units as partner_ranking.
     """
-    named = table.assign(name=table["hs_code"].map(lambda code: _hs_label(code, lang)))
-    return named.loc[:, ["hs_code", "name", *TABLE_COLUMNS]]
+    from dashboard.reference.hs import hs_name
+
+    def plain(code: str) -> str:
+        label = _hs_label(code, lang)
+        if code.isdigit() and len(code) == 2:
+            return hs_name(code, lang)
+        return label.removeprefix(f"{code}. ")  # a section's "VII. " prefix
+
+    named = table.assign(name=table["hs_code"].map(plain),
+                         label=table["hs_code"].map(lambda code: chart_label(code, lang)))
+    return named.loc[:, ["hs_code", "name", *TABLE_COLUMNS, "label"]]
 
 
 def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
@@ -317,7 +333,7 @@ def _is_chapter(code: str) -> bool:
 
 def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
                   n: int = 15) -> pd.DataFrame:
-    """The n chapters with the largest turnover in ``year``: chapter, name, export, import.
+    """The n chapters with the largest turnover in ``year``: chapter, label, export, import.
 
     Values in the input's currency units; confidential lines form their own row.
     """
@@ -328,9 +344,9 @@ def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
     return (
         wide.sort_values(["turnover", "hs_code"], ascending=[False, True], kind="stable")
         .head(n)
-        .assign(name=lambda f: f["hs_code"].map(lambda code: _hs_label(code, lang)))
+        .assign(label=lambda f: f["hs_code"].map(lambda code: chart_label(code, lang)))
         .rename(columns={"hs_code": "chapter"})
-        .loc[:, ["chapter", "name", "export", "import", "turnover"]]
+        .loc[:, ["chapter", "label", "export", "import", "turnover"]]
         .reset_index(drop=True)
     )
 
@@ -366,9 +382,10 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
                      n: int = 15) -> pd.DataFrame:
     """Unit values of the n largest headings per flow (export and import for turnover/balance).
 
-    Input: unit_value_frame. Output: flow (its label in ``lang``), hs_code, name, value (the currency's
-    units), net_kg, per_kg (currency per kg, over all the heading's lines), unit
-    (name of the heading's main supplementary unit, by value), quantity and per_unit
+    Input: unit_value_frame. Output: flow (its label in ``lang``), hs_code, name,
+    value (the currency's units), net_kg, per_kg (currency per kg, over all the
+    heading's lines), unit (name of the heading's main supplementary unit, by
+    value), quantity and per_unit
     (currency per that unit, over lines in that unit only). NaN where weight or
     quantity is missing or 0; confidential lines are left out (they have no goods).
     """
@@ -394,7 +411,7 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
         tf.unit_values(merged.drop(columns=["quantity"]))
         .assign(per_unit=per_unit, quantity=merged["quantity"],
                 unit=merged["unit"].map(lambda u: UNIT_NAMES.get(u, (u, u))[index]
-                                        if isinstance(u, str) else None),
+                                        if isinstance(u, str) else ""),
                 name=lambda f: f["hs_code"].map(lambda code: _hs_label(code, lang)),
                 value=lambda f: f["value_usd"])
         .rename(columns={"usd_per_kg": "per_kg"})

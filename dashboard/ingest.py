@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.errors import SchemaError
+from dashboard.config import settings
+from dashboard.errors import LimitError, SchemaError
 from dashboard.sources.detect import open_trade_file, sha256_of
 from dashboard.store import IngestResult, Store
 
@@ -20,14 +21,29 @@ def ingest_file(
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
-    """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once."""
+    """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
+
+    Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
+    ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.
+    """
     shown = display_name or path.name
     if not path.is_file():
         raise SchemaError(shown, "an existing file", found=str(path))
+    config = settings()
+    check_size(path, display_name=shown, max_upload_mb=config.max_upload_mb)
     digest = sha256_of(path)
     existing = store.find_by_sha256(digest)
     if existing is not None:
         return store.already_loaded(existing)
     parsed = open_trade_file(path, fmt=fmt, display_name=shown)
     return store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
-                        max_rows=max_rows, progress=progress)
+                        max_rows=config.max_rows if max_rows is None else max_rows,
+                        progress=progress)
+
+
+def check_size(path: Path, *, display_name: str, max_upload_mb: int) -> None:
+    """LimitError when the file is larger than the configured upload size."""
+    size = path.stat().st_size
+    if size > max_upload_mb * 2**20:
+        raise LimitError(f"{display_name}: the file is {size / 2**20:,.1f} MB; at most "
+                         f"{max_upload_mb:,} MB are accepted (OBOROT_MAX_UPLOAD_MB)")

@@ -8,6 +8,7 @@ pushed down (always ``?`` parameters), so pandas only ever sees small frames.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.errors import LimitError, NotFoundError, OborotError
 from dashboard.schema import TRADE_COLUMNS
@@ -213,26 +215,21 @@ class Store:
                     [dataset_id, name, parsed.format, file_name, sha256, parsed.encoding,
                      parsed.separator, parsed.licence, _now()],
                 )
-                rows = 0
-                for batch in parsed.batches:
-                    rows += batch.num_rows
-                    if max_rows is not None and rows > max_rows:
+                tally = _Tally()
+                for batch in _prefetched(parsed.batches):
+                    if max_rows is not None and tally.rows + batch.num_rows > max_rows:
                         raise LimitError(
                             f"{file_name or name}: more than {max_rows:,} rows "
                             "(the configured limit, OBOROT_MAX_ROWS)"
                         )
                     _insert_batch(con, dataset_id, batch)
+                    tally.add(batch)
                     if progress is not None:
-                        progress(rows)
+                        progress(tally.rows)
+                rows = tally.rows
                 if rows == 0:
                     raise OborotError(f"{file_name or name}: the file holds no data rows")
-                period_start, period_end, reporters = con.execute(
-                    "SELECT min(printf('%04d-%02d', year, coalesce(month, 1))), "
-                    "max(printf('%04d-%02d', year, coalesce(month, 12))), "
-                    "string_agg(DISTINCT reporter, ',' ORDER BY reporter) "
-                    "FROM trade WHERE dataset_id = ?",
-                    [dataset_id],
-                ).fetchone()
+                period_start, period_end, reporters = tally.summary()
                 con.execute(
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
                     "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
@@ -419,6 +416,90 @@ class Store:
                 [currency, quote, source],
             ).fetchall()
         return {row[0] for row in rows}
+
+
+class _Tally:
+    """Rows, period range and reporters of the batches loaded so far (no second scan)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self._first: int | None = None  # year * 100 + month, annual rows as months 1..12
+        self._last: int | None = None
+        self._reporters: set[str] = set()
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        if batch.num_rows == 0:
+            return
+        year = pc.multiply(pc.cast(batch.column("year"), pa.int32()), 100)
+        month = pc.cast(batch.column("month"), pa.int32())
+        first = pc.min(pc.add(year, pc.fill_null(month, 1))).as_py()
+        last = pc.max(pc.add(year, pc.fill_null(month, 12))).as_py()
+        if first is not None:
+            self._first = first if self._first is None else min(self._first, first)
+            self._last = last if self._last is None else max(self._last, last)
+        self._reporters.update(
+            r for r in pc.unique(batch.column("reporter")).to_pylist() if r is not None
+        )
+
+    def summary(self) -> tuple[str | None, str | None, str | None]:
+        """period_start, period_end as YYYY-MM and the reporters joined by commas, sorted."""
+
+        def month(value: int | None) -> str | None:
+            return None if value is None else f"{value // 100:04d}-{value % 100:02d}"
+
+        reporters = ",".join(sorted(self._reporters)) if self._reporters else None
+        return month(self._first), month(self._last), reporters
+
+
+_PREFETCH = 2  # batches parsed ahead of the insert
+_DONE = object()
+
+
+def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches, parsed in a helper thread while the caller inserts the previous ones.
+
+    Parsing (Arrow's reader and compute kernels) and DuckDB's insert both release the GIL,
+    so on two cores they overlap.  A source's error is raised here, in the caller's thread,
+    as the same exception; when the caller stops early the helper stops too.
+    """
+    handoff: queue.Queue[object] = queue.Queue(maxsize=_PREFETCH)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the caller's thread and raised there
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="oborot-parse", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
 
 
 def _now() -> datetime:

@@ -94,8 +94,6 @@ def test_ingest_zip_through_the_store(store):
     assert store.aggregate([], TradeQuery())["value_usd"].iloc[0] == pytest.approx(2494942.0)
 
 
-@pytest.mark.xfail(raises=SchemaError, strict=False,
-                   reason="detect.py picks no member of a multi-file zip yet (see the report)")
 def test_zip_through_ingest_file(store):
     assert ingest_file(store, ARCHIVE).rows == 6
 

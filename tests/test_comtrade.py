@@ -102,8 +102,6 @@ def test_bulk_gzip_tsv_is_read_by_the_comtrade_reader():
     assert parsed.rejected == 2
 
 
-@pytest.mark.xfail(raises=SchemaError, strict=False,
-                   reason="detect.py does not unpack gzip yet (see the sources report)")
 def test_bulk_gzip_through_ingest_file(store):
     result = ingest_file(store, BULK)
     assert result.rows == 3

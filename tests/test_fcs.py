@@ -76,7 +76,7 @@ def test_english_layout_with_quoted_region_and_missing_country(write_file):
         (f"ЭК\t13-2018\tKZ\t3901109000\t\t1,0\t1\t0\t{TOMSK}", 4, "period", "MM/YYYY"),
         (f"ЭК\t01/2018\tKZ\t39011\t\t1,0\t1\t0\t{TOMSK}", 4, "tnved", "HS code"),
         (f"XX\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t{TOMSK}", 4, "napr", "ЭК or ИМ"),
-        (f"ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t99999 - НЕТ ТАКОЙ\tX", 4, "Region",
+        ("ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t99999 - НЕТ ТАКОЙ\tX", 4, "Region",
          "federal subject"),
         (f"ЭК\t01/2018\tKZ\t3901109000\t\t-5,0\t1\t0\t{TOMSK}", 4, "Stoim", "zero or more"),
         (f"ЭК\t01/2018\tKAZ\t3901109000\t\t5,0\t1\t0\t{TOMSK}", 4, "strana", "ISO 3166-1"),

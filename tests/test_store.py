@@ -30,7 +30,7 @@ def loaded(store, write_file) -> Store:
     "bad_row",
     [
         f"ЭК\t01/2018\tKZ\t3901109000\t\t1,0x\t1\t0\t{TOMSK}",  # number, found by Arrow
-        f"ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t99999 - НЕТ\tX",  # unknown region
+        "ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t99999 - НЕТ\tX",  # unknown region
         f"ЭК\t01/2018\tKZ\t39\t\t1,0\t1\t0\t{TOMSK}\textra",  # ragged row
     ],
 )

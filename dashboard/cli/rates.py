@@ -13,6 +13,8 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
+
 from dashboard import fx
 from dashboard.config import settings
 from dashboard.errors import OborotError, SchemaError, SourceError
@@ -117,8 +119,16 @@ def run_update(args: argparse.Namespace) -> int:
     return OK
 
 
+def _num(value: float, *, sign: bool = False) -> str:
+    """Four decimals, or six significant digits below 1 (KZT, JPY, UZS per unit)."""
+    if abs(value) >= 1 or value == 0:
+        return f"{value:{'+' if sign else ''}.4f}"
+    return np.format_float_positional(value, precision=6, unique=False, fractional=False,
+                                      trim="-", sign=sign)
+
+
 def _signed(value: float | None) -> str:
-    return "" if value is None else f"{value:+.4f}"
+    return "" if value is None else _num(value, sign=True)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -145,9 +155,9 @@ def run_show(args: argparse.Namespace) -> int:
         print(json.dumps([item.as_dict() for item in items], ensure_ascii=False, indent=2))
         return OK
     for item in items:
-        previous = "" if item.previous is None else f"(previous {item.previous:.4f})"
-        print(f"{item.currency}/{item.quote}  {item.rate:>12.4f}  {_signed(item.change):>9}  "
-              f"{previous:<20}  as of {item.date.isoformat()}  {item.source}")
+        previous = "" if item.previous is None else f"(previous {_num(item.previous)})"
+        print(f"{item.currency}/{item.quote}  {_num(item.rate):>12}  {_signed(item.change):>10}  "
+              f"{previous:<22}  as of {item.date.isoformat()}  {item.source}")
     return OK
 
 

@@ -95,4 +95,5 @@ def ranking_columns(filters: Filters, *, name_key: str) -> dict:
         "rank": number(t("rank", lang), format="%d", width="small"),
         "change_pct": number(t("change_pct", lang), format="%+.1f", width="small"),
         "contribution": number(t("contribution", lang), format="%+.2f"),
+        "label": None,  # the chart label, hidden in tables
     }

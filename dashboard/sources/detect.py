@@ -65,6 +65,10 @@ def _is_workbook(path: Path) -> bool:
 
 def sniff_text(path: Path, *, display_name: str) -> Sniff:
     """Encoding, separator and header of a delimited text file (or the one inside a zip)."""
+    from dashboard.sources.comtrade import is_gzip, sniff_gzip
+
+    if is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
+        return sniff_gzip(path, display_name=display_name)
     member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
     head = _head_bytes(path, member)
     if b"\x00" in head[:4096]:
@@ -133,7 +137,11 @@ def _archive_member(path: Path, display_name: str) -> str:
         if not data:
             raise SchemaError(display_name, "an archive holding a .csv file (e.g. DATTSVT.csv)",
                               found=", ".join(i.filename for i in infos[:5]) or "no files")
-        preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"]
+        from dashboard.sources.baci import year_member
+
+        baci_year = year_member([i.filename for i in data])  # BACI: year files + code lists
+        preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"
+                     or i.filename == baci_year]
         if len(data) > 1 and not preferred:
             raise SchemaError(display_name, "an archive with one data file",
                               found=", ".join(i.filename for i in data[:5]))

@@ -8,6 +8,7 @@ a value does not parse, a second string-typed pass finds its line and column.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -22,6 +23,15 @@ from dashboard.errors import SchemaError
 from dashboard.sources.base import Sniff
 
 BLOCK_SIZE = 16 << 20  # bytes per Arrow block: big enough for throughput, small for memory
+MIN_BLOCK_SIZE = 4 << 10
+
+
+def configured_block_size() -> int:
+    """Bytes per Arrow block: ``OBOROT_BLOCK_BYTES`` if set (tests use small ones), else default."""
+    text = os.environ.get("OBOROT_BLOCK_BYTES", "").strip()
+    if not text.isdigit():
+        return BLOCK_SIZE
+    return max(int(text), MIN_BLOCK_SIZE)
 
 
 def open_binary(path: Path, sniff: Sniff) -> BinaryIO:
@@ -67,7 +77,7 @@ def stream_csv(
         return pv.open_csv(
             open_binary(path, sniff),
             read_options=pv.ReadOptions(
-                encoding=encoding, block_size=block_size or BLOCK_SIZE,
+                encoding=encoding, block_size=block_size or configured_block_size(),
                 skip_rows=sniff.header_line - 1,
             ),
             parse_options=pv.ParseOptions(delimiter=sniff.separator, quote_char='"'),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 
 def ticker(lang: str) -> None:
     """Official rates of the day with their change, source and as-of date (never blocks)."""

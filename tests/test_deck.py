@@ -1,0 +1,143 @@
+"""The PPTX deck and the ``deck`` CLI on the bundled demo data (Tomsk Oblast, 2018)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from dashboard import analysis
+from dashboard.__main__ import main
+from dashboard.analysis import View
+from dashboard.config import DEMO_FILE
+from dashboard.deck import make_deck
+from dashboard.export import Renderer, chromium_available
+from dashboard.formatting import money, percent
+from dashboard.ingest import ingest_file
+from dashboard.store import Store
+
+VIEW = View(reporter="RU-TOM", year=2018, partner="KZ")
+TITLES_RU = ["Внешняя торговля: Томская область — Казахстан", "Основные показатели, 2018 г.",
+             "Партнёры региона, 2018 г.", "Товарная структура, 2018 г.", "Динамика по месяцам",
+             "Курсы валют, 2018 г.", "Источники и методика"]
+CHARTS = 4  # partners, exports, imports, monthly
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = Store(tmp_path_factory.mktemp("deck") / "demo.duckdb")
+    ingest_file(store, DEMO_FILE, name="Demo (synthetic): FCS regional export 2015-2018")
+    return store
+
+
+@pytest.fixture(scope="module")
+def renderer():  # type: ignore[no-untyped-def]
+    if not chromium_available():
+        yield None
+        return
+    with Renderer(timeout=60) as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def deck_ru(demo: Store, renderer: Renderer | None):  # type: ignore[no-untyped-def]
+    return make_deck(demo, VIEW, lang="ru", currency="USD", renderer=renderer)
+
+
+def _texts(slide) -> str:  # type: ignore[no-untyped-def]
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _open(data: bytes):  # type: ignore[no-untyped-def]
+    return Presentation(io.BytesIO(data))
+
+
+@pytest.mark.slow
+def test_deck_has_seven_titled_16x9_slides(deck_ru) -> None:  # type: ignore[no-untyped-def]
+    deck = _open(deck_ru.data)
+    assert (Emu(deck.slide_width).inches, Emu(deck.slide_height).inches) == pytest.approx(
+        (13.333, 7.5), abs=0.01)
+    assert [s.shapes.title.text for s in deck.slides] == TITLES_RU
+    assert deck_ru.titles == TITLES_RU
+
+
+@pytest.mark.slow
+def test_charts_are_images_when_chromium_exists(deck_ru) -> None:  # type: ignore[no-untyped-def]
+    if not chromium_available():
+        pytest.skip("Chromium not installed: charts are placeholders (checked elsewhere)")
+    pictures = [shape for slide in _open(deck_ru.data).slides for shape in slide.shapes
+                if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == CHARTS == deck_ru.images
+    assert deck_ru.placeholders == 0 and deck_ru.notes == []
+
+
+@pytest.mark.slow
+def test_kpi_slide_numbers_match_analysis(deck_ru, demo: Store) -> None:  # type: ignore[no-untyped-def]
+    slide = _open(deck_ru.data).slides[1]
+    cards = analysis.kpis(demo, VIEW)
+    facts = analysis.summary(demo, VIEW)
+    text = _texts(slide).replace("\xa0", " ")
+    assert money(facts["value"], "USD", "ru").replace("\xa0", " ") == "$69,8 млн"
+    for measure, kpi in cards.items():
+        card = next(s for s in slide.shapes if s.name == f"kpi.{measure}").text_frame.text
+        assert money(kpi.value, "USD", "ru") in card
+        assert percent(kpi.change_pct, "ru") in card
+    assert "$69,8 млн" in text and "+17,1%" in text
+    assert "Казахстан" in text  # the summary paragraph names the partner
+
+
+@pytest.mark.slow
+def test_text_stays_editable(deck_ru) -> None:  # type: ignore[no-untyped-def]
+    deck = _open(deck_ru.data)
+    partners = next(s for s in deck.slides[2].shapes if s.name == "table.partners")
+    rows = [[c.text for c in r.cells] for r in partners.table.rows]
+    assert rows[0][1] == "Страна" and len(rows) == 11
+    assert rows[1][1] == "Китай"
+    assert "Товарооборот = экспорт + импорт" in _texts(deck.slides[6])
+    assert "Demo (synthetic)" in _texts(deck.slides[6])
+
+
+@pytest.mark.slow
+def test_english_deck_without_chromium_has_placeholders(
+        demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    result = make_deck(demo, VIEW, lang="en", currency="USD")
+    deck = _open(result.data)
+    assert deck.slides[1].shapes.title.text == "Key figures, 2018"
+    assert result.images == 0 and result.placeholders == CHARTS
+    assert any("sudo apt-get install chromium" in note for note in result.notes)
+    boxes = [s for slide in deck.slides for s in slide.shapes if s.name.endswith(".unavailable")]
+    assert len(boxes) == CHARTS
+    assert boxes[0].text_frame.text == "Chart unavailable: Chromium not installed"
+    assert money(analysis.kpis(demo, VIEW)["turnover"].value, "USD", "en") == "$69.8M"
+    assert "$69.8M" in _texts(deck.slides[1])
+
+
+def test_cli_exit_codes(demo: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    base = ["--store", str(demo.path), "deck", "--year", "2018"]
+    assert main([*base, "--reporter", "RU-XXX", "--out", str(tmp_path / "a.pptx")]) == 2
+    assert "no data for region 'RU-XXX'" in capsys.readouterr().err
+    assert main([*base, "--reporter", "RU-TOM", "--out", str(tmp_path / "no" / "a.pptx")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main([*base, "--reporter", "RU-TOM", "--out", str(tmp_path / "a.txt")]) == 2
+    assert main(["--store", str(demo.path), "deck", "--year", "1999", "--reporter", "RU-TOM",
+                 "--out", str(tmp_path / "a.pptx")]) == 2
+    assert not list(tmp_path.iterdir())  # nothing written on bad input
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # fast: no browser start
+    out = tmp_path / "deck.pptx"
+    assert main([*base, "--reporter", "RU-TOM", "--partner", "KZ", "--lang", "en",
+                 "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: charts not rendered" in captured.err
+    assert f"wrote {out} (7 slides" in captured.out
+    assert len(_open(out.read_bytes()).slides) == 7
