@@ -19,13 +19,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bench.step import HEADER
 from dashboard.reference.regions import regions
 
 log = logging.getLogger(__name__)
 
 OUT = Path(__file__).with_name("out")
-HEADER = ("napr", "period", "strana", "tnved", "edizm", "Stoim", "Netto", "Kol", "Region",
-          "Region_s")
 LAYOUTS = {
     # name: (file name, separator, encoding, HS codes lose their leading zero)
     "portal": ("DATTSVT.csv", "\t", "utf-8", False),

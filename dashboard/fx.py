@@ -37,7 +37,7 @@ from dashboard.errors import NotFoundError, SchemaError, SourceError
 from dashboard.sources import cbr, ecb, nbk
 from dashboard.sources.rates_file import RATE_COLUMNS, rates_frame
 from dashboard.store import Store
-from dashboard.transforms.currency import average_rates, convert, cross_rates
+from dashboard.transforms.currency import average_rates, best_source, convert, cross_rates
 
 log = logging.getLogger(__name__)
 
@@ -317,16 +317,36 @@ def convert_frame(
         return frame
     monthly = "month" in frame.columns and bool(frame["month"].notna().any())
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    rates = store.rates(currencies=sorted({"USD", to} - {"RUB"}), quote="RUB", source="cbr",
-                        start=date(first, 1, 1), end=date(last, 12, 31))
-    rated = convert(frame, to=to, rates=rates, period="monthly" if monthly else "annual",
-                    columns=())
-    if rated["rate_missing"].all():
-        raise NotFoundError(
-            f"no Bank of Russia rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
-            f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
-        )
-    return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
+    for source, via in CONVERSION_SOURCES:
+        rates = store.rates(currencies=sorted({"USD", to} - {via}), quote=via, source=source,
+                            start=date(first, 1, 1), end=date(last, 12, 31))
+        if rates.empty:
+            continue
+        rated = convert(frame, to=to, rates=rates, period="monthly" if monthly else "annual",
+                        columns=(), via=via)
+        if not rated["rate_missing"].all():
+            return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
+    raise NotFoundError(
+        f"no official rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
+        f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
+    )
+
+
+CONVERSION_SOURCES = (("cbr", "RUB"), ("ecb", "EUR"), (BUNDLED_SOURCE, "EUR"))
+"""Where conversion rates come from, in order: Bank of Russia, then ECB cross rates via EUR."""
+
+
+def conversion_source(store: Store, *, to: str, years: Sequence[int]) -> str | None:
+    """The rates source convert_frame uses for these years, or None when none has rates."""
+    to = to.upper()
+    if to == "USD":
+        return None
+    for source, via in CONVERSION_SOURCES:
+        rates = store.rates(currencies=sorted({"USD", to} - {via}), quote=via, source=source,
+                            start=date(min(years), 1, 1), end=date(max(years), 12, 31))
+        if set(rates["currency"]) >= {"USD", to} - {via}:
+            return source
+    return None
 
 
 # -- bundled ECB history (offline fallback) ---------------------------------------------
@@ -447,3 +467,27 @@ __all__ = [
     "bundled_history", "convert_frame", "detect_and_parse", "monthly_average",
     "seed_if_empty", "ticker", "update",
 ]
+
+
+def history(store: Store, *, currencies: Sequence[str], quote: str | None = None,
+            years: int = 3) -> pd.DataFrame:
+    """Daily rates of ``currencies`` (best source per day) over the last ``years`` stored years.
+
+    ``quote`` None picks the quote the ticker would use (RUB, else KZT, else EUR).
+    Columns: date, currency, quote, rate, source.
+    """
+    frame = store.rates(currencies=list(currencies), quote=quote)
+    if frame.empty:
+        return frame.loc[:, ["date", "currency", "quote", "rate", "source"]]
+    if quote is None:
+        present = set(frame["quote"])
+        chosen = next((q for q in ("RUB", "KZT", "EUR") if q in present), sorted(present)[0])
+        frame = frame.loc[frame["quote"] == chosen]
+    since = frame["date"].max() - pd.DateOffset(years=years)
+    return (
+        frame.loc[frame["date"] >= since]
+        .pipe(best_source)
+        .loc[:, ["date", "currency", "quote", "rate", "source"]]
+        .sort_values(["currency", "date"])
+        .reset_index(drop=True)
+    )

@@ -122,3 +122,23 @@ def clear() -> None:
 def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
     """(year, flow, hs_code, unit, value_usd, net_kg, quantity) of the view's year."""
     return analysis.unit_value_frame(store(), view, level=level)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
+                 years: int) -> pd.DataFrame:
+    """Daily rates of the chosen currencies over the last ``years`` years of stored data."""
+    from dashboard import fx
+
+    return fx.history(store(), currencies=currencies, quote=quote, years=years)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
+                  years: int, period: str) -> pd.DataFrame:
+    """Monthly or annual averages of the same series."""
+    from dashboard import fx
+    from dashboard.transforms.currency import average_rates
+
+    daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
+    return average_rates(daily, period=period)  # type: ignore[arg-type]

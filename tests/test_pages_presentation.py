@@ -73,3 +73,22 @@ def test_url_slide_opens_that_slide_when_kept_by_the_filters() -> None:
     app.run()
     assert app.session_state["presentation.slide"] == 3
     assert not app.exception
+
+
+def _downloads_script() -> None:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from dashboard.ui.downloads import figure_downloads, table_downloads
+
+    frame = pd.DataFrame({"partner": ["KZ", "=1+1"], "value": [1.5, 2.0]})
+    table_downloads(frame, key="test.table", name="партнёры 2018", lang="ru", source="ФТС",
+                    filters={"year": 2018}, units="USD")
+    figure_downloads(go.Figure(), key="test.chart", name="chart")
+
+
+def test_download_widgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    app = AppTest.from_function(_downloads_script, default_timeout=30).run()
+    assert not app.exception
+    assert any("Chromium" in c.value for c in app.caption)  # a note, not PNG/SVG buttons

@@ -1,14 +1,39 @@
-"""Data page."""
+"""Data: add files (detected, previewed, mapped, then loaded) and inspect or delete datasets."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui.page import filters_or_stop, heading
+from dashboard import analysis, queries
+from dashboard.i18n import t
+from dashboard.ui import upload
+from dashboard.ui.filters import current, current_lang
+from dashboard.ui.page import heading
+from dashboard.ui.render import show_error, table
 
 
 def render() -> None:
-    """Draw the Data page."""
-    filters = filters_or_stop()
-    heading(filters, "data")
-    st.info("…")
+    """Draw the Data page (also with an empty store: this is where the first file comes in)."""
+    filters = current()
+    lang = filters.lang if filters else current_lang()
+    if filters:
+        heading(filters, "data")
+    else:
+        st.title(t("data", lang))
+    upload.flash()
+    try:
+        files = st.file_uploader(t("data.upload", lang), type=upload.ACCEPTED,
+                                 accept_multiple_files=True, key="data.upload",
+                                 help=t("data.upload_help", lang))
+        for n, staged in enumerate(upload.staged_files(files or [])):
+            upload.panel(staged, n, lang)
+        st.subheader(t("data.datasets", lang))
+        datasets = queries.datasets(queries.version())
+        if datasets.empty:
+            st.info(t("data.no_datasets", lang))
+            return
+        table(analysis.dataset_table(datasets), key="data.datasets", lang=lang,
+              file_name="datasets.csv", column_config=upload.dataset_columns(lang))
+        upload.delete_controls(datasets, lang)
+    except Exception as exc:  # shown once, never a traceback
+        show_error(exc)

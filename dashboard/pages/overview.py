@@ -8,6 +8,7 @@ from dashboard import charts, queries
 from dashboard.i18n import t
 from dashboard.reference.countries import country_name
 from dashboard.ui import flags
+from dashboard.ui.downloads import deck_button
 from dashboard.ui.page import filters_or_stop, heading, source_name
 from dashboard.ui.render import chart, kpi_cards, show_error
 
@@ -17,6 +18,7 @@ def render() -> None:
     filters = filters_or_stop()
     lang, version, view = filters.lang, queries.version(), filters.view()
     heading(filters, "overview")
+    deck_button(filters)
     try:
         kpi_cards(queries.kpis(version, view), currency=filters.currency, lang=lang,
                   year=filters.year)

@@ -29,7 +29,7 @@ h1 {font-size: 3rem !important}
 
 
 def _index() -> int:
-    """The slide shown: session state, else the URL (``slide=3``), else the first."""
+    """The slide shown: the remembered index, else the URL (``slide=3``), else the first."""
     if KEY not in st.session_state:
         raw = st.query_params.get("slide") or st.session_state.get("filters.url.slide")
         st.session_state[KEY] = int(raw) - 1 if str(raw or "").isdigit() else 0

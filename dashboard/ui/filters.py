@@ -23,6 +23,7 @@ FLOW_CHOICES = ("turnover", "export", "import", "balance")
 CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
 HS_LEVELS = ("section", "2", "4", "6", "10")
 ALL = "*"  # the URL's word for "all partners"
+PAGE_PARAMS = ("slide",)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ def sidebar_filters() -> Filters | None:
     filters = Filters(reporter=reporter, partner=None if partner == ALL else partner,
                       year=int(year), flow=flow, ytd=int(ytd) or None, currency=currency,
                       hs_level=hs_level, lang=lang)
-    st.query_params.from_dict(filters.to_params())
+    # Page-specific parameters (e.g. the presentation's slide) survive the rewrite.
+    extra = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    st.query_params.from_dict(filters.to_params() | extra)
     st.session_state["filters.current"] = filters
     return filters
 

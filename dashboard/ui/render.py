@@ -19,30 +19,28 @@ def show_error(exc: Exception) -> None:
 
 
 def chart(fig: go.Figure, *, key: str) -> None:
-    """A plotly chart with the modebar's PNG download at slide size."""
+    """A plotly chart with the modebar's PNG download, plus server-rendered PNG/SVG buttons."""
+    from dashboard.ui.downloads import figure_downloads
+
     st.plotly_chart(
         fig, key=key, width="stretch",
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900,
                                          "scale": 2, "filename": key.replace(".", "_")}},
     )
+    figure_downloads(fig, key=f"{key}.download", name=key.replace(".", "_"))
 
 
 def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
           column_config: dict | None = None) -> None:
-    """A dataframe with a CSV download (UTF-8 with BOM so Excel reads Cyrillic)."""
+    """A dataframe with CSV (`,` and `;`) and XLSX downloads, formulas neutralised."""
+    from dashboard.ui.downloads import table_downloads
+    from dashboard.ui.filters import current
+    from dashboard.ui.page import source_name
+
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=key)
-    st.download_button(
-        t("download_csv", lang), data=to_csv_bytes(frame), file_name=file_name,
-        mime="text/csv", key=f"{key}.csv",
-    )
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV bytes for a download, formula-like cells neutralised."""
-    from dashboard.export import csv_bytes
-
-    return csv_bytes(frame)
+    table_downloads(frame, key=f"{key}.download", name=file_name.removesuffix(".csv"),
+                    lang=lang, source=source_name(), filters=current())
 
 
 def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> None:

@@ -1,8 +1,106 @@
-"""The rates ticker at the top of every page: "$ 104,35 +3,05 · € 108,73 +2,63"."""
+"""The rates ticker at the top of every page: "$ 104,35 +3,05 · € 108,73 +2,63 · ¥ 14,40 +0,40".
+
+It renders from the store at once and never waits for the network: one
+background refresh per process fetches the day's Bank of Russia rates, and
+when that fails the ticker says it is offline and as of which date.
+"""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 
-def ticker(lang: str) -> None:
-    """Official rates of the day with their change, source and as-of date (never blocks)."""
-    return None
+import streamlit as st
+
+from dashboard import fx, queries
+from dashboard.config import settings
+from dashboard.errors import OborotError
+from dashboard.formatting import rate
+from dashboard.i18n import t
+
+SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
+SOURCE_NAMES = {
+    "cbr": ("ЦБ РФ", "Bank of Russia"),
+    "nbk": ("Нацбанк РК", "National Bank of Kazakhstan"),
+    "ecb": ("ЕЦБ", "ECB"),
+    "ecb-bundled": ("ЕЦБ, встроенный архив", "ECB, bundled history"),
+}
+
+
+@dataclass
+class RefreshState:
+    """What the background refresh did (shared by every session of the process)."""
+
+    started: bool = False
+    done: bool = False
+    error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource
+def _refresh_state() -> RefreshState:
+    return RefreshState()
+
+
+def _refresh(state: RefreshState, currencies: tuple[str, ...]) -> None:
+    try:
+        fx.update(queries.store(), currencies=currencies, source="cbr")
+    except OborotError as exc:
+        state.error = str(exc)
+    finally:
+        state.done = True
+
+
+def start_background_refresh(currencies: tuple[str, ...]) -> RefreshState:
+    """Start (once per process) a refresh of the day's rates; never blocks the page."""
+    state = _refresh_state()
+    with state.lock:
+        if not state.started:
+            state.started = True
+            if settings().offline:
+                state.done, state.error = True, "offline mode (OBOROT_OFFLINE)"
+            else:
+                threading.Thread(target=_refresh, args=(state, currencies), daemon=True).start()
+    return state
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
+    store = queries.store()
+    fx.seed_if_empty(store, currencies=currencies)
+    return fx.ticker(store, currencies=currencies)
+
+
+def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
+    """'$ 104,35 +3,05 · € 108,73 +2,63' in the language's number format."""
+    one_quote = len({item.quote for item in items}) == 1
+    parts = []
+    for item in items:
+        label = SYMBOLS.get(item.currency, item.currency) if one_quote else (
+            f"{item.currency}/{item.quote}")
+        digits = 2 if item.rate >= 10 else 4  # small rates need more digits to move
+        change = "" if item.change is None else " " + rate(item.change, lang, signed=True,
+                                                            digits=digits)
+        parts.append(f"{label} {rate(item.rate, lang, digits=digits)}{change}")
+    return " · ".join(parts)
+
+
+def ticker(lang: str, currencies: tuple[str, ...] = fx.TICKER_CURRENCIES) -> None:
+    """Draw the ticker line (plain text: nothing from outside is rendered as markup)."""
+    chosen = tuple(st.session_state.get("rates.ticker_currencies") or currencies)
+    state = start_background_refresh(chosen)
+    try:
+        items = _items(queries.version() + f":{state.done}", chosen)
+    except OborotError as exc:
+        st.caption(str(exc))
+        return
+    if not items:
+        return
+    as_of = max(item.date for item in items).strftime("%d.%m.%Y")
+    ru, en = SOURCE_NAMES.get(items[0].source, (items[0].source, items[0].source))
+    quotes = {item.quote for item in items}
+    in_quote = f"{t('rates_in', lang)} {quotes.pop()}, " if len(quotes) == 1 else ""
+    note = f"{ru if lang == 'ru' else en}, {in_quote}{t('as_of', lang)} {as_of}"
+    if state.error:
+        note += f" · {t('offline_rates', lang)}"
+    st.caption(f"{ticker_text(items, lang)}  —  {note}")

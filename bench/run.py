@@ -1,0 +1,204 @@
+"""Run the whole benchmark: generate, ingest against the floors, page queries, report.
+
+Every step runs in a fresh process (its peak RSS is its own) and the steps of one
+repeat are interleaved, so that whatever else the machine is doing weighs on all of
+them alike: the ratios of one run are what counts, not the absolute seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.generate import LAYOUTS, OUT, YEARS, generate, plan
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).with_name("results.json")
+TARGETS = {
+    "ingest/pyarrow": ("<=", 2.0),
+    "pandas/ingest": (">=", 3.0),
+    "cp1251 ingest/pyarrow": ("<=", 2.0),
+    "ingest peak RSS GB": ("<=", 1.5),
+    "page p95 ms": ("<=", 100.0),
+    "pandas/oborot pages": (">=", 5.0),
+    "first call s": ("<=", 1.0),
+    "store/csv": ("<=", 0.2),
+}
+
+
+def _child(module: str, *args: object, env: dict[str, str] | None = None) -> dict:
+    """Run ``python -m module args`` from the repository root; its last line is JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)], cwd=ROOT, capture_output=True,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(map(str, args))} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _summary(samples: list[dict]) -> dict:
+    return {
+        "seconds": statistics.median(s["seconds"] for s in samples),
+        "cpu_seconds": statistics.median(s["cpu_seconds"] for s in samples),
+        "peak_rss": max(s["peak_rss"] for s in samples),
+        "runs": len(samples),
+        "all_seconds": [round(s["seconds"], 3) for s in samples],
+        **{k: v for k, v in samples[-1].items()
+           if k not in {"seconds", "cpu_seconds", "peak_rss"}},
+    }
+
+
+def measure_ingest(files: dict[str, Path], work: Path, repeat: int) -> dict[str, dict]:
+    """Median time, CPU and peak RSS of each reader on each layout, interleaved per repeat."""
+    plans = []
+    for layout, path in files.items():
+        plans.append((f"{layout}/pyarrow", "pyarrow", path, ()))
+        plans.append((f"{layout}/pandas", "pandas", path, ()))
+        if layout == "portal":  # DuckDB's reader has no cp1251 offline (DESIGN.md)
+            plans.append((f"{layout}/duckdb", "duckdb", path, (work / "duckdb-csv.duckdb",)))
+        plans.append((f"{layout}/oborot", "oborot", path, (work / f"oborot-{layout}.duckdb",)))
+    samples: dict[str, list[dict]] = {name: [] for name, *_ in plans}
+    for _ in range(repeat):
+        for name, kind, path, extra in plans:
+            samples[name].append(_child("bench.step", kind, path, *extra))
+    return {name: _summary(found) for name, found in samples.items()}
+
+
+def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_runs: int = 5,
+        work: Path = OUT, results: Path | None = RESULTS) -> dict:
+    """The whole benchmark; returns (and writes to ``results``) every figure."""
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    files = {layout: generate(rows, layout, seed=seed, out=work) for layout in LAYOUTS}
+    generated = time.perf_counter() - started
+    stores = work / f"stores-{rows}-s{seed}"
+    ingest = measure_ingest(files, stores, repeat)
+
+    by_size = plan(seed).regions_by_size()
+    regions = [by_size[0], by_size[len(by_size) // 2]]
+    pages = _child("bench.pages", stores / "oborot-portal.duckdb", files["portal"],
+                   ",".join(regions), max(YEARS), runs, pandas_runs)
+
+    csv_bytes = files["portal"].stat().st_size
+    store_bytes = ingest["portal/oborot"]["store_bytes"]
+    report = {
+        "rows": rows,
+        "seed": seed,
+        "generated_s": generated,
+        "files": {k: {"path": str(v), "bytes": v.stat().st_size} for k, v in files.items()},
+        "ingest": ingest,
+        "queries": pages,
+        "regions": {"largest": regions[0], "mid": regions[1]},
+        "store_bytes": store_bytes,
+        "csv_bytes": csv_bytes,
+        "machine": {
+            "cpus": os.cpu_count(), "python": platform.python_version(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "versions": _versions(),
+        },
+        "wall_s": time.perf_counter() - started,
+    }
+    report["ratios"] = ratios(report)
+    report["targets"] = {
+        name: {"value": report["ratios"][name], "target": f"{op} {limit}",
+               "met": report["ratios"][name] <= limit if op == "<=" else
+               report["ratios"][name] >= limit}
+        for name, (op, limit) in TARGETS.items()
+    }
+    if results is not None:
+        results.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return report
+
+
+def ratios(report: dict) -> dict[str, float]:
+    """The key figures of one run (time ratios of medians measured in that run)."""
+    ing = report["ingest"]
+    pages = report["queries"]["pages"].values()
+    return {
+        "ingest/pyarrow": ing["portal/oborot"]["seconds"] / ing["portal/pyarrow"]["seconds"],
+        "pandas/ingest": ing["portal/pandas"]["seconds"] / ing["portal/oborot"]["seconds"],
+        "cp1251 ingest/pyarrow": ing["cp1251/oborot"]["seconds"]
+        / ing["cp1251/pyarrow"]["seconds"],
+        "duckdb/ingest": ing["portal/duckdb"]["seconds"] / ing["portal/oborot"]["seconds"],
+        "ingest peak RSS GB": max(ing["portal/oborot"]["peak_rss"],
+                                  ing["cp1251/oborot"]["peak_rss"]) / 1e9,
+        "page p95 ms": max(p["oborot"]["p95"] for p in pages) * 1e3,
+        "pandas/oborot pages": min(p["speedup"] for p in pages),
+        "first call s": report["queries"]["first_call_s"],
+        "store/csv": report["store_bytes"] / report["csv_bytes"],
+    }
+
+
+def _versions() -> dict[str, str]:
+    import duckdb
+    import pandas
+    import pyarrow
+
+    return {"duckdb": duckdb.__version__, "pandas": pandas.__version__,
+            "pyarrow": pyarrow.__version__}
+
+
+def table(report: dict) -> str:
+    """The human-readable tables (markdown) of one run."""
+    lines = [f"rows {report['rows']:,}, portal CSV {report['csv_bytes'] / 1e6:,.0f} MB, "
+             f"load average {report['machine']['load_before'][0]} -> "
+             f"{report['machine']['load_after'][0]} on {report['machine']['cpus']} CPUs", "",
+             "| ingest | layout | median s | CPU s | peak RSS GB | vs pyarrow |",
+             "|---|---|---:|---:|---:|---:|"]
+    ing = report["ingest"]
+    for name, entry in ing.items():
+        layout, kind = name.split("/")
+        floor = ing[f"{layout}/pyarrow"]["seconds"]
+        lines.append(f"| {kind} | {layout} | {entry['seconds']:.2f} | {entry['cpu_seconds']:.2f} "
+                     f"| {entry['peak_rss'] / 1e9:.2f} | {entry['seconds'] / floor:.2f}x |")
+    q = report["queries"]
+    lines += ["", f"page updates (first call after opening the store: {q['first_call_s']:.2f} s)",
+              "", "| page/region | oborot p50 ms | p95 ms | pandas p50 ms | pandas/oborot |",
+              "|---|---:|---:|---:|---:|"]
+    for name, entry in q["pages"].items():
+        lines.append(f"| {name} | {entry['oborot']['p50'] * 1e3:.1f} | "
+                     f"{entry['oborot']['p95'] * 1e3:.1f} | {entry['pandas']['p50'] * 1e3:.1f} | "
+                     f"{entry['speedup']:.1f}x |")
+    lines += ["", f"store {report['store_bytes'] / 1e6:,.1f} MB vs CSV "
+              f"{report['csv_bytes'] / 1e6:,.1f} MB; answers match pandas: "
+              f"{q['answers_match']}"]
+    return "\n".join(lines)
+
+
+def ratio_line(report: dict) -> str:
+    r = report["ratios"]
+    missed = [name for name, t in report["targets"].items() if not t["met"]]
+    return (f"ratios: ingest/pyarrow {r['ingest/pyarrow']:.1f}x, "
+            f"pandas/ingest {r['pandas/ingest']:.1f}x, "
+            f"cp1251 ingest/pyarrow {r['cp1251 ingest/pyarrow']:.1f}x, "
+            f"duckdb/ingest {r['duckdb/ingest']:.1f}x, "
+            f"page p95 {r['page p95 ms']:.0f} ms (pandas/oborot {r['pandas/oborot pages']:.1f}x), "
+            f"first call {r['first call s']:.2f} s, RSS {r['ingest peak RSS GB']:.2f} GB, "
+            f"store/csv {r['store/csv']:.2f}"
+            + (f"; missed: {', '.join(missed)}" if missed else "; all targets met"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="ingest runs per step (median)")
+    parser.add_argument("--runs", type=int, default=20, help="warm runs per page update")
+    parser.add_argument("--pandas-runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=OUT, help="generated files and stores")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    report = run(args.rows, seed=args.seed, repeat=args.repeat, runs=args.runs,
+                 pandas_runs=args.pandas_runs, work=args.work, results=args.results)
+    print(table(report))
+    print(ratio_line(report))
+    return 0

@@ -1,0 +1,128 @@
+"""One measured step, run in its own process so that its peak memory is its own.
+
+``python -m bench.step KIND FILE [ARG]`` prints one JSON line: seconds (the work only,
+after imports), cpu seconds, peak RSS in bytes and what the step found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+HEADER = ("napr", "period", "strana", "tnved", "edizm", "Stoim", "Netto", "Kol", "Region",
+          "Region_s")
+TEXT = ("napr", "period", "strana", "tnved", "edizm", "Region", "Region_s")
+NUMBERS = ("Stoim", "Netto", "Kol")
+
+
+def _layout(path: Path) -> tuple[str, str]:
+    """(separator, encoding) of a generated file, from its header bytes."""
+    with open(path, "rb") as handle:
+        head = handle.read(200)
+    return ("\t", "utf-8") if b"\t" in head.split(b"\n")[0] else (";", "cp1251")
+
+
+def pyarrow_floor(path: Path) -> dict:
+    """The whole file into an Arrow table: text as strings, numbers with a decimal comma."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    sep, encoding = _layout(path)
+    types = {c: pa.string() for c in TEXT} | {c: pa.float64() for c in NUMBERS}
+    started = _clock()
+    table = pv.read_csv(
+        path,
+        read_options=pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding),
+        parse_options=pv.ParseOptions(delimiter=sep),
+        convert_options=pv.ConvertOptions(column_types=types, decimal_point=","),
+    )
+    return _done(started, rows=table.num_rows)
+
+
+def pandas_baseline(path: Path) -> dict:
+    """pandas' default (C) reader with explicit dtypes and a decimal comma."""
+    import pandas as pd
+
+    sep, encoding = _layout(path)
+    started = _clock()
+    frame = pd.read_csv(path, sep=sep, encoding=encoding, decimal=",",
+                        keep_default_na=False, na_values=[""],  # Namibia is "NA"
+                        dtype={c: str for c in TEXT} | {c: "float64" for c in NUMBERS})
+    return _done(started, rows=len(frame))
+
+
+def duckdb_csv(path: Path, store: str) -> dict:
+    """DuckDB's own CSV reader into a table of a fresh .duckdb file (UTF-8 files only)."""
+    import duckdb
+
+    _fresh(Path(store))
+    started = _clock()
+    con = duckdb.connect(store)
+    types = {c: "DOUBLE" if c in NUMBERS else "VARCHAR" for c in HEADER}
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?, delim = '\t', header = true, "
+                "decimal_separator = ',', columns = ?)", [str(path), types])
+    rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    con.close()
+    return _done(started, rows=rows, store_bytes=_size(Path(store)))
+
+
+def oborot_ingest(path: Path, store: str) -> dict:
+    """Oborot's ingest into a fresh store, through the same call as the CLI's ``load``."""
+    import dashboard.reference.regions  # noqa: F401 - imported by any real caller before
+    from dashboard.ingest import ingest_file
+    from dashboard.store import Store
+
+    _fresh(Path(store))
+    started = _clock()
+    with Store(store) as target:
+        result = ingest_file(target, path)
+    return _done(started, rows=result.rows, store_bytes=_size(Path(store)),
+                 period=[result.period_start, result.period_end], format=result.format)
+
+
+def _fresh(store: Path) -> None:
+    for path in (store, store.with_name(store.name + ".wal")):
+        path.unlink(missing_ok=True)
+    store.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _size(store: Path) -> int:
+    wal = store.with_name(store.name + ".wal")
+    return store.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def _clock() -> tuple[float, float]:
+    times = os.times()
+    return time.perf_counter(), times.user + times.system
+
+
+def _done(started: tuple[float, float], **found: object) -> dict:
+    times = os.times()
+    return {
+        "seconds": time.perf_counter() - started[0],
+        "cpu_seconds": times.user + times.system - started[1],
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # KiB on Linux
+        **found,
+    }
+
+
+STEPS = {
+    "pyarrow": pyarrow_floor,
+    "pandas": pandas_baseline,
+    "duckdb": duckdb_csv,
+    "oborot": oborot_ingest,
+}
+
+
+def main(argv: list[str]) -> int:
+    kind, path, *rest = argv
+    print(json.dumps(STEPS[kind](Path(path), *rest)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
