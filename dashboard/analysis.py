@@ -442,3 +442,21 @@ def dataset_table(frame: pd.DataFrame) -> pd.DataFrame:
         "loaded_at": frame["loaded_at"],
         "sha256": frame["sha256"].fillna("").astype(str).str.slice(0, 12),
     })
+
+
+def mirror(store: Store, *, reporter: str, partner: str, years: tuple[int, ...]) -> pd.DataFrame:
+    """A's exports to B beside B's reported imports from A, and back (see transforms.mirror).
+
+    A region (RU-TOM) is compared with what the partner reports for its whole
+    country (RU).  Columns: year, exporter, importer, exports_usd, imports_usd,
+    gap_usd, gap_pct.
+    """
+    from dashboard.transforms.mirror import country_of, mirror_table
+
+    by = ["reporter", "partner", "flow", "year"]
+    frame = pd.concat([
+        store.aggregate(by, TradeQuery(reporter=reporter, partners=(partner,), years=years)),
+        store.aggregate(by, TradeQuery(reporter=partner, partners=(country_of(reporter),),
+                                       years=years)),
+    ], ignore_index=True)
+    return mirror_table(frame, reporter=reporter, partner=partner, years=years)

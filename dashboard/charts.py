@@ -197,21 +197,17 @@ def _natural_earth(lon, lat):  # type: ignore[no-untyped-def]  # numpy arrays in
     return x, y
 
 
-def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """Projected x/y of every ring of a (Multi)Polygon, rings separated by None."""
+def _outline(geometry: dict):  # type: ignore[no-untyped-def]  # -> (x, y) numpy arrays
+    """Projected x/y of every ring of a (Multi)Polygon, rings separated by NaN (a gap)."""
     import numpy as np
 
     polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
                 else [geometry["coordinates"]])
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in polygons:
-        for ring in polygon:
-            points = np.asarray(ring, dtype=float)
-            x, y = _natural_earth(points[:, 0], points[:, 1])
-            xs.extend([*np.round(x, 4).tolist(), None])
-            ys.extend([*np.round(y, 4).tolist(), None])
-    return xs, ys
+    rings = [np.vstack([np.asarray(ring, dtype=float), [np.nan, np.nan]])
+             for polygon in polygons for ring in polygon]
+    points = np.vstack(rings) if rings else np.empty((0, 2))
+    x, y = _natural_earth(points[:, 0], points[:, 1])
+    return np.round(x, 4), np.round(y, 4)
 
 
 def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, currency: str,
@@ -225,6 +221,8 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
     """
     from plotly.colors import sample_colorscale
 
+    from dashboard.formatting import number
+
     divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
     unit = unit_label(currency, scale, lang)
     values = dict(zip(frame["partner"], frame["value"] / divisor, strict=True))
@@ -234,10 +232,11 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
     low = -peak if diverging else 0.0
     colours = ([[0, "#b2493f"], [0.5, "#f4f4f4"], [1, "#1f6fb2"]] if diverging
                else [[0, "#dbe9f6"], [1, FLOW_COLOURS.get(flow, PALETTE[0])]])
-    decimal = "," if lang == "ru" else "."
+    import numpy as np
+
     fig = go.Figure()
-    rest_x: list[float | None] = []
-    rest_y: list[float | None] = []
+    rest_x: list = []
+    rest_y: list = []
     for feature in geojson.get("features", []):
         props = feature["properties"]
         if props.get("iso_a3") == "ATA":
@@ -246,15 +245,16 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
         code = props.get("iso_a2", "")
         value = values.get(code)
         if value is None or value != value:
-            rest_x.extend(xs)
-            rest_y.extend(ys)
+            rest_x.append(xs)
+            rest_y.append(ys)
             continue
         colour = sample_colorscale(colours, [(value - low) / (peak - low)])[0]
-        label = f"{names[code]}: {value:,.1f} {unit}".replace(",", " ").replace(".", decimal)
+        label = f"{names[code]}: {number(value, lang)} {unit}"
         fig.add_scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
                         line={"color": "#ffffff", "width": 0.5}, name=names[code], text=label,
                         hoveron="fills", hoverinfo="text", showlegend=False)
-    fig.add_scatter(x=rest_x, y=rest_y, fill="toself", fillcolor="#eceff1", mode="lines",
+    fig.add_scatter(x=np.concatenate(rest_x or [[]]), y=np.concatenate(rest_y or [[]]),
+                    fill="toself", fillcolor="#eceff1", mode="lines",
                     line={"color": "#ffffff", "width": 0.5}, hoverinfo="skip",
                     showlegend=False)
     fig.data = (fig.data[-1], *fig.data[:-1])  # the grey world underneath
@@ -264,9 +264,10 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
                             "colorbar": {"title": {"text": unit}, "thickness": 14}})
     fig.update_xaxes(visible=False, range=[-2.8, 2.95])
     fig.update_yaxes(visible=False, scaleanchor="x", range=[-1.02, 1.42])
-    fig.update_layout(height=540, margin={"l": 10, "r": 10, "t": 70, "b": 90},
-                      plot_bgcolor="#ffffff", hovermode="closest")
-    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+    fig.update_layout(height=540, plot_bgcolor="#ffffff", hovermode="closest")
+    fig = theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 70, "b": 110})  # room for the source line
+    return fig
 
 
 def for_export(fig: go.Figure, *, width: int, height: int, font_size: int | None = None,
@@ -345,5 +346,7 @@ def hs_treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
         tiling={"pad": 2}, pathbar={"visible": True},
         insidetextfont={"color": "#ffffff"},
     ))
-    fig.update_layout(height=560, margin={"t": 70, "l": 10, "r": 10, "b": 80})
-    return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+    fig.update_layout(height=560)
+    fig = theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
+    fig.update_layout(margin={"t": 70, "l": 10, "r": 10, "b": 110})  # room for the source line
+    return fig

@@ -162,6 +162,17 @@ _LABELS: dict[str, tuple[str, str]] = {
                             "Dataset {id} and all its rows will be deleted for good."),
     "data.delete_confirm": ("Да, удалить набор {id}", "Yes, delete dataset {id}"),
     "data.deleted": ("Набор {id} удалён.", "Dataset {id} deleted."),
+    "data.role.reporter": ("Регион (отчитывающийся)", "Reporter (region)"),
+    "data.role.partner": ("Страна-партнёр", "Partner country"),
+    "data.role.flow": ("Направление (экспорт/импорт)", "Flow (export/import)"),
+    "data.role.year": ("Год", "Year"),
+    "data.role.month": ("Месяц", "Month"),
+    "data.role.hs_code": ("Код ТН ВЭД", "HS code"),
+    "data.role.value_usd": ("Стоимость, долл. США", "Value, USD"),
+    "data.role.value_thousand_usd": ("Стоимость, тыс. долл. США", "Value, thousand USD"),
+    "data.role.net_kg": ("Вес нетто, кг", "Net weight, kg"),
+    "data.role.quantity": ("Количество в доп. единицах", "Quantity, supplementary unit"),
+    "data.role.unit": ("Доп. единица измерения", "Supplementary unit"),
     "export.png": ("PNG", "PNG"),
     "export.svg": ("SVG", "SVG"),
     "export.csv_comma": ("CSV (,)", "CSV (,)"),
@@ -200,6 +211,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "import_rates": ("Импорт файла курсов (ЦБ РФ XML, НБ РК XML, ЕЦБ CSV)",
                      "Import a rates file (Bank of Russia XML, NBK XML, ECB CSV)"),
     "load": ("Загрузить", "Load"),
+    "mirror.title": ("Зеркальная статистика: экспорт и импорт партнёра",
+                     "Mirror statistics: exports vs the partner's reported imports"),
+    "mirror.missing": (
+        "Для сравнения нужны данные обеих сторон: загрузите статистику партнёра "
+        "(например, UN Comtrade: python -m dashboard fetch comtrade ...).",
+        "Both sides are needed: load the partner's statistics too "
+        "(e.g. UN Comtrade: python -m dashboard fetch comtrade ...).",
+    ),
 }
 
 

@@ -142,3 +142,9 @@ def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
 
     daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
     return average_rates(daily, period=period)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) -> pd.DataFrame:
+    """Mirror statistics of the pair (both sides must be loaded)."""
+    return analysis.mirror(store(), reporter=reporter, partner=partner, years=years)

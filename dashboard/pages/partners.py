@@ -7,10 +7,10 @@ import streamlit as st
 from dashboard import analysis, charts, queries
 from dashboard.i18n import t
 from dashboard.reference.countries import country_name
-from dashboard.ui import worldmap
+from dashboard.ui import mirror, worldmap
 from dashboard.ui.filters import ALL, Filters
 from dashboard.ui.page import filters_or_stop, heading, source_name
-from dashboard.ui.render import chart, show_error, table
+from dashboard.ui.render import chart, ranking_columns, show_error, table
 
 
 def render() -> None:
@@ -50,6 +50,7 @@ def render() -> None:
                   key="partners.trend_chart")
         worldmap.show(ranking, flow=flow, currency=currency, source=source, lang=lang,
                       key="partners.map")
+        mirror.show(filters)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)
 
@@ -76,24 +77,3 @@ def _drilled() -> None:
 
 def _set_partner(code: str) -> None:
     st.session_state["filters.partner"] = code
-
-
-def ranking_columns(filters: Filters, *, name_key: str) -> dict:
-    """st.column_config for a ranking table (values in millions of the filters' currency)."""
-    unit = charts.unit_label(filters.currency, "M", filters.lang)
-    lang, number = filters.lang, st.column_config.NumberColumn
-
-    def money(key: str) -> st.column_config.NumberColumn:
-        return number(t("money_m", lang, what=t(key, lang), unit=unit), format="%,.1f")
-
-    return {
-        "partner": st.column_config.TextColumn("ISO", width="small"),
-        "hs_code": st.column_config.TextColumn(t("commodities.hs_code", lang), width="small"),
-        "name": st.column_config.TextColumn(t(name_key, lang)),
-        "value": money("value"), "previous": money("previous"), "change": money("change"),
-        "share": number(t("share", lang), format="%.1f", width="small"),
-        "rank": number(t("rank", lang), format="%d", width="small"),
-        "change_pct": number(t("change_pct", lang), format="%+.1f", width="small"),
-        "contribution": number(t("contribution", lang), format="%+.2f"),
-        "label": None,  # the chart label, hidden in tables
-    }

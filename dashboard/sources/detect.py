@@ -6,9 +6,10 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from charset_normalizer import from_bytes
 
@@ -71,6 +72,9 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
         return sniff_gzip(path, display_name=display_name)
     member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
     head = _head_bytes(path, member)
+    if _looks_utf16(head):
+        raise SchemaError(display_name, "a UTF-8 or Windows-1251 text file (save it as CSV UTF-8)",
+                          found="UTF-16 text")
     if b"\x00" in head[:4096]:
         raise SchemaError(display_name, "a text file (CSV/TSV) or an Excel workbook",
                           found="binary data")
@@ -81,16 +85,45 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
     if header_index is None:
         raise SchemaError(display_name, "a header line", found="only blank lines")
     header_line = lines[header_index]
+    if len(head) >= HEAD_BYTES and header_index == len(lines) - 1:
+        raise SchemaError(display_name, f"a header line of at most {HEAD_BYTES >> 10} KB",
+                          line=header_index + 1,
+                          found=f"{len(header_line):,} characters without a line break")
     separator = detect_separator(header_line)
-    header = tuple(next(csv.reader([header_line], delimiter=separator)))
+    header = tuple(h.strip().lstrip("\ufeff")
+                   for h in next(csv.reader([header_line], delimiter=separator)))
+    _refuse_duplicate_names(header, display_name=display_name, line=header_index + 1)
     return Sniff(
         display_name=display_name,
         encoding=encoding,
         separator=separator,
-        header=tuple(h.strip().lstrip("\ufeff") for h in header),
+        header=header,
         member=member,
         header_line=header_index + 1,
     )
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """A UTF-16 BOM, or a NUL in every other byte of mostly-ASCII text (Excel's "Unicode text")."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = head[:512]
+    if len(sample) < 64:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return min(zeros_even, zeros_odd) < 0.05 < 0.3 < max(zeros_even, zeros_odd)
+
+
+def _refuse_duplicate_names(header: tuple[str, ...], *, display_name: str, line: int) -> None:
+    """SchemaError when a column name appears twice (which one holds the data is ambiguous)."""
+    seen: set[str] = set()
+    for name in header:
+        key = name.lower()
+        if key and key in seen:
+            raise SchemaError(display_name, "each column name once in the header", line=line,
+                              found=name)
+        seen.add(key)
 
 
 def detect_encoding(head: bytes) -> str:
@@ -133,6 +166,10 @@ def _archive_member(path: Path, display_name: str) -> str:
         if len(infos) > MAX_ARCHIVE_MEMBERS:
             raise LimitError(f"{display_name}: the archive holds {len(infos)} files "
                              f"(at most {MAX_ARCHIVE_MEMBERS} are accepted)")
+        unsafe = [info.filename for info in infos if _escapes_archive(info.filename)]
+        if unsafe:
+            raise SchemaError(display_name, "an archive whose member names stay inside it "
+                              "(no absolute paths, drive letters or '..')", found=unsafe[0])
         data = [info for info in infos if info.filename.lower().endswith(_TEXT_SUFFIXES)]
         if not data:
             raise SchemaError(display_name, "an archive holding a .csv file (e.g. DATTSVT.csv)",
@@ -153,6 +190,12 @@ def _archive_member(path: Path, display_name: str) -> str:
             raise LimitError(f"{display_name}: {info.filename} unpacks to {info.file_size:,} "
                              "bytes, beyond the accepted size or compression ratio")
         return info.filename
+
+
+def _escapes_archive(name: str) -> bool:
+    """True for a member name that would land outside a directory it were extracted to."""
+    posix = PurePosixPath(name.replace("\\", "/"))
+    return posix.is_absolute() or ".." in posix.parts or bool(re.match(r"^[A-Za-z]:", name))
 
 
 def _head_bytes(path: Path, member: str | None) -> bytes:

@@ -115,7 +115,7 @@ def _locate(
     text = str(exc)
     match = _CONVERSION.search(text)
     if match is None:
-        return SchemaError(sniff.display_name, _structure_hint(text), line=_row_hint(text, sniff))
+        return _structure_error(text, path, sniff)
     column = sniff.header[int(match.group(1))] if int(match.group(1)) < len(sniff.header) else "?"
     strings = {name: pa.string() for name in column_types}
     line = sniff.header_line + 1
@@ -131,6 +131,52 @@ def _locate(
             )
         line += batch.num_rows
     return SchemaError(sniff.display_name, "a number", column=column, found=match.group(3))
+
+
+_COLUMN_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def _structure_error(text: str, path: Path, sniff: Sniff) -> SchemaError:
+    """A structural Arrow error (ragged row, unclosed quote, empty) as file + line + what."""
+    name = sniff.display_name
+    if "Empty CSV file" in text:
+        return SchemaError(name, "data rows below the header", found="no data rows")
+    if "straddl" in text:
+        return SchemaError(name, f"lines shorter than {configured_block_size():,} bytes",
+                           found="a longer line")
+    counts = _COLUMN_COUNT.search(text)
+    if counts is None:
+        return SchemaError(name, _structure_hint(text), line=_row_hint(text, sniff))
+    expected, got = int(counts.group(1)), int(counts.group(2))
+    line, multiline = _first_ragged_row(path, sniff, expected)
+    separator = {"\t": "TAB"}.get(sniff.separator, repr(sniff.separator))
+    hint = " (an unclosed quote?)" if multiline else ""
+    return SchemaError(
+        name, f"the same number of columns as the header ({expected}, separated by {separator})",
+        line=line, found=f"{got} columns{hint}",
+    )
+
+
+def _first_ragged_row(path: Path, sniff: Sniff, expected: int) -> tuple[int | None, bool]:
+    """(1-based start line, spans lines) of the first row whose field count is not the header's.
+
+    Arrow's streaming reader does not say which row it rejected, so on this error path the
+    file is read again with Python's csv module, which counts physical lines.
+    """
+    import csv
+
+    with open_binary(path, sniff) as raw:
+        text = io.TextIOWrapper(raw, encoding=sniff.encoding, errors="replace", newline="")
+        reader = csv.reader(text, delimiter=sniff.separator, quotechar='"')
+        start = 1
+        try:
+            for row in reader:
+                if start > sniff.header_line and row and len(row) != expected:
+                    return start, any("\n" in field or "\r" in field for field in row)
+                start = reader.line_num + 1
+        except csv.Error:
+            return start, False
+    return None, False
 
 
 def _structure_hint(text: str) -> str:
@@ -158,7 +204,8 @@ def parse_numbers(
 ) -> pa.Array:
     """Strings with a decimal comma or point -> float64 (empty -> null); bad text -> SchemaError."""
     if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
-        return pc.cast(values, pa.float64())
+        return _finite(pc.cast(values, pa.float64()), values, file=file, column=column,
+                       first_line=first_line)
     text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
     text = pc.replace_substring(text, "\u00a0", "")  # Excel's thousands separator
     ok = pc.fill_null(number_pattern_mask(text, decimal_point), True)
@@ -169,7 +216,19 @@ def parse_numbers(
     if decimal_point == ",":
         text = pc.replace_substring(text, ",", ".")
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    return pc.cast(text, pa.float64())
+    return _finite(pc.cast(text, pa.float64()), values, file=file, column=column,
+                   first_line=first_line)
+
+
+def _finite(numbers: pa.Array, values: pa.Array, *, file: str, column: str,
+            first_line: int) -> pa.Array:
+    """``numbers`` unchanged; SchemaError at the first infinite one (``1e999`` overflows)."""
+    infinite = pc.fill_null(pc.is_inf(numbers), False)
+    if pc.any(infinite).as_py():
+        index = pc.index(infinite, True).as_py()
+        raise SchemaError(file, "a finite number", line=first_line + index, column=column,
+                          found=str(values[index].as_py()))
+    return numbers
 
 
 def map_values(

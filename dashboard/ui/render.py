@@ -6,10 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import charts
 from dashboard.errors import OborotError
 from dashboard.formatting import money, percent
 from dashboard.i18n import t
 from dashboard.transforms import Kpi
+from dashboard.ui.filters import Filters
 
 
 def show_error(exc: Exception) -> None:
@@ -57,3 +59,24 @@ def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> 
                       delta=delta, delta_color="normal" if measure != "import" else "off",
                       help=t("vs_prev_year", lang) if delta else
                       t("no_base_year", lang, year=year - 1))
+
+
+def ranking_columns(filters: Filters, *, name_key: str) -> dict:
+    """st.column_config for a ranking table (values in millions of the filters' currency)."""
+    unit = charts.unit_label(filters.currency, "M", filters.lang)
+    lang, number = filters.lang, st.column_config.NumberColumn
+
+    def money(key: str) -> st.column_config.NumberColumn:
+        return number(t("money_m", lang, what=t(key, lang), unit=unit), format="%,.1f")
+
+    return {
+        "partner": st.column_config.TextColumn("ISO", width="small"),
+        "hs_code": st.column_config.TextColumn(t("commodities.hs_code", lang), width="small"),
+        "name": st.column_config.TextColumn(t(name_key, lang)),
+        "value": money("value"), "previous": money("previous"), "change": money("change"),
+        "share": number(t("share", lang), format="%.1f", width="small"),
+        "rank": number(t("rank", lang), format="%d", width="small"),
+        "change_pct": number(t("change_pct", lang), format="%+.1f"),
+        "contribution": number(t("contribution", lang), format="%+.2f"),
+        "label": None,  # the chart label, hidden in tables
+    }

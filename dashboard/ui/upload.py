@@ -185,16 +185,21 @@ def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] 
                        max_rows=limit, progress=progress)
 
 
-def problem_frame(exc: Exception, lang: str) -> pd.DataFrame:
-    """One row naming file, line, column, what was expected and found (plain cells)."""
+def problem_frame(exc: Exception, lang: str, *, file: str = "") -> pd.DataFrame:
+    """One row naming file, line, column, what was expected and found (plain cells).
+
+    Errors without a place in the file (a size limit, a store failure) give file and
+    problem only.
+    """
     if isinstance(exc, SchemaError):
         row = {"file": exc.file, "line": "" if exc.line is None else str(exc.line),
                "column": exc.column or "", "expected": exc.expected, "found": exc.found or ""}
     else:
-        row = {"file": "", "line": "", "column": "", "expected": str(exc), "found": ""}
+        text = str(exc) if isinstance(exc, OborotError) else f"{type(exc).__name__}: {exc}"
+        row = {"file": file, "problem": text}
     labels = {"file": t("data.file", lang), "line": t("data.line", lang),
               "column": t("data.column", lang), "expected": t("data.expected", lang),
-              "found": t("data.found", lang)}
+              "found": t("data.found", lang), "problem": t("data.problem", lang)}
     return pd.DataFrame([row], dtype="string").rename(columns=labels)
 
 
@@ -233,7 +238,7 @@ def panel(staged: Staged, n: int, lang: str) -> None:
             st.caption(t("data.preview", lang))
             st.dataframe(staged.preview, hide_index=True, key=f"data.preview.{n}")
         if staged.problem is not None and staged.result is None:
-            _show_problem(staged.problem, lang)
+            _show_problem(staged, lang)
             if staged.sniff is None and staged.kind != "workbook":
                 return
         if staged.already is not None:
@@ -270,7 +275,7 @@ def _mapping(staged: Staged, n: int, lang: str) -> dict[str, str]:
     columns = st.columns(4)
     for index, role in enumerate(ROLES):
         with columns[index % 4]:
-            pick = st.selectbox(role, options, key=f"data.map.{n}.{role}",
+            pick = st.selectbox(t(f"data.role.{role}", lang), options, key=f"data.map.{n}.{role}",
                                 index=options.index(guessed[role]) if role in guessed else 0,
                                 format_func=lambda c: c or t("data.not_mapped", lang))
         if pick:
@@ -291,13 +296,13 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
     except OborotError as exc:
         bar.empty()
         staged.problem = exc
-        _show_problem(exc, lang)
+        _show_problem(staged, lang)
         return
     except Exception as exc:  # an unexpected failure is still shown, never a traceback
         log.exception("loading %s failed", staged.display_name)
         bar.empty()
         staged.problem = exc
-        _show_problem(exc, lang)
+        _show_problem(staged, lang)
         return
     bar.progress(1.0)
     staged.problem, staged.result, staged.already = None, result, result.dataset_id
@@ -310,9 +315,9 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
     st.rerun()
 
 
-def _show_problem(exc: Exception, lang: str) -> None:
+def _show_problem(staged: Staged, lang: str) -> None:
     st.error(t("data.rejected", lang), icon="⚠️")
-    st.dataframe(problem_frame(exc, lang), hide_index=True)
+    st.dataframe(problem_frame(staged.problem, lang, file=staged.display_name), hide_index=True)
 
 
 def dataset_columns(lang: str) -> dict:

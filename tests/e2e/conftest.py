@@ -95,6 +95,10 @@ def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)  # the script run starts a moment after the page loads
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-testid="stSkeleton"]')""",
+        timeout=60_000)
+    page.wait_for_timeout(1500)  # plotly draws after Streamlit has delivered the figure
