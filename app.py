@@ -6,10 +6,12 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.pages import commodities, data, overview, partners, presentation, rates
+from dashboard.ui.auth import gate
 from dashboard.ui.filters import current_lang, sidebar_filters
 from dashboard.ui.ticker import ticker
 
 st.set_page_config(page_title="Oborot", page_icon="📊", layout="wide")
+gate()  # with access control on and nobody signed in: the sign-in form, then stop
 filters = sidebar_filters()
 lang = filters.lang if filters else current_lang()
 ticker(lang)

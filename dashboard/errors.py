@@ -23,7 +23,8 @@ class SchemaError(OborotError):
         self.line = line
         self.column = column
         self.expected = expected
-        self.found = found
+        # A 10 MB cell must not make a 10 MB message: quote its start only.
+        self.found = found if found is None or len(found) <= 200 else found[:200] + "…"
         super().__init__(self._message())
 
     def _message(self) -> str:

@@ -219,6 +219,8 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Both sides are needed: load the partner's statistics too "
         "(e.g. UN Comtrade: python -m dashboard fetch comtrade ...).",
     ),
+    "data.viewer_only": ("Загружать и удалять данные может только редактор.",
+                         "Only an editor may upload or delete data."),
 }
 
 

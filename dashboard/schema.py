@@ -84,6 +84,11 @@ def validate(
          "a reporter code")
     fail(_rowwise(col("partner"), lambda v: pc.invert(pc.match_substring_regex(
         v, _PARTNER_PATTERN))), "partner", "a two-letter ISO 3166-1 partner code")
+    from dashboard.reference.countries import known_partner_codes
+
+    known = pa.array(sorted(known_partner_codes()))
+    fail(_rowwise(col("partner"), lambda v: pc.invert(pc.is_in(v, known))), "partner",
+         "an ISO 3166-1 country code (e.g. KZ, CN)")
     fail(_rowwise(col("flow"), lambda v: pc.invert(pc.is_in(v, pa.array(FLOWS)))), "flow",
          "export or import")
     fail(pc.or_(pc.less(col("year"), MIN_YEAR), pc.greater(col("year"), MAX_YEAR)), "year",
@@ -97,10 +102,12 @@ def validate(
     value = col("value_usd")
     fail(pc.is_null(value), "value_usd", "a value in US dollars (the cell is empty)")
     fail(pc.or_(pc.is_nan(value), pc.less(value, 0)), "value_usd", "a value of zero or more")
+    fail(pc.is_inf(value), "value_usd", "a finite value")
     for column in ("net_kg", "quantity"):
         v = col(column)
         fail(pc.and_kleene(pc.is_valid(v), pc.or_(pc.is_nan(v), pc.less(v, 0))), column,
              "a number of zero or more")
+        fail(pc.and_kleene(pc.is_valid(v), pc.is_inf(v)), column, "a finite number")
 
 
 def _rowwise(

@@ -178,8 +178,6 @@ def test_a_line_of_10_mb_names_its_line_and_column(loaded: Store, tmp_path: Path
     assert code == 2 and len(err) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="SchemaError quotes the whole offending value; "
-                   "errors.SchemaError should shorten `found` (see the reliability report)")
 def test_a_10_mb_value_is_quoted_short(loaded: Store, tmp_path: Path) -> None:
     with pytest.raises(OborotError) as info:
         ingest_file(loaded, corpus.long_line(tmp_path / "long.csv"))

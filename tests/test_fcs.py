@@ -80,6 +80,8 @@ def test_english_layout_with_quoted_region_and_missing_country(write_file):
          "federal subject"),
         (f"ЭК\t01/2018\tKZ\t3901109000\t\t-5,0\t1\t0\t{TOMSK}", 4, "Stoim", "zero or more"),
         (f"ЭК\t01/2018\tKAZ\t3901109000\t\t5,0\t1\t0\t{TOMSK}", 4, "strana", "ISO 3166-1"),
+        (f"ЭК\t01/2018\tQQ\t3901109000\t\t5,0\t1\t0\t{TOMSK}", 4, "strana", "country code"),
+        (f"ЭК\t01/2018\tKZ\t3901109000\t\t1e999\t1\t0\t{TOMSK}", 4, "Stoim", "number"),
     ],
 )
 def test_bad_values_name_file_line_and_column(write_file, row, line, column, expected):

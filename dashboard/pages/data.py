@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import analysis, queries
 from dashboard.i18n import t
 from dashboard.ui import upload
+from dashboard.ui.auth import can_edit, current_role
 from dashboard.ui.filters import current, current_lang
 from dashboard.ui.page import heading
 from dashboard.ui.render import show_error, table
@@ -21,12 +22,16 @@ def render() -> None:
     else:
         st.title(t("data", lang))
     upload.flash()
+    editable = can_edit(current_role())
     try:
-        files = st.file_uploader(t("data.upload", lang), type=upload.ACCEPTED,
-                                 accept_multiple_files=True, key="data.upload",
-                                 help=t("data.upload_help", lang))
-        for n, staged in enumerate(upload.staged_files(files or [])):
-            upload.panel(staged, n, lang)
+        if editable:
+            files = st.file_uploader(t("data.upload", lang), type=upload.ACCEPTED,
+                                     accept_multiple_files=True, key="data.upload",
+                                     help=t("data.upload_help", lang))
+            for n, staged in enumerate(upload.staged_files(files or [])):
+                upload.panel(staged, n, lang)
+        else:
+            st.caption(t("data.viewer_only", lang))
         st.subheader(t("data.datasets", lang))
         datasets = queries.datasets(queries.version())
         if datasets.empty:
@@ -34,6 +39,7 @@ def render() -> None:
             return
         table(analysis.dataset_table(datasets), key="data.datasets", lang=lang,
               file_name="datasets.csv", column_config=upload.dataset_columns(lang))
-        upload.delete_controls(datasets, lang)
+        if editable:
+            upload.delete_controls(datasets, lang)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

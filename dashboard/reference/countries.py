@@ -163,3 +163,11 @@ def country_code(value: str) -> str | None:
     if text.isdigit():
         return iso2_from_m49(text)
     return _names_to_iso2().get(text.lower())
+
+
+@cache
+def known_partner_codes() -> frozenset[str]:
+    """Every partner code the store accepts: ISO 3166-1 alpha-2, our special codes, and
+    the few user-assigned codes publishers use (XK Kosovo, EU European Union)."""
+    codes = {country.alpha_2 for country in pycountry.countries}
+    return frozenset(codes | set(SPECIAL_PARTNERS) | {"XK", "EU"})

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"Oborot/{__version__}"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_BODY_BYTES = 200 << 20  # no rates or Comtrade answer comes near this
 
 
 class HTTPStatusError(SourceError):
@@ -46,6 +47,7 @@ def session() -> requests.Session:
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
         respect_retry_after_header=True,
+        retry_after_max=10,  # a server asking for hours must not hold a page or an update
         raise_on_status=False,  # hand back the last response so its status can be reported
     )
     adapter = HTTPAdapter(max_retries=retry)
@@ -79,14 +81,18 @@ def get(
     started = time.monotonic()
     try:
         response = session().get(
-            url, params=params, headers=dict(headers or {}), timeout=(timeout, timeout)
+            url, params=params, headers=dict(headers or {}), timeout=(timeout, timeout),
+            stream=True,
         )
+        body = _read_body(response, deadline=started + 2 * timeout, source=source, host=host)
     except requests.exceptions.ConnectTimeout as exc:
         raise SourceError(source, f"cannot reach {host} (timeout after {timeout:g} s)") from exc
     except requests.exceptions.ReadTimeout as exc:
         raise SourceError(source, f"{host} did not answer within {timeout:g} s") from exc
     except requests.exceptions.RetryError as exc:
         raise SourceError(source, f"{host} kept failing after retries") from exc
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise SourceError(source, f"{host} broke off its answer") from exc
     except requests.exceptions.SSLError as exc:
         raise SourceError(source, f"cannot reach {host} (TLS/certificate error)") from exc
     except requests.exceptions.ConnectionError as exc:
@@ -95,13 +101,36 @@ def get(
         raise SourceError(source, f"request to {host} failed ({type(exc).__name__})") from exc
     elapsed = time.monotonic() - started
     log.info("%s: GET %s -> %s, %d bytes, %.2f s", source, where, response.status_code,
-             len(response.content), elapsed)
+             len(body), elapsed)
     if not 200 <= response.status_code < 300:
         reason = f" {response.reason}" if response.reason else ""
         raise HTTPStatusError(
             source, f"{where} answered HTTP {response.status_code}{reason}",
             status=response.status_code,
         )
-    if not response.content.strip():
+    if not body.strip():
         raise SourceError(source, f"{where} returned an empty response")
-    return response.content
+    return body
+
+
+def _read_body(response: requests.Response, *, deadline: float, source: str, host: str) -> bytes:
+    """The whole body, or SourceError when it trickles past the deadline or grows too large.
+
+    ``timeout`` bounds each socket read only; a server sending a byte a second
+    would otherwise hold the caller for as long as it likes.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        # read1 returns what has arrived (read(n) would wait for all n bytes).
+        while chunk := response.raw.read1(1 << 16, decode_content=True):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise SourceError(source, f"{host} sent more than {MAX_BODY_BYTES >> 20} MB")
+            if time.monotonic() > deadline:
+                raise SourceError(source, f"{host} is too slow: its answer did not arrive in "
+                                          "time")
+    finally:
+        response.close()
+    return b"".join(chunks)

@@ -10,7 +10,11 @@ from dashboard.i18n import t
 
 
 def refresh_and_import(lang: str) -> None:
-    """A refresh button (bounded by the HTTP timeout) and a rates-file upload."""
+    """A refresh button (bounded by the HTTP timeout) and a rates-file upload (editors only)."""
+    from dashboard.ui.auth import can_edit, current_role
+
+    if not can_edit(current_role()):
+        return
     left, right = st.columns(2)
     with left:
         source = st.selectbox(t("rates_source", lang), ["cbr", "nbk", "ecb"], key="rates.source")

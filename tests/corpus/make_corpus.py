@@ -3,7 +3,7 @@
 ``python tests/corpus/make_corpus.py`` rewrites ``tests/corpus/files/`` (deterministic:
 fixed bytes, fixed zip timestamps).  Files too large for the repository (100k
 columns, a 10 MB line, over the upload limit, 200 MB) are made at test time by
-``make_large`` into a temporary directory.
+helpers below, into a temporary directory.
 
 Every case names the error it must produce as a regular expression over the
 message.  ``kind`` says what the message must point at: ``cell`` (line and

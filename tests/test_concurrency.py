@@ -1,0 +1,209 @@
+"""One app process serving many sessions while datasets are loaded and deleted.
+
+Ten AppTest sessions run the Overview in parallel threads and change a filter,
+while one thread ingests a file and another deletes a dataset, all through the
+app's own kept-open store (``queries.store()``).  Every figure a session sees
+must be the figure of a whole store state (before or after each write), never
+a mix.  A second process (the CLI) meanwhile finds the store locked, waits, and
+says so without losing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries
+from dashboard.config import PROJECT_ROOT
+from dashboard.formatting import money
+from dashboard.ingest import ingest_file
+from dashboard.sources import tabular
+from dashboard.store import Store, TradeQuery
+from tests.apptest import APP, clear_caches, demo_store
+from tests.conftest import TOMSK, ru_text
+
+SESSIONS = 10
+ADDED_BY_INGEST = 5_000_000.0  # USD, Tomsk -> Kazakhstan exports, 2018
+REMOVED_BY_DELETE = 2_000_000.0
+KZ_2018 = TradeQuery(reporter="RU-TOM", partners=("KZ",), years=(2018,))
+
+
+def _fcs(value_usd: float, month: int, rows: int = 1) -> str:
+    """``rows`` Tomsk -> Kazakhstan export lines of 2018 adding up to ``value_usd``."""
+    each = f"{value_usd / rows:.2f}".replace(".", ",")
+    return ru_text([f"ЭК\t{month:02}/2018\tKZ\t{3901100000 + n % 1000}\t\t{each}\t0\t0\t"
+                    f"{TOMSK}" for n in range(rows)])
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_store(tmp_path_factory.mktemp("concurrency") / "demo.duckdb")
+
+
+@pytest.fixture
+def app_store(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A demo store plus one extra dataset (to be deleted), served as the app serves it."""
+    path = tmp_path / "store.duckdb"
+    path.write_bytes(demo_path.read_bytes())
+    doomed = tmp_path / "doomed.csv"
+    doomed.write_text(_fcs(REMOVED_BY_DELETE, 6))
+    with Store(path) as store:
+        doomed_id = ingest_file(store, doomed).dataset_id
+    monkeypatch.setenv("OBOROT_STORE", str(path))
+    clear_caches()
+    yield queries.store(), doomed_id
+    queries.store().close()
+    clear_caches()
+
+
+def _wait_until(condition, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _turnover(store: Store, query: TradeQuery = KZ_2018) -> float:
+    return float(store.aggregate([], query)["value_usd"].fillna(0).item())
+
+
+def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    store, doomed_id = app_store
+    monkeypatch.setattr(tabular, "BLOCK_SIZE", 64 << 10)  # a long ingest of ~40 batches
+    base = _turnover(store) - REMOVED_BY_DELETE
+    states = {base + REMOVED_BY_DELETE, base + REMOVED_BY_DELETE + ADDED_BY_INGEST, base,
+              base + ADDED_BY_INGEST}
+    shown_states = {money(value, "USD", "ru") for value in states}
+    assert len(shown_states) == 4  # the four states are told apart on the KPI card
+    year_2017 = money(_turnover(store, TradeQuery(reporter="RU-TOM", partners=("KZ",),
+                                                  years=(2017,))), "USD", "ru")
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=40_000))
+
+    start = threading.Barrier(SESSIONS + 3)
+    errors: list[str] = []
+    seen: list[str] = []
+    raw_reads: list[float] = []
+    writes_done = threading.Event()
+
+    def session(number: int) -> None:
+        try:
+            start.wait()
+            time.sleep(0.25 * number)  # sessions arrive before, during and after the writes
+            at = AppTest.from_file(APP, default_timeout=120).run()
+            if at.exception:
+                errors.append(f"session {number}: {[e.message for e in at.exception]}")
+                return
+            seen.append(at.metric[0].value)
+            at.sidebar.selectbox(key="filters.year").select(2017).run()
+            if at.exception:
+                errors.append(f"session {number} after the filter change: "
+                              f"{[e.message for e in at.exception]}")
+                return
+            if at.metric[0].value != year_2017:
+                errors.append(f"session {number}: 2017 shows {at.metric[0].value}")
+        except Exception as exc:  # collected and asserted below: a thread cannot fail a test
+            errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+
+    def ingest() -> None:
+        try:
+            start.wait()
+            _wait_until(lambda: len(seen) >= 3)  # some sessions have read the first state
+            ingest_file(queries.store(), incoming)
+        except Exception as exc:
+            errors.append(f"ingest: {type(exc).__name__}: {exc}")
+
+    def delete() -> None:
+        try:
+            start.wait()
+            _wait_until(lambda: len(seen) >= 6)
+            queries.store().delete(doomed_id)
+        except Exception as exc:
+            errors.append(f"delete: {type(exc).__name__}: {exc}")
+
+    def reader() -> None:
+        start.wait()
+        while not writes_done.is_set():
+            raw_reads.append(_turnover(queries.store()))
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(SESSIONS)]
+    writers = [threading.Thread(target=ingest), threading.Thread(target=delete)]
+    watcher = threading.Thread(target=reader)
+    for thread in [*threads, *writers, watcher]:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    writes_done.set()
+    for thread in [*threads, watcher]:
+        thread.join(timeout=300)
+
+    assert errors == []
+    assert len(seen) == SESSIONS
+    assert set(seen) <= shown_states, seen
+    assert raw_reads and set(raw_reads) <= states, set(raw_reads) - states
+    assert queries.store() is store  # every thread used the app's one kept-open store
+    after = _turnover(store)
+    assert after == base + ADDED_BY_INGEST
+    assert [name for name in store.datasets()["name"]] == ["Demo (synthetic)", "incoming.csv"]
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM trade WHERE dataset_id = ?",
+                           [doomed_id]).fetchone() == (0,)
+    final = AppTest.from_file(APP, default_timeout=60).run()
+    assert not final.exception and final.metric[0].value == money(after, "USD", "ru")
+    print(f"{SESSIONS} sessions x 2 runs, {len(raw_reads)} direct reads; "
+          f"KPI states seen {sorted(set(seen))}; direct-read states {sorted(set(raw_reads))}")
+
+
+HOLD = r"""
+import sys, time
+from dashboard.store import Store
+store = Store(sys.argv[1], keep_open=True)  # what the running app holds
+store.is_empty()
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_the_cli_waits_for_the_app_process_then_says_the_store_is_in_use(
+    app_store, tmp_path: Path
+) -> None:
+    store, _ = app_store
+    before = store.datasets()[["id", "name", "row_count"]].to_dict("records")
+    store.close()
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7))
+    env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": "2"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store.path), "60"],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(incoming)],
+                              cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                              timeout=60)
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the store is in use by another process" in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert waited >= 2
+    # Nothing was lost or half-written: the same command succeeds once the app lets go.
+    with Store(store.path) as reopened:
+        assert reopened.datasets()[["id", "name", "row_count"]].to_dict("records") == before
+    again = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(incoming)],
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert again.returncode == 0, again.stderr
+    with Store(store.path) as reopened:
+        assert len(reopened.datasets()) == len(before) + 1
