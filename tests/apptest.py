@@ -33,3 +33,23 @@ def open_app(query: dict[str, str] | None = None, *, timeout: float = 60) -> App
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def _page_script(page: str) -> None:
+    """Run one page the way app.py does: access gate, sidebar filters, then the page."""
+    import importlib
+
+    from dashboard.ui.auth import gate
+    from dashboard.ui.filters import sidebar_filters
+
+    gate()
+    sidebar_filters()
+    importlib.import_module(f"dashboard.pages.{page}").render()
+
+
+def open_page(page: str, *, timeout: float = 60, **params: str) -> AppTest:
+    """Run one page (Tomsk, 2018, all partners unless ``params`` say otherwise)."""
+    at = AppTest.from_function(_page_script, default_timeout=timeout, args=(page,))
+    for key, value in {"reporter": "RU-TOM", "year": "2018", "partner": "*", **params}.items():
+        at.query_params[key] = value
+    return at.run()

@@ -10,15 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import analysis, charts
-from tests.apptest import clear_caches, demo_store
-
-
-def _script() -> None:
-    from dashboard.pages import commodities
-    from dashboard.ui.filters import sidebar_filters
-
-    sidebar_filters()
-    commodities.render()
+from tests.apptest import clear_caches, demo_store, open_page
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +27,7 @@ def _store(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_function(_script, default_timeout=60)
-    for key, value in {"reporter": "RU-TOM", "year": "2018", "partner": "*", **params}.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("commodities", **params)
 
 
 def _groups(at: AppTest) -> pd.DataFrame:

@@ -13,18 +13,12 @@ from dashboard import analysis
 from dashboard.errors import LimitError, SchemaError
 from dashboard.store import Store
 from dashboard.ui import upload
-from tests.apptest import clear_caches, demo_store
+from tests.apptest import clear_caches, demo_store, open_page
 from tests.conftest import RU_ROWS, ru_text
 
 HOSTILE = "**bold** <script>alert(1)</script>"
 
 
-def _script() -> None:
-    from dashboard.pages import data
-    from dashboard.ui.filters import sidebar_filters
-
-    sidebar_filters()
-    data.render()
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +38,7 @@ def store_path(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_function(_script, default_timeout=60)
-    for key, value in {"reporter": "RU-TOM", "year": "2018", "partner": "*", **params}.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("data", **params)
 
 
 def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
@@ -177,7 +168,7 @@ def test_delete_needs_confirmation(store_path: Path):
 def test_empty_store_still_offers_the_upload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OBOROT_STORE", str(tmp_path / "empty.duckdb"))
     clear_caches()
-    at = AppTest.from_function(_script, default_timeout=60).run()
+    at = open_page("data")
     assert not at.exception
     assert at.file_uploader(key="data.upload") is not None
     at = _upload(at, ("DATTSVT.csv", ru_text().encode("utf-8")))

@@ -11,17 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import analysis, charts
 from dashboard.config import PROJECT_ROOT
-from tests.apptest import clear_caches, demo_store
+from tests.apptest import clear_caches, demo_store, open_page
 
 GEOJSON = PROJECT_ROOT / "data" / "geo" / "countries-110m.geojson"
 
 
-def _script() -> None:
-    from dashboard.pages import partners
-    from dashboard.ui.filters import sidebar_filters
-
-    sidebar_filters()
-    partners.render()
 
 
 def _map_script(path: str) -> None:
@@ -48,10 +42,7 @@ def _store(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_function(_script, default_timeout=60)
-    for key, value in {"reporter": "RU-TOM", "year": "2018", "partner": "*", **params}.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("partners", **params)
 
 
 def _ranking(at: AppTest) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import fx
 from dashboard.store import Store
-from tests.apptest import clear_caches, demo_store, open_app
+from tests.apptest import clear_caches, demo_store, open_app, open_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rates"
 
@@ -35,14 +35,7 @@ def _env(rates_store, monkeypatch):
 
 
 def _rates_page() -> AppTest:
-    def page() -> None:
-        from dashboard.pages import rates
-        from dashboard.ui.filters import sidebar_filters
-
-        sidebar_filters()
-        rates.render()
-
-    return AppTest.from_function(page, default_timeout=60).run()
+    return open_page("rates")
 
 
 def test_ticker_shows_stored_bank_of_russia_rates_offline():
