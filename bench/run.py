@@ -39,7 +39,8 @@ def _child(module: str, *args: object, env: dict[str, str] | None = None) -> dic
     """Run ``python -m module args`` from the repository root; its last line is JSON."""
     done = subprocess.run(
         [sys.executable, "-m", module, *map(str, args)], cwd=ROOT, capture_output=True,
-        text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **LIMITS, **(env or {})}, check=False,
+        text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **LIMITS, **(env or {})},
     )
     if done.returncode != 0:
         raise RuntimeError(f"{module} {' '.join(map(str, args))} failed:\n{done.stderr[-4000:]}")
@@ -200,12 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="ingest runs per step (median)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="ingest runs per step, median taken (3 from 5M rows, else 2)")
     parser.add_argument("--runs", type=int, default=20, help="warm runs per page update")
-    parser.add_argument("--pandas-runs", type=int, default=5)
+    parser.add_argument("--pandas-runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=OUT, help="generated files and stores")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 3 if args.rows >= 5_000_000 else 2
     report = run(args.rows, seed=args.seed, repeat=args.repeat, runs=args.runs,
                  pandas_runs=args.pandas_runs, work=args.work, results=args.results)
     print(table(report))
