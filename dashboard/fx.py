@@ -318,17 +318,39 @@ def convert_frame(
     monthly = "month" in frame.columns and bool(frame["month"].notna().any())
     first, last = int(frame["year"].min()), int(frame["year"].max())
     for source, via in CONVERSION_SOURCES:
-        rates = store.rates(currencies=sorted({"USD", to} - {via}), quote=via, source=source,
-                            start=date(first, 1, 1), end=date(last, 12, 31))
+        rates = _daily_in_roubles(store, source=source, via=via, currencies={"USD", to},
+                                  start=date(first, 1, 1), end=date(last, 12, 31))
         if rates.empty:
             continue
         rated = convert(frame, to=to, rates=rates, period="monthly" if monthly else "annual",
-                        columns=(), via=via)
+                        columns=())
         if not rated["rate_missing"].all():
             return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
     raise NotFoundError(
         f"no official rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
         f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
+    )
+
+
+def _daily_in_roubles(store: Store, *, source: str, via: str, currencies: set[str],
+                      start: date, end: date) -> pd.DataFrame:
+    """Daily RUB per unit of each currency from one source (crossed through EUR for the ECB).
+
+    Crossing day by day before averaging keeps the method of DESIGN.md: the
+    average of the daily USD→RUB rates, not a ratio of two averages.
+    """
+    wanted = sorted((currencies | {"RUB"}) - {via})
+    rates = store.rates(currencies=wanted, quote=via, source=source, start=start, end=end)
+    if via == "RUB" or rates.empty:
+        return rates
+    if via in currencies - {"RUB"}:
+        rates = pd.concat([rates, pd.DataFrame({
+            "date": rates["date"].unique(), "currency": via, "quote": via, "rate": 1.0,
+            "source": source})], ignore_index=True)
+    return pd.concat(
+        [cross_rates(rates.loc[rates["currency"] != via] if c != via else rates,
+                     currency=c, quote="RUB") for c in sorted(currencies - {"RUB"})],
+        ignore_index=True,
     )
 
 
@@ -342,9 +364,9 @@ def conversion_source(store: Store, *, to: str, years: Sequence[int]) -> str | N
     if to == "USD":
         return None
     for source, via in CONVERSION_SOURCES:
-        rates = store.rates(currencies=sorted({"USD", to} - {via}), quote=via, source=source,
-                            start=date(min(years), 1, 1), end=date(max(years), 12, 31))
-        if set(rates["currency"]) >= {"USD", to} - {via}:
+        rates = _daily_in_roubles(store, source=source, via=via, currencies={"USD", to},
+                                  start=date(min(years), 1, 1), end=date(max(years), 12, 31))
+        if set(rates["currency"]) >= {"USD", to} - {"RUB"}:
             return source
     return None
 
@@ -491,3 +513,29 @@ def history(store: Store, *, currencies: Sequence[str], quote: str | None = None
         .sort_values(["currency", "date"])
         .reset_index(drop=True)
     )
+
+
+def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | None:
+    """How the view's values were converted: source and the year's average rates, or None."""
+    to = to.upper()
+    if to == "USD":
+        return None
+    source = conversion_source(store, to=to, years=[year - 1, year])
+    if source is None:
+        return None
+    via = dict(CONVERSION_SOURCES)[source]
+    frame = pd.DataFrame({"year": [year - 1, year], "value_usd": [1.0, 1.0]})
+    per_usd = convert_frame(frame, store, to=to)["value_usd"].tolist()
+    names = {"cbr": ("Банка России", "Bank of Russia"), "ecb": ("ЕЦБ", "ECB"),
+             BUNDLED_SOURCE: ("ЕЦБ (встроенный архив)", "ECB (bundled history)")}
+    from dashboard.formatting import rate
+
+    ru, en = names[source]
+    now, before = (rate(value, lang, digits=4) for value in (per_usd[1], per_usd[0]))
+    if lang == "ru":
+        return (f"Пересчёт в {to}: средние за год курсы {ru}"
+                f"{', кросс-курс через EUR' if via != 'RUB' else ''} — "
+                f"{now} {to} за 1 USD в {year} г., {before} в {year - 1} г.")
+    return (f"Converted to {to} at annual average rates of the {en}"
+            f"{', crossed through EUR' if via != 'RUB' else ''}: "
+            f"{now} {to} per USD in {year}, {before} in {year - 1}.")

@@ -148,3 +148,11 @@ def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
 def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) -> pd.DataFrame:
     """Mirror statistics of the pair (both sides must be loaded)."""
     return analysis.mirror(store(), reporter=reporter, partner=partner, years=years)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
+    """How values were converted into the chosen currency (source and average rates)."""
+    from dashboard import fx
+
+    return fx.conversion_note(store(), to=currency, year=year, lang=lang)

@@ -16,3 +16,7 @@ def show(filters: Filters) -> None:
     for note in quality_notes(months, year=filters.year, ytd=filters.ytd, lang=filters.lang,
                               month_name=month_name):
         st.warning(note, icon="ℹ️")
+    if filters.currency != "USD":
+        note = queries.conversion_note(queries.version(), filters.currency, filters.year,
+                                       filters.lang)
+        st.caption(note or "")
