@@ -221,6 +221,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "data.viewer_only": ("Загружать и удалять данные может только редактор.",
                          "Only an editor may upload or delete data."),
+    "only_month": ("только {month}", "{month} only"),
 }
 
 

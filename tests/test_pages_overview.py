@@ -69,3 +69,16 @@ def test_an_empty_store_explains_itself(tmp_path, monkeypatch):
     at = open_app()
     assert not at.exception
     assert any("пусто" in info.value for info in at.info)
+
+
+def test_year_to_date_and_single_month_periods_come_from_the_url():
+    at = open_app({"period": "ytd-6", "lang": "en"})
+    assert not at.exception
+    assert at.selectbox(key="filters.period").value == "ytd-6"
+    half = _metrics(at)["Turnover, 2018"][0]
+    at = open_app({"month": "3", "lang": "en"})  # the short form
+    assert not at.exception
+    assert at.selectbox(key="filters.period").value == "m-3"
+    assert at.query_params["period"] in ("m-3", ["m-3"])
+    march = _metrics(at)["Turnover, 2018"][0]
+    assert half != march != "$69.8M"

@@ -24,6 +24,24 @@ CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
 HS_LEVELS = ("section", "2", "4", "6", "10")
 ALL = "*"  # the URL's word for "all partners"
 PAGE_PARAMS = ("slide",)
+PERIODS = ("year", *(f"ytd-{n}" for n in range(1, 12)), *(f"m-{n}" for n in range(1, 13)))
+"""The whole year, January–N of each year, or one month of each year."""
+
+
+def _period_fields(period: str) -> dict[str, int | None]:
+    kind, _, number = period.partition("-")
+    return {"ytd": int(number) if kind == "ytd" else None,
+            "month": int(number) if kind == "m" else None}
+
+
+def period_label(period: str, lang: str) -> str:
+    """'Год целиком', 'янв–июн', 'только март' in the language."""
+    fields = _period_fields(period)
+    if fields["ytd"]:
+        return f"{month_name(1, lang)}–{month_name(fields['ytd'], lang)}"
+    if fields["month"]:
+        return t("only_month", lang, month=month_name(fields["month"], lang))
+    return t("period_year", lang)
 
 
 @dataclass(frozen=True)
@@ -34,7 +52,8 @@ class Filters:
     partner: str | None
     year: int
     flow: str = "turnover"
-    ytd: int | None = None
+    ytd: int | None = None  # January..ytd of each year
+    month: int | None = None  # one month of each year
     currency: str = "USD"
     hs_level: str = "2"
     lang: str = "ru"
@@ -44,12 +63,16 @@ class Filters:
         chosen = self.partner if partner is True else (partner or None)
         level: int | str = "section" if self.hs_level == "section" else int(self.hs_level)
         return View(reporter=self.reporter, year=self.year, partner=chosen, flow=self.flow,
-                    ytd=self.ytd, hs_level=level, currency=self.currency)
+                    ytd=self.ytd, month=self.month, hs_level=level, currency=self.currency)
 
     def to_params(self) -> dict[str, str]:
         """URL query parameters (only strings; ``*`` = all partners)."""
         values = asdict(self)
         values["partner"] = self.partner or ALL
+        values["period"] = (f"ytd-{self.ytd}" if self.ytd else f"m-{self.month}" if self.month
+                            else "year")
+        values.pop("ytd")
+        values.pop("month")
         return {k: str(v) for k, v in values.items() if v is not None}
 
 
@@ -64,7 +87,11 @@ def _seed_from_url(reporters: list[str]) -> None:
         reporter = defaults.default_reporter if defaults.default_reporter in reporters else (
             reporters[0])
     st.session_state["filters.reporter"] = reporter
-    for key in ("partner", "year", "flow", "ytd", "currency", "hs_level", "lang"):
+    if "period" not in params and ("ytd" in params or "month" in params):
+        # the short forms ?ytd=6 and ?month=3 are accepted too
+        kind, key = ("ytd", "ytd") if "ytd" in params else ("m", "month")
+        st.session_state["filters.url.period"] = f"{kind}-{params[key]}"
+    for key in ("partner", "year", "flow", "period", "currency", "hs_level", "lang"):
         if key in params:
             st.session_state[f"filters.url.{key}"] = params[key]
     st.session_state["filters.seeded"] = True
@@ -122,19 +149,15 @@ def sidebar_filters() -> Filters | None:
                        default=latest)
         flow = _select(t("flow", lang), list(FLOW_CHOICES), "filters.flow", "flow",
                        fmt=lambda f: flow_label(f, lang))
-        ytd_options = [0, *range(1, 12)]
-        ytd = _select(
-            t("period", lang), ytd_options, "filters.ytd", "ytd", convert=int,
-            fmt=lambda n: t("period_year", lang) if n == 0 else
-            f"{month_name(1, lang)}–{month_name(n, lang)}",
-        )
+        period = _select(t("period", lang), list(PERIODS), "filters.period", "period",
+                         fmt=lambda p: period_label(p, lang))
         currency = _select(t("currency", lang), list(CURRENCIES), "filters.currency",
                            "currency")
         hs_level = _select(t("hs_level", lang), list(HS_LEVELS), "filters.hs_level", "hs_level",
                            default="2", fmt=lambda level: _hs_level_label(level, lang))
     filters = Filters(reporter=reporter, partner=None if partner == ALL else partner,
-                      year=int(year), flow=flow, ytd=int(ytd) or None, currency=currency,
-                      hs_level=hs_level, lang=lang)
+                      year=int(year), flow=flow, currency=currency, hs_level=hs_level,
+                      lang=lang, **_period_fields(period))
     # Page-specific parameters (e.g. the presentation's slide) survive the rewrite.
     extra = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
     st.query_params.from_dict(filters.to_params() | extra)

@@ -37,6 +37,8 @@ def period_label(filters: Filters) -> str:
     if filters.ytd:
         first, last = month_name(1, filters.lang), month_name(filters.ytd, filters.lang)
         return f"{first}–{last} {filters.year}"
+    if filters.month:
+        return f"{month_name(filters.month, filters.lang)} {filters.year}"
     return str(filters.year)
 
 
