@@ -54,3 +54,23 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real DuckDB file with the bundled demo data, shared by a test module (read only)."""
+    from tests.apptest import demo_store
+
+    return demo_store(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+
+
+@pytest.fixture
+def demo_env(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point the app at the demo store, offline, with Streamlit's caches cleared around."""
+    from tests.apptest import clear_caches
+
+    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
+    monkeypatch.setenv("OBOROT_OFFLINE", "1")
+    clear_caches()
+    yield demo_path
+    clear_caches()

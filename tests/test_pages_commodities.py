@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import analysis, charts
-from tests.apptest import clear_caches, demo_store, open_page
+from tests.apptest import open_page
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_store(tmp_path_factory.mktemp("commodities") / "demo.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def _store(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
-    clear_caches()
-    yield
-    clear_caches()
+pytestmark = pytest.mark.usefixtures("demo_env")
 
 
 def _open(**params: str) -> AppTest:

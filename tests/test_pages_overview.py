@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import clear_caches, demo_store, open_app
+from tests.apptest import clear_caches, open_app
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    return demo_store(tmp_path_factory.mktemp("overview") / "demo.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def _store(demo_path, monkeypatch):
-    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
-    clear_caches()
-    yield
-    clear_caches()
+pytestmark = pytest.mark.usefixtures("demo_env")
 
 
 def _metrics(at):

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import analysis, charts
 from dashboard.config import PROJECT_ROOT
-from tests.apptest import clear_caches, demo_store, open_page
+from tests.apptest import open_page
 
 GEOJSON = PROJECT_ROOT / "data" / "geo" / "countries-110m.geojson"
 
@@ -28,17 +28,7 @@ def _map_script(path: str) -> None:
                   key="test.map", path=path)
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_store(tmp_path_factory.mktemp("partners") / "demo.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def _store(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
-    clear_caches()
-    yield
-    clear_caches()
+pytestmark = pytest.mark.usefixtures("demo_env")
 
 
 def _open(**params: str) -> AppTest:
