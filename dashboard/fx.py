@@ -26,7 +26,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -224,12 +224,34 @@ def ticker(
     that has any of ``currencies`` stored, unless ``quote`` is given.  The
     quote currency itself is shown against USD (EUR in USD when quoting EUR).
     """
+    return _ticker(store.rates, currencies=currencies, on=on, quote=quote)
+
+
+def bundled_ticker(*, currencies: Sequence[str] = TICKER_CURRENCIES) -> list[TickerItem]:
+    """The ticker from the bundled ECB history, read in memory (nothing is written)."""
+    history = bundled_history()
+
+    def lookup(*, currencies: Sequence[str], quote: str, source: str,
+               end: date | None) -> pd.DataFrame:
+        rows = history.loc[history["currency"].isin(currencies) & (history["quote"] == quote)
+                           & (history["source"] == source)]
+        return rows if end is None else rows.loc[rows["date"] <= pd.Timestamp(end)]
+
+    return _ticker(lookup, currencies=currencies, on=None, quote=None)
+
+
+def _ticker(
+    rates: Callable[..., pd.DataFrame],
+    *,
+    currencies: Sequence[str],
+    on: date | None,
+    quote: str | None,
+) -> list[TickerItem]:
     wanted = [code.strip().upper() for code in currencies]
     for home, source in TICKER_PREFERENCE:
         if quote is not None and home != quote.upper():
             continue
-        stored = store.rates(currencies=sorted({*wanted, "USD"}), quote=home, source=source,
-                             end=on)
+        stored = rates(currencies=sorted({*wanted, "USD"}), quote=home, source=source, end=on)
         if stored.empty:
             continue
         items = []

@@ -101,6 +101,9 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
             if at.exception:
                 errors.append(f"session {number}: {[e.message for e in at.exception]}")
                 return
+            if not at.metric:
+                errors.append(f"session {number}: no metric; errors {[e.value for e in at.error]}")
+                return
             seen.append(at.metric[0].value)
             at.sidebar.selectbox(key="filters.year").select(2017).run()
             if at.exception:

@@ -71,3 +71,10 @@ def test_year_to_date_and_single_month_periods_come_from_the_url():
     assert at.query_params["period"] in ("m-3", ["m-3"])
     march = _metrics(at)["Turnover, 2018"][0]
     assert half != march != "$69.8M"
+
+
+def test_without_stored_rates_the_ticker_reads_the_bundled_ecb_history():
+    at = open_app()
+    assert not at.exception
+    line = at.caption[0].value
+    assert "EUR/USD" in line and "ЕЦБ, встроенный архив" in line and "30.10.2026" in line

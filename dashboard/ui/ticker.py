@@ -17,6 +17,7 @@ from dashboard.config import settings
 from dashboard.errors import OborotError
 from dashboard.formatting import rate
 from dashboard.i18n import t
+from dashboard.store import Store
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
 SOURCE_NAMES = {
@@ -42,9 +43,9 @@ def _refresh_state() -> RefreshState:
     return RefreshState()
 
 
-def _refresh(state: RefreshState, currencies: tuple[str, ...]) -> None:
+def _refresh(state: RefreshState, store: Store, currencies: tuple[str, ...]) -> None:
     try:
-        fx.update(queries.store(), currencies=currencies, source="cbr")
+        fx.update(store, currencies=currencies, source="cbr")
     except OborotError as exc:
         state.error = str(exc)
     finally:
@@ -60,15 +61,16 @@ def start_background_refresh(currencies: tuple[str, ...]) -> RefreshState:
             if settings().offline:
                 state.done, state.error = True, "offline mode (OBOROT_OFFLINE)"
             else:
-                threading.Thread(target=_refresh, args=(state, currencies), daemon=True).start()
+                threading.Thread(target=_refresh, args=(state, queries.store(), currencies),
+                                 daemon=True).start()
     return state
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
-    store = queries.store()
-    fx.seed_if_empty(store, currencies=currencies)
-    return fx.ticker(store, currencies=currencies)
+    # Never write from a page: with no stored rates, read the bundled ECB history.
+    return fx.ticker(queries.store(), currencies=currencies) or fx.bundled_ticker(
+        currencies=currencies)
 
 
 def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
