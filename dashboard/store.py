@@ -272,6 +272,12 @@ class Store:
                     raise OborotError(f"{file_name or name}: the file holds no data rows")
                 period_start, period_end, reporters = tally.summary()
                 _fill_summaries(con, dataset_id)
+                overlap = _overlapping(con, dataset_id)
+                if overlap:
+                    parsed.notes.append(
+                        f"covers the same region and months as dataset(s) "
+                        f"{', '.join(map(str, overlap))}: totals add both; delete one to "
+                        "avoid counting twice")
                 con.execute(
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
                     "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
@@ -574,6 +580,18 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
     if keys <= _HEADING_KEYS and heading_level and len(query.hs_prefix or "") <= 4:
         return "trade_by_heading"
     return "trade"
+
+
+def _overlapping(con: duckdb.DuckDBPyConnection, dataset_id: int) -> list[int]:
+    """Older datasets with rows for the same reporter, year and month (queries add them up)."""
+    rows = con.execute(
+        "SELECT DISTINCT other.dataset_id FROM "
+        "(SELECT DISTINCT reporter, year, month FROM trade_by_partner WHERE dataset_id = ?) "
+        "AS mine JOIN trade_by_partner AS other USING (reporter, year, month) "
+        "WHERE other.dataset_id <> ? ORDER BY 1",
+        [dataset_id, dataset_id],
+    ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def _fill_summaries(con: duckdb.DuckDBPyConnection, dataset_id: int | None) -> None:

@@ -117,3 +117,11 @@ def test_rates_upsert_replaces_on_key(store):
     got = store.rates(currencies=["USD"], quote="RUB")
     assert got["rate"].tolist() == [68.0447, 67.0]
     assert len(store.rate_dates(currency="USD", quote="RUB", source="cbr")) == 2
+
+
+def test_a_dataset_covering_the_same_months_is_flagged(loaded, write_file):
+    again = ingest_file(loaded, write_file("resaved.csv", ru_text(sep=";"), encoding="cp1251"))
+    assert any("dataset(s) 1" in note and "add both" in note for note in again.notes)
+    other = ingest_file(loaded, write_file("moscow.csv", ru_text(
+        ["ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t45000 - Г. МОСКВА\tX"])))
+    assert not any("add both" in note for note in other.notes)

@@ -312,6 +312,8 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
     else:
         _say_after_rerun("success", t("data.loaded", lang, rows=f"{result.rows:,}",
                                       id=result.dataset_id))
+        for note in result.notes:
+            _say_after_rerun("info", note)
     st.rerun()
 
 
