@@ -222,6 +222,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data.viewer_only": ("Загружать и удалять данные может только редактор.",
                          "Only an editor may upload or delete data."),
     "only_month": ("только {month}", "{month} only"),
+    "ticker_currencies": ("Валюты в строке курсов вверху страницы",
+                          "Currencies in the rates line at the top"),
 }
 
 

@@ -36,14 +36,16 @@ def open_app(query: dict[str, str] | None = None, *, timeout: float = 60) -> App
 
 
 def _page_script(page: str) -> None:
-    """Run one page the way app.py does: access gate, sidebar filters, then the page."""
+    """Run one page the way app.py does: access gate, sidebar filters, ticker, then the page."""
     import importlib
 
     from dashboard.ui.auth import gate
-    from dashboard.ui.filters import sidebar_filters
+    from dashboard.ui.filters import current_lang, sidebar_filters
+    from dashboard.ui.ticker import ticker
 
     gate()
-    sidebar_filters()
+    filters = sidebar_filters()
+    ticker(filters.lang if filters else current_lang())
     importlib.import_module(f"dashboard.pages.{page}").render()
 
 

@@ -63,3 +63,14 @@ def test_refresh_offline_says_so_and_keeps_rates():
     assert not at.exception
     assert any("offline" in w.value.lower() or "нет связи" in w.value for w in at.warning)
     assert at.dataframe[2].value.equals(before)
+
+
+def test_the_ticker_currencies_can_be_chosen_on_the_rates_page():
+    at = _rates_page()
+    at.multiselect(key="rates.ticker_pick").set_value(["USD", "KZT"]).run()
+    assert not at.exception
+    from dashboard.ui.ticker import CHOSEN_KEY
+
+    assert at.session_state[CHOSEN_KEY] == ("USD", "KZT")
+    line = at.caption[0].value
+    assert line.startswith("$ ") and "₸" in line and "€" not in line

@@ -10,6 +10,7 @@ from dashboard.transforms.currency import METHOD_TEXT
 from dashboard.ui import rates_actions
 from dashboard.ui.filters import current_lang
 from dashboard.ui.render import chart, show_error, table
+from dashboard.ui.ticker import ticker_settings
 
 CHOICES = ["USD", "EUR", "CNY", "KZT", "GBP", "JPY", "CHF", "TRY", "BYN"]
 
@@ -43,6 +44,7 @@ def render() -> None:
                           file_name=f"rates_{period}.csv")
             table(history, key="rates.daily", lang=lang, file_name="rates_daily.csv")
         st.caption(METHOD_TEXT[lang])
+        ticker_settings(lang, CHOICES)
         rates_actions.refresh_and_import(lang)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

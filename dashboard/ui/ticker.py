@@ -19,6 +19,8 @@ from dashboard.formatting import rate
 from dashboard.i18n import t
 from dashboard.store import Store
 
+CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
+
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
 SOURCE_NAMES = {
     "cbr": ("ЦБ РФ", "Bank of Russia"),
@@ -73,6 +75,17 @@ def _items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
         currencies=currencies)
 
 
+def ticker_settings(lang: str, choices: list[str]) -> None:
+    """A picker of the ticker's currencies (its value outlives the Rates page's widgets)."""
+    current = list(st.session_state.get(CHOSEN_KEY) or fx.TICKER_CURRENCIES)
+
+    def keep() -> None:
+        st.session_state[CHOSEN_KEY] = tuple(st.session_state["rates.ticker_pick"])
+
+    st.multiselect(t("ticker_currencies", lang), choices, default=current,
+                   key="rates.ticker_pick", on_change=keep, max_selections=5)
+
+
 def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
     """'$ 104,35 +3,05 · € 108,73 +2,63' in the language's number format."""
     one_quote = len({item.quote for item in items}) == 1
@@ -89,7 +102,7 @@ def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
 
 def ticker(lang: str, currencies: tuple[str, ...] = fx.TICKER_CURRENCIES) -> None:
     """Draw the ticker line (plain text: nothing from outside is rendered as markup)."""
-    chosen = tuple(st.session_state.get("rates.ticker_currencies") or currencies)
+    chosen = tuple(st.session_state.get(CHOSEN_KEY) or currencies)
     state = start_background_refresh(chosen)
     try:
         items = _items(queries.version() + f":{state.done}", chosen)
