@@ -170,10 +170,12 @@ def _text_box(slide, left: float, top: float, width: float, height: float,  # ty
     return box
 
 
-def _title(slide, text: str, subtitle: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _place_title(slide, text: str, *, left: float, top: float, width: float, height: float,  # type: ignore[no-untyped-def]
+                 size: int) -> None:
+    """Fill the slide's title placeholder (kept editable) at a position, left-aligned, bold."""
     shape = slide.shapes.title
-    shape.left, shape.top = Inches(MARGIN), Inches(0.3)
-    shape.width, shape.height = SLIDE_W - Inches(2 * MARGIN), Inches(0.8)
+    shape.left, shape.top = Inches(left), Inches(top)
+    shape.width, shape.height = Inches(width), Inches(height)
     frame = shape.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.BOTTOM
@@ -181,7 +183,12 @@ def _title(slide, text: str, subtitle: str | None = None) -> None:  # type: igno
     paragraph.alignment = PP_ALIGN.LEFT
     run = paragraph.add_run()
     run.text = text
-    _run_style(run, size=28, bold=True)
+    _run_style(run, size=size, bold=True)
+
+
+def _title(slide, text: str, subtitle: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    _place_title(slide, text, left=MARGIN, top=0.3, width=13.333 - 2 * MARGIN, height=0.8,
+                 size=28)
     if subtitle:
         _text_box(slide, MARGIN, 1.08, 13.333 - 2 * MARGIN, 0.4, [(subtitle, 14, False, GREY)],
                   name="subtitle")
@@ -503,17 +510,7 @@ def _title_slide(deck, view: View, lang: str, pair: str, period: str, source: st
     slide = deck.slides.add_slide(deck.slide_layouts[0])
     title = _t("deck_title", lang, pair=pair)
     result.titles.append(title)
-    shape = slide.shapes.title
-    shape.left, shape.top = Inches(0.9), Inches(2.0)
-    shape.width, shape.height = Inches(11.5), Inches(1.8)
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    paragraph = frame.paragraphs[0]
-    paragraph.alignment = PP_ALIGN.LEFT
-    run = paragraph.add_run()
-    run.text = title
-    _run_style(run, size=38, bold=True)
+    _place_title(slide, title, left=0.9, top=2.0, width=11.5, height=1.8, size=38)
     built = format_date(date.today(), format="long", locale="ru_RU" if lang == "ru" else "en_US")
     words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
     subtitle = slide.placeholders[1]
