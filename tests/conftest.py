@@ -74,3 +74,19 @@ def demo_env(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
     clear_caches()
     yield demo_path
     clear_caches()
+
+
+RATE_FIXTURES = Path(__file__).parent / "fixtures" / "rates"
+
+
+def rate_body(name: str) -> bytes:
+    """A recorded bank response, byte for byte."""
+    return (RATE_FIXTURES / name).read_bytes()
+
+
+@pytest.fixture
+def publisher_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The publishers' own hosts and timeouts, online (what `responses` fakes)."""
+    for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_OFFLINE",
+                 "OBOROT_HTTP_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)

@@ -16,20 +16,14 @@ from responses import matchers
 from dashboard import fx
 from dashboard.errors import NotFoundError, SchemaError, SourceError
 from dashboard.store import Store
+from tests.conftest import RATE_FIXTURES, rate_body
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rates"
+FIXTURES = RATE_FIXTURES
 DYNAMIC = "https://www.cbr.ru/scripts/XML_dynamic.asp"
 
 
-def body(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def _default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_OFFLINE",
-                 "OBOROT_HTTP_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
+body = rate_body
+pytestmark = pytest.mark.usefixtures("publisher_urls")
 
 
 @pytest.fixture

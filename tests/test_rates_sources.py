@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,22 +13,16 @@ from responses import matchers
 from dashboard.errors import SourceError
 from dashboard.sources import cbr, ecb, http, nbk
 from dashboard.sources.rates_file import RATE_COLUMNS
+from tests.conftest import RATE_FIXTURES, rate_body
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rates"
+FIXTURES = RATE_FIXTURES
 CBR = "https://www.cbr.ru"
 ECB = "https://data-api.ecb.europa.eu"
 NBK = "https://nationalbank.kz"
 
 
-def body(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def _default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_OFFLINE",
-                 "OBOROT_HTTP_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
+body = rate_body
+pytestmark = pytest.mark.usefixtures("publisher_urls")
 
 
 def rates_of(frame: pd.DataFrame) -> dict[str, float]:
