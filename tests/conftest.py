@@ -6,8 +6,10 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from dashboard.ingest import ingest_file
 from dashboard.store import Store
 
 RU_HEADER = "napr\tperiod\tstrana\ttnved\tedizm\tStoim\tNetto\tKol\tRegion\tRegion_s"
@@ -90,3 +92,15 @@ def publisher_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_OFFLINE",
                  "OBOROT_HTTP_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
+
+
+def make_loaded(path: Path) -> Path:
+    """A store file holding one good FCS dataset and two official rates."""
+    good = path.with_name("good.csv")
+    good.write_text(ru_text())
+    with Store(path, keep_open=True) as store:
+        ingest_file(store, good)
+        store.upsert_rates(pd.DataFrame({
+            "date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
+            "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443], "source": ["cbr", "cbr"]}))
+    return path

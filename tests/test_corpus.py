@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from dashboard.__main__ import main
@@ -24,7 +23,7 @@ from dashboard.config import PROJECT_ROOT
 from dashboard.errors import LimitError, OborotError
 from dashboard.ingest import ingest_file
 from dashboard.store import Store, TradeQuery
-from tests.conftest import ru_text
+from tests.conftest import make_loaded
 from tests.corpus import make_corpus as corpus
 
 TRADE_FILES = sorted(path.name for path in corpus.FILES.iterdir()
@@ -51,18 +50,6 @@ def snapshot(store: Store) -> tuple:
     # CSV text compares NaN (an empty sum of weights) equal to itself.
     return (datasets.to_csv(index=False), counts, totals.to_csv(index=False),
             kz.to_csv(index=False), store.version())
-
-
-def make_loaded(path: Path) -> Path:
-    """A store file holding one good FCS dataset and two official rates."""
-    good = path.with_name("good.csv")
-    good.write_text(ru_text())
-    with Store(path, keep_open=True) as store:
-        ingest_file(store, good)
-        store.upsert_rates(pd.DataFrame({
-            "date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
-            "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443], "source": ["cbr", "cbr"]}))
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,8 @@ import pandas as pd
 import pytest
 
 from dashboard.config import PROJECT_ROOT
-from dashboard.ingest import ingest_file
 from dashboard.store import Store
-from tests.conftest import ru_text
+from tests.conftest import make_loaded
 from tests.corpus import make_corpus as corpus
 
 ROWS = 300_000
@@ -92,15 +91,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def base_store(tmp_path: Path) -> Path:
     """A store holding one small dataset and two rates before the killed command runs."""
-    good = tmp_path / "good.csv"
-    good.write_text(ru_text())
-    path = tmp_path / "store.duckdb"
-    with Store(path, keep_open=True) as store:
-        ingest_file(store, good)
-        store.upsert_rates(pd.DataFrame({
-            "date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
-            "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443], "source": ["cbr", "cbr"]}))
-    return path
+    return make_loaded(tmp_path / "store.duckdb")
 
 
 def _check_whole_or_nothing(path: Path) -> str:
