@@ -26,7 +26,7 @@ from dashboard.formatting import money
 from dashboard.ingest import ingest_file
 from dashboard.sources import tabular
 from dashboard.store import Store, TradeQuery
-from tests.apptest import APP, clear_caches, demo_store
+from tests.apptest import APP, clear_caches
 from tests.conftest import TOMSK, ru_text
 
 SESSIONS = 10
@@ -41,10 +41,6 @@ def _fcs(value_usd: float, month: int, rows: int = 1) -> str:
     return ru_text([f"ЭК\t{month:02}/2018\tKZ\t{3901100000 + n % 1000}\t\t{each}\t0\t0\t"
                     f"{TOMSK}" for n in range(rows)])
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_store(tmp_path_factory.mktemp("concurrency") / "demo.duckdb")
 
 
 @pytest.fixture

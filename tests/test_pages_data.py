@@ -13,17 +13,13 @@ from dashboard import analysis
 from dashboard.errors import LimitError, SchemaError
 from dashboard.store import Store
 from dashboard.ui import upload
-from tests.apptest import clear_caches, demo_store, open_page
+from tests.apptest import clear_caches, open_page
 from tests.conftest import RU_ROWS, ru_text
 
 HOSTILE = "**bold** <script>alert(1)</script>"
 
 
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_store(tmp_path_factory.mktemp("data") / "demo.duckdb")
 
 
 @pytest.fixture

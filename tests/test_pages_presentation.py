@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import DEMO_FILE
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from tests.apptest import open_page
 
-
-def _script() -> None:
-    from dashboard.pages import presentation
-    from dashboard.ui.filters import sidebar_filters
-
-    sidebar_filters()
-    presentation.render()
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("presentation") / "demo.duckdb"
-    ingest_file(Store(path), DEMO_FILE, name="Demo (synthetic)")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _fresh(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OBOROT_STORE", str(demo_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("demo_env")
 
 
 def _app(**params: str) -> AppTest:
-    app = AppTest.from_function(_script, default_timeout=60)
-    for key, value in {"reporter": "RU-TOM", "partner": "KZ", "year": "2018", **params}.items():
-        app.query_params[key] = value
-    return app.run()
+    return open_page("presentation", **{"partner": "KZ", **params})
 
 
 def test_first_slide_shows_kpis_and_hides_the_sidebar() -> None:
@@ -67,11 +39,10 @@ def test_next_and_previous_step_through_slides() -> None:
     assert not app.exception
 
 
-def test_url_slide_opens_that_slide_when_kept_by_the_filters() -> None:
-    app = AppTest.from_function(_script, default_timeout=60)
-    app.session_state["filters.url.slide"] = "4"  # what the filters keep from ?slide=4
-    app.run()
+def test_url_slide_opens_that_slide_and_survives_the_filters() -> None:
+    app = open_page("presentation", partner="KZ", slide="4")
     assert app.session_state["presentation.slide"] == 3
+    assert app.query_params["slide"] in ("4", ["4"])
     assert not app.exception
 
 

@@ -31,7 +31,7 @@ h1 {font-size: 3rem !important}
 def _index() -> int:
     """The slide shown: the remembered index, else the URL (``slide=3``), else the first."""
     if KEY not in st.session_state:
-        raw = st.query_params.get("slide") or st.session_state.get("filters.url.slide")
+        raw = st.query_params.get("slide")
         st.session_state[KEY] = int(raw) - 1 if str(raw or "").isdigit() else 0
     st.session_state[KEY] = min(max(int(st.session_state[KEY]), 0), len(SLIDES) - 1)
     return st.session_state[KEY]
