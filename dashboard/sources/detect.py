@@ -44,7 +44,7 @@ def open_trade_file(
         raise SchemaError(name, "an existing file")
     if path.stat().st_size == 0:
         raise SchemaError(name, "a file with a header and data rows", found="an empty file")
-    if _is_workbook(path):
+    if is_workbook(path):
         from dashboard.sources import excel
 
         return excel.read(path, display_name=name, fmt=fmt)
@@ -53,7 +53,8 @@ def open_trade_file(
     return reader(path, sniff)
 
 
-def _is_workbook(path: Path) -> bool:
+def is_workbook(path: Path) -> bool:
+    """True for an Excel/ODS workbook (by magic bytes, or by suffix)."""
     with open(path, "rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: legacy .xls
@@ -206,7 +207,8 @@ def _head_bytes(path: Path, member: str | None) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
-def _reader_for(sniff: Sniff, fmt: str) -> Reader:
+def _readers() -> dict[str, tuple[Callable[[Sniff], bool], Reader]]:
+    """Format name -> (does a sniffed header belong to it, its reader), in the order tried."""
     from dashboard.sources import fcs, generic
 
     readers: dict[str, tuple[Callable[[Sniff], bool], Reader]] = {
@@ -214,14 +216,24 @@ def _reader_for(sniff: Sniff, fmt: str) -> Reader:
     }
     readers.update(_extra_readers())
     readers["csv"] = (generic.matches, generic.read)
+    return readers
+
+
+def format_of(sniff: Sniff) -> str | None:
+    """The name of the text format whose header this is (fcs, comtrade, baci, csv), if any."""
+    return next((name for name, (matches, _) in _readers().items() if matches(sniff)), None)
+
+
+def _reader_for(sniff: Sniff, fmt: str) -> Reader:
+    readers = _readers()
     if fmt != "auto":
         if fmt not in readers:
             raise SchemaError(sniff.display_name, f"a known format ({', '.join(readers)})",
                               found=fmt)
         return readers[fmt][1]
-    for matches, reader in readers.values():
-        if matches(sniff):
-            return reader
+    found = format_of(sniff)
+    if found is not None:
+        return readers[found][1]
     raise SchemaError(
         sniff.display_name,
         "a known header: FCS (napr, period, strana, tnved, ...), Comtrade, BACI, or a tidy "

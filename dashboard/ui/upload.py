@@ -88,12 +88,12 @@ def stage(data: bytes, display_name: str, store: Store) -> Staged:
 
 def _detect(staged: Staged) -> None:
     """Fill kind, sniff and preview (raises SchemaError/LimitError for unreadable files)."""
-    from dashboard.sources import detect, fcs, generic
+    from dashboard.sources import detect
 
     if staged.size == 0:
         raise SchemaError(staged.display_name, "a file with a header and data rows",
                           found="an empty file")
-    if detect._is_workbook(staged.path):  # the same test open_trade_file uses
+    if detect.is_workbook(staged.path):  # the same test open_trade_file uses
         staged.kind = "workbook"
         staged.preview = workbook_preview(staged.path)
         return
@@ -102,14 +102,7 @@ def _detect(staged: Staged) -> None:
     staged.preview = preview_frame(detect.read_text_sample(staged.path, sniff,
                                                            lines=sniff.header_line + PREVIEW_ROWS),
                                    sniff)
-    if fcs.layout_of(sniff.header) is not None:
-        staged.kind = "fcs"
-        return
-    for name, (matches, _reader) in detect._extra_readers().items():
-        if matches(sniff):
-            staged.kind = name
-            return
-    staged.kind = "csv" if generic.matches(sniff) else "unknown"
+    staged.kind = detect.format_of(sniff) or "unknown"
 
 
 def preview_frame(lines: list[str], sniff: Sniff) -> pd.DataFrame:
