@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from dashboard.config import settings
@@ -20,6 +20,7 @@ def ingest_file(
     display_name: str | None = None,
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
 
@@ -35,7 +36,7 @@ def ingest_file(
     existing = store.find_by_sha256(digest)
     if existing is not None:
         return store.already_loaded(existing)
-    parsed = open_trade_file(path, fmt=fmt, display_name=shown)
+    parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping)
     return store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
                         max_rows=config.max_rows if max_rows is None else max_rows,
                         progress=progress)

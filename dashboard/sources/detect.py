@@ -8,7 +8,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from charset_normalizer import from_bytes
@@ -36,9 +36,17 @@ def sha256_of(path: Path) -> str:
 
 
 def open_trade_file(
-    path: Path, *, fmt: str = "auto", display_name: str | None = None
+    path: Path,
+    *,
+    fmt: str = "auto",
+    display_name: str | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> TradeBatches:
-    """Detect the file's layout and return its canonical batches (read lazily)."""
+    """Detect the file's layout and return its canonical batches (read lazily).
+
+    A ``mapping`` (canonical role -> the file's column) reads a text file as a
+    generic table with those columns, whatever its header looks like.
+    """
     name = display_name or path.name
     if not path.exists():
         raise SchemaError(name, "an existing file")
@@ -49,6 +57,10 @@ def open_trade_file(
 
         return excel.read(path, display_name=name, fmt=fmt)
     sniff = sniff_text(path, display_name=name)
+    if mapping:
+        from dashboard.sources import generic
+
+        return generic.read(path, sniff, mapping=mapping)
     reader = _reader_for(sniff, fmt)
     return reader(path, sniff)
 

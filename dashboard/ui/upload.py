@@ -164,18 +164,10 @@ def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] 
          progress: Callable[[int], None] | None = None) -> IngestResult:
     """Parse and store the staged file as one dataset (all or nothing); mapping for tables."""
     from dashboard.ingest import ingest_file
-    from dashboard.sources import generic
 
-    limit = settings().max_rows
-    if staged.kind in MAPPED_KINDS and staged.sniff is not None:
-        existing = store.find_by_sha256(staged.sha256)
-        if existing is not None:
-            return store.already_loaded(existing)
-        parsed = generic.read(staged.path, staged.sniff, mapping=dict(mapping or {}))
-        return store.ingest(parsed, name=name, file_name=staged.display_name,
-                            sha256=staged.sha256, max_rows=limit, progress=progress)
+    mapped = staged.kind in MAPPED_KINDS and staged.sniff is not None
     return ingest_file(store, staged.path, name=name, display_name=staged.display_name,
-                       max_rows=limit, progress=progress)
+                       progress=progress, mapping=dict(mapping or {}) if mapped else None)
 
 
 def problem_frame(exc: Exception, lang: str, *, file: str = "") -> pd.DataFrame:
