@@ -75,12 +75,15 @@ def partner_frame(store: Store, view: View) -> pd.DataFrame:
     return _convert(frame, store, view)
 
 
-def summary(store: Store, view: View) -> dict[str, object]:
+def summary(store: Store, view: View, *, frame: pd.DataFrame | None = None) -> dict[str, object]:
     """Value, previous, change, change % and the partner's rank for the view's flow.
 
     Without a partner, the reporter's total with all partners (rank is None).
+    ``frame`` is the view's ``partner_frame`` when the caller already has it
+    (it does not depend on the flow, so one read serves every flow).
     """
-    table = tf.partner_table(partner_frame(store, view), year=view.year, flow=view.flow)
+    frame = partner_frame(store, view) if frame is None else frame
+    table = tf.partner_table(frame, year=view.year, flow=view.flow)
     if view.partner is None:
         totals = kpis(store, view)[view.flow]
         value, previous = totals.value, totals.previous
@@ -122,9 +125,11 @@ def kpis(store: Store, view: View) -> dict[str, tf.Kpi]:
     return tf.kpis(_convert(frame, store, view), view.year)
 
 
-def top_partners(store: Store, view: View, *, n: int | None = 10) -> pd.DataFrame:
+def top_partners(store: Store, view: View, *, n: int | None = 10,
+                 frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Ranked partners for the view's flow: value, share, rank, previous, change, contribution."""
-    table = tf.partner_table(partner_frame(store, view), year=view.year, flow=view.flow)
+    frame = partner_frame(store, view) if frame is None else frame
+    table = tf.partner_table(frame, year=view.year, flow=view.flow)
     table = table.loc[~table["partner"].map(is_special_partner) | table["value"].ne(0)]
     return table if n is None else table.head(n)
 

@@ -133,7 +133,8 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
     Raises NotFoundError when the partner has no trade with the reporter in the period.
     """
     base = replace(view, flow="turnover", hs_level=2)
-    everyone = analysis.top_partners(store, replace(base, partner=None), n=None)
+    frame = analysis.partner_frame(store, base)  # one read serves every flow below
+    everyone = analysis.top_partners(store, replace(base, partner=None), n=None, frame=frame)
     if view.partner is None:
         figures = analysis.kpis(store, base)
         turnover, exports, imports = figures["turnover"], figures["export"], figures["import"]
@@ -145,13 +146,14 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         )
         rank, share = None, NAN
     else:
-        record = analysis.summary(store, base)
+        record = analysis.summary(store, base, frame=frame)
         turnover = _kpi(record)
         rank = None if record["rank"] is None else int(cast(int, record["rank"]))
         flows = []
         for flow in ("export", "import"):
             try:
-                flows.append(_kpi(analysis.summary(store, replace(base, flow=flow))))
+                flows.append(_kpi(analysis.summary(store, replace(base, flow=flow),
+                                                   frame=frame)))
             except NotFoundError:
                 flows.append(_no_flow(turnover))
         exports, imports = flows
