@@ -171,14 +171,19 @@ def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe scalar: NaN/None -> None, numpy numbers -> Python numbers."""
+    """JSON-safe scalar: NaN/None -> None, numpy numbers -> Python numbers.
+
+    Floats are rounded to 6 decimals: sums of cents in binary floating point
+    otherwise print as 59599999.99999999 where the hand count says 59600000.
+    """
     if value is None:
         return None
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return None if isinstance(value, float) and math.isnan(value) else value
-    if pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    if isinstance(value, int) or not pd.isna(value):
+        return value
+    return None
 
 
 # -- summary ---------------------------------------------------------------------------
