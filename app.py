@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.i18n import t
-from dashboard.pages import commodities, data, overview, partners, presentation, rates
-from dashboard.ui.auth import gate
-from dashboard.ui.filters import current_lang, sidebar_filters
-from dashboard.ui.ticker import ticker
+from dashboard.app.pages import commodities, data, overview, partners, presentation, rates
+from dashboard.app.ui.auth import gate
+from dashboard.app.ui.filters import current_lang, sidebar_filters
+from dashboard.app.ui.ticker import ticker
+from dashboard.core.i18n import t
 
 st.set_page_config(page_title="Oborot", page_icon="📊", layout="wide")
 gate()  # with access control on and nobody signed in: the sign-in form, then stop

@@ -1,6 +1,6 @@
 """Page updates as the pages ask for them, on the store and on a naive in-memory pandas frame.
 
-A page update is every ``dashboard.analysis`` call one page makes when a filter
+A page update is every ``dashboard.analysis.views`` call one page makes when a filter
 changes.  The pandas baseline answers the same calls from the whole canonical
 frame held in memory (read with pandas, filtered and grouped with pandas), so the
 two sets of answers must agree to the cent.
@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import analysis
-from dashboard.analysis import View
-from dashboard.store import Store, TradeQuery
+from dashboard.analysis import views as analysis
+from dashboard.analysis.views import View
+from dashboard.data.store import Store, TradeQuery
 
 PAGES = ("overview", "partners", "commodities")
 MEASURES = ["value_usd", "net_kg", "quantity"]
@@ -96,8 +96,8 @@ class PandasTrade:
 def canonical_frame(path: Path) -> pd.DataFrame:
     """The FCS file as the canonical frame, with pandas only (the naive way)."""
     from bench.step import NUMBERS, TEXT, _layout
+    from dashboard.data.sources.fcs import UNKNOWN_PARTNER
     from dashboard.reference.regions import regions
-    from dashboard.sources.fcs import UNKNOWN_PARTNER
 
     sep, encoding = _layout(path)
     raw = pd.read_csv(path, sep=sep, encoding=encoding, decimal=",",

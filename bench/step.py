@@ -73,8 +73,8 @@ def duckdb_csv(path: Path, store: str) -> dict:
 def oborot_ingest(path: Path, store: str) -> dict:
     """Oborot's ingest into a fresh store, through the same call as the CLI's ``load``."""
     import dashboard.reference.regions  # noqa: F401 - imported by any real caller before
-    from dashboard.ingest import ingest_file
-    from dashboard.store import Store
+    from dashboard.data.ingest import ingest_file
+    from dashboard.data.store import Store
 
     _fresh(Path(store))
     started = _clock()

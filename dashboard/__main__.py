@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from dashboard.errors import OborotError
+from dashboard.core.errors import OborotError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except OborotError as exc:
-        from dashboard.errors import SourceError
+        from dashboard.core.errors import SourceError
 
         print(f"error: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, SourceError) else 2

@@ -7,9 +7,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import DEMO_FILE, PROJECT_ROOT
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from dashboard.core.config import DEMO_FILE, PROJECT_ROOT
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -39,14 +39,14 @@ def _page_script(page: str) -> None:
     """Run one page the way app.py does: access gate, sidebar filters, ticker, then the page."""
     import importlib
 
-    from dashboard.ui.auth import gate
-    from dashboard.ui.filters import current_lang, sidebar_filters
-    from dashboard.ui.ticker import ticker
+    from dashboard.app.ui.auth import gate
+    from dashboard.app.ui.filters import current_lang, sidebar_filters
+    from dashboard.app.ui.ticker import ticker
 
     gate()
     filters = sidebar_filters()
     ticker(filters.lang if filters else current_lang())
-    importlib.import_module(f"dashboard.pages.{page}").render()
+    importlib.import_module(f"dashboard.app.pages.{page}").render()
 
 
 def open_page(page: str, *, timeout: float = 60, **params: str) -> AppTest:

@@ -8,8 +8,8 @@ import hashlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import PROJECT_ROOT
-from dashboard.ui import auth
+from dashboard.app.ui import auth
+from dashboard.core.config import PROJECT_ROOT
 from tests.apptest import APP, clear_caches, demo_store
 
 VIEWER_PW, EDITOR_PW = "look-only", "may-upload"
@@ -30,7 +30,7 @@ def page() -> None:
     """What app.py and the Data page do with the gate (the wiring asked of them)."""
     import streamlit as st
 
-    from dashboard.ui.auth import can_edit, gate
+    from dashboard.app.ui.auth import can_edit, gate
 
     role = gate()
     st.metric("Товарооборот, 2018", "$69,8 млн")
@@ -136,7 +136,7 @@ def test_pages_read_the_role_gate_found() -> None:
     def script() -> None:
         import streamlit as st
 
-        from dashboard.ui.auth import current_role, gate
+        from dashboard.app.ui.auth import current_role, gate
 
         gate()
         st.text(f"role={current_role()}")
@@ -154,7 +154,7 @@ def demo(tmp_path_factory, monkeypatch):
 
 
 @pytest.mark.skipif("gate()" not in (PROJECT_ROOT / "app.py").read_text(),
-                    reason="app.py does not call dashboard.ui.auth.gate() yet")
+                    reason="app.py does not call dashboard.app.ui.auth.gate() yet")
 def test_the_real_app_shows_no_metrics_before_sign_in(demo) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["oborot"] = {"auth": PASSWORDS}

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.errors import SchemaError
-from dashboard.ingest import ingest_file
-from dashboard.sources import baci
-from dashboard.sources.base import Sniff
-from dashboard.sources.detect import open_trade_file
-from dashboard.store import TradeQuery
+from dashboard.core.errors import SchemaError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import baci
+from dashboard.data.sources.base import Sniff
+from dashboard.data.sources.detect import open_trade_file
+from dashboard.data.store import TradeQuery
 
 FIXTURES = Path(__file__).parent / "fixtures" / "baci"
 YEAR = FIXTURES / "BACI_HS17_Y2017_V202401.csv"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
 from tests.conftest import ru_text
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "DATTSVT.csv"
@@ -156,10 +156,10 @@ def test_missing_store_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_currency_without_rates_exits_2(
     small: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dashboard.fx
+    import dashboard.rates.fx
 
     # Whether or not fx has grown convert_frame, its absence must read as "no rates".
-    monkeypatch.delattr(dashboard.fx, "convert_frame", raising=False)
+    monkeypatch.delattr(dashboard.rates.fx, "convert_frame", raising=False)
     code, out, err = run(capsys, "--store", small, "summary", "--reporter", "RU-TOM",
                          "--partner", "KZ", "--year", "2018", "--currency", "EUR", "--json")
     assert code == 2 and out == ""

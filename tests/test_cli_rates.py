@@ -12,7 +12,7 @@ import responses
 from responses import matchers
 
 from dashboard.cli.rates import register
-from dashboard.store import Store
+from dashboard.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rates"
 DYNAMIC = "https://www.cbr.ru/scripts/XML_dynamic.asp"

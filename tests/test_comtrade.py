@@ -13,11 +13,11 @@ import responses
 from responses import matchers
 
 from dashboard.__main__ import main
-from dashboard.errors import NotFoundError, SchemaError, SourceError
-from dashboard.ingest import ingest_file
-from dashboard.sources import comtrade
-from dashboard.sources.detect import open_trade_file
-from dashboard.store import TradeQuery
+from dashboard.core.errors import NotFoundError, SchemaError, SourceError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import comtrade
+from dashboard.data.sources.detect import open_trade_file
+from dashboard.data.store import TradeQuery
 
 FIXTURES = Path(__file__).parent / "fixtures" / "comtrade"
 PLUS = FIXTURES / "TradeData_3_14_2024_10_21_5.csv"

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
-from dashboard.config import PROJECT_ROOT
-from dashboard.formatting import money
-from dashboard.ingest import ingest_file
-from dashboard.sources import tabular
-from dashboard.store import Store, TradeQuery
+from dashboard.app import queries
+from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.formatting import money
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import tabular
+from dashboard.data.store import Store, TradeQuery
 from tests.apptest import APP, clear_caches
 from tests.conftest import TOMSK, ru_text
 
@@ -163,7 +163,7 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
 
 HOLD = r"""
 import sys, time
-from dashboard.store import Store
+from dashboard.data.store import Store
 store = Store(sys.argv[1], keep_open=True)  # what the running app holds
 store.is_empty()
 print("holding", flush=True)

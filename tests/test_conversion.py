@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import fx
-from dashboard.errors import NotFoundError
+from dashboard.core.errors import NotFoundError
+from dashboard.rates import fx
 from tests.apptest import clear_caches, demo_store, open_app
 
 TRADE = pd.DataFrame({"year": [2018], "value_usd": [1000.0]})
@@ -48,7 +48,7 @@ def test_no_rates_for_the_year_is_a_clear_error(store):
 
 def test_overview_in_roubles_says_how_it_was_converted(tmp_path, monkeypatch):
     path = demo_store(tmp_path / "demo.duckdb")
-    from dashboard.store import Store
+    from dashboard.data.store import Store
 
     fx.seed_if_empty(Store(path))
     monkeypatch.setenv("OBOROT_STORE", str(path))

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.config import PROJECT_ROOT
-from dashboard.errors import LimitError, OborotError
-from dashboard.ingest import ingest_file
-from dashboard.store import Store, TradeQuery
+from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.errors import LimitError, OborotError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store, TradeQuery
 from tests.conftest import make_loaded
 from tests.corpus import make_corpus as corpus
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.config import PROJECT_ROOT
-from dashboard.store import Store
+from dashboard.core.config import PROJECT_ROOT
+from dashboard.data.store import Store
 from tests.conftest import make_loaded
 from tests.corpus import make_corpus as corpus
 
@@ -31,8 +31,8 @@ BLOCK_BYTES = 64 << 10  # ~420 Arrow blocks, so ~420 inserts inside the one tran
 # "all rows inserted" and a pause of argv[1] seconds before the store's final UPDATE/COMMIT.
 TRACED_CLI = r"""
 import sys, time
-import dashboard.ingest as ingest
-import dashboard.fx as fx
+import dashboard.data.ingest as ingest
+import dashboard.rates.fx as fx
 
 real_open, real_parse = ingest.open_trade_file, fx.detect_and_parse
 
@@ -172,7 +172,7 @@ def big_rates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def corpus_codes() -> set[str]:
-    from dashboard.sources.ecb import ECB_CURRENCIES
+    from dashboard.rates.ecb import ECB_CURRENCIES
 
     return set(ECB_CURRENCIES) - {"ROL"}
 

@@ -8,13 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.transforms.currency import (
-    METHOD_TEXT,
-    average_rates,
-    best_source,
-    convert,
-    cross_rates,
-)
+from dashboard.rates.conversion import METHOD_TEXT, average_rates, best_source, convert, cross_rates
 
 
 def daily(rows: list[tuple[str, str, float]], quote: str = "RUB",

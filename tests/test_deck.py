@@ -9,15 +9,15 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from dashboard import analysis
 from dashboard.__main__ import main
-from dashboard.analysis import View
-from dashboard.config import DEMO_FILE
-from dashboard.deck import make_deck
-from dashboard.export import Renderer, chromium_available
-from dashboard.formatting import money, percent
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from dashboard.analysis import views as analysis
+from dashboard.analysis.views import View
+from dashboard.core.config import DEMO_FILE
+from dashboard.core.formatting import money, percent
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
+from dashboard.present.deck import make_deck
+from dashboard.present.export import Renderer, chromium_available
 
 VIEW = View(reporter="RU-TOM", year=2018, partner="KZ")
 TITLES_RU = ["Внешняя торговля: Томская область — Казахстан", "Основные показатели, 2018 г.",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import xlsxwriter
 
-from dashboard.errors import LimitError, SchemaError
-from dashboard.ingest import ingest_file
-from dashboard.sources import excel
-from dashboard.sources.detect import open_trade_file
-from dashboard.store import TradeQuery
+from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import excel
+from dashboard.data.sources.detect import open_trade_file
+from dashboard.data.store import TradeQuery
 from tests.fixtures.make_fixtures import fcs_workbook, generic_workbook
 
 

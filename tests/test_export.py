@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts
-from dashboard.export import (
+from dashboard.present import charts
+from dashboard.present.export import (
     ChromiumMissingError,
     Renderer,
     chromium_available,
@@ -106,7 +106,7 @@ def test_find_chromium_explains_a_bad_browser_path(monkeypatch: pytest.MonkeyPat
 
 
 def test_bad_image_format_is_a_user_error() -> None:
-    from dashboard.errors import OborotError
+    from dashboard.core.errors import OborotError
 
     with pytest.raises(OborotError, match="png, svg"):
         figure_image(go.Figure(), format="gif")
@@ -160,7 +160,7 @@ def test_svg_parses_and_carries_title_and_source(renderer: Renderer, figure: go.
 @pytest.mark.slow
 @needs_chromium
 def test_timeout_gives_a_clear_error_and_never_hangs(figure: go.Figure) -> None:
-    from dashboard.export import RenderError
+    from dashboard.present.export import RenderError
 
     with pytest.raises(RenderError, match="longer than"):
         figure_image(figure, timeout=0.01)

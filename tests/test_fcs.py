@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.errors import SchemaError
-from dashboard.ingest import ingest_file
-from dashboard.sources.detect import open_trade_file
-from dashboard.store import TradeQuery
+from dashboard.core.errors import SchemaError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources.detect import open_trade_file
+from dashboard.data.store import TradeQuery
 from tests.conftest import RU_ROWS, TOMSK, ru_text
 
 EN_TEXT = (

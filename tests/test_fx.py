@@ -13,9 +13,9 @@ import requests
 import responses
 from responses import matchers
 
-from dashboard import fx
-from dashboard.errors import NotFoundError, SchemaError, SourceError
-from dashboard.store import Store
+from dashboard.core.errors import NotFoundError, SchemaError, SourceError
+from dashboard.data.store import Store
+from dashboard.rates import fx
 from tests.conftest import RATE_FIXTURES, rate_body
 
 FIXTURES = RATE_FIXTURES

@@ -15,9 +15,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.__main__ import main
-from dashboard.export import csv_bytes, xlsx_bytes
-from dashboard.ingest import ingest_file
-from dashboard.store import Store, TradeQuery
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store, TradeQuery
+from dashboard.present.export import csv_bytes, xlsx_bytes
 from tests.apptest import APP, clear_caches, demo_store
 from tests.conftest import ru_text
 
@@ -59,7 +59,7 @@ def _markup_texts(at: AppTest) -> list[str]:
 
 
 def _data_page() -> None:
-    from dashboard.pages import data
+    from dashboard.app.pages import data
 
     data.render()
 
@@ -120,14 +120,14 @@ def test_xlsx_export_writes_formula_text_as_text() -> None:
                                   "/etc/cron.d/x.csv", "a/../../b.zip", "nul\x00.csv",
                                   f"{SCRIPT}.xlsx", ""])
 def test_upload_names_never_become_paths(name: str, tmp_path: Path) -> None:
-    upload = pytest.importorskip("dashboard.ui.upload")
+    upload = pytest.importorskip("dashboard.app.ui.upload")
     path = upload.safe_path(tmp_path, name)
     assert path.parent == tmp_path and path.name.startswith("upload.")
     assert re.fullmatch(r"upload\.[a-z]+", path.name)
 
 
 def test_a_staged_upload_lands_in_a_private_temp_dir(tmp_path: Path) -> None:
-    upload = pytest.importorskip("dashboard.ui.upload")
+    upload = pytest.importorskip("dashboard.app.ui.upload")
     store = Store(tmp_path / "s.duckdb")
     staged = upload.stage(ru_text().encode(), "../../../../tmp/owned.csv", store)
     temp = Path(tempfile.gettempdir()).resolve()

@@ -10,10 +10,10 @@ import pyarrow as pa
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.schema import TRADE_SCHEMA
-from dashboard.sources.base import TradeBatches
-from dashboard.store import Store
-from dashboard.transforms.mirror import CIF_FOB_NOTE, mirror_table
+from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, mirror_table
+from dashboard.data.schema import TRADE_SCHEMA
+from dashboard.data.sources.base import TradeBatches
+from dashboard.data.store import Store
 
 
 def _frame(rows):

@@ -7,9 +7,9 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from dashboard.analysis import views as analysis
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
 from tests.apptest import clear_caches, demo_store
 
 # Kazakhstan's own report of its imports from (and exports to) Russia, as a tidy CSV.
@@ -51,8 +51,8 @@ def test_partners_page_shows_the_mirror_with_the_cif_fob_note(both_sides, monkey
     clear_caches()
 
     def page() -> None:
-        from dashboard.pages import partners
-        from dashboard.ui.filters import sidebar_filters
+        from dashboard.app.pages import partners
+        from dashboard.app.ui.filters import sidebar_filters
 
         sidebar_filters()
         partners.render()

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import narrative
-from dashboard.analysis import View
-from dashboard.ingest import ingest_file
-from dashboard.narrative import Facts, Part, build_facts, render
-from dashboard.store import Store
-from dashboard.transforms import Kpi
+from dashboard.analysis import narrative
+from dashboard.analysis.narrative import Facts, Part, build_facts, render
+from dashboard.analysis.transforms import Kpi
+from dashboard.analysis.views import View
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo" / "DATTSVT.csv"

@@ -25,12 +25,12 @@ import pytest
 import requests
 import responses
 
-from dashboard import fx
 from dashboard.__main__ import main
-from dashboard.errors import SourceError
-from dashboard.sources import comtrade
-from dashboard.sources import http as oborot_http
-from dashboard.store import Store
+from dashboard.core.errors import SourceError
+from dashboard.data.sources import comtrade
+from dashboard.data.sources import http as oborot_http
+from dashboard.data.store import Store
+from dashboard.rates import fx
 
 TIMEOUT = 0.5
 ATTEMPTS = 4

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis, charts
+from dashboard.analysis import views as analysis
+from dashboard.present import charts
 from tests.apptest import open_page
 
 pytestmark = pytest.mark.usefixtures("demo_env")

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis
-from dashboard.errors import LimitError, SchemaError
-from dashboard.store import Store
-from dashboard.ui import upload
+from dashboard.analysis import views as analysis
+from dashboard.app.ui import upload
+from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data.store import Store
 from tests.apptest import clear_caches, open_page
 from tests.conftest import RU_ROWS, ru_text
 
@@ -54,7 +54,7 @@ def _datasets(path: Path) -> pd.DataFrame:
 
 
 def _tomsk_total(path: Path) -> float:
-    from dashboard.store import TradeQuery
+    from dashboard.data.store import TradeQuery
 
     with Store(path) as store:
         return float(store.aggregate([], TradeQuery(reporter="RU-TOM"))["value_usd"].iloc[0])

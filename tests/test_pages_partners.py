@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis, charts
-from dashboard.config import PROJECT_ROOT
+from dashboard.analysis import views as analysis
+from dashboard.core.config import PROJECT_ROOT
+from dashboard.present import charts
 from tests.apptest import open_page
 
 GEOJSON = PROJECT_ROOT / "data" / "geo" / "countries-110m.geojson"
@@ -21,7 +22,7 @@ GEOJSON = PROJECT_ROOT / "data" / "geo" / "countries-110m.geojson"
 def _map_script(path: str) -> None:
     import pandas as pd
 
-    from dashboard.ui import worldmap
+    from dashboard.app.ui import worldmap
 
     ranking = pd.DataFrame({"partner": ["KZ"], "name": ["Казахстан"], "value": [1e6]})
     worldmap.show(ranking, flow="turnover", currency="USD", source="demo", lang="ru",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import fx
-from dashboard.store import Store
+from dashboard.data.store import Store
+from dashboard.rates import fx
 from tests.apptest import clear_caches, demo_store, open_app, open_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rates"
@@ -69,7 +69,7 @@ def test_the_ticker_currencies_can_be_chosen_on_the_rates_page():
     at = _rates_page()
     at.multiselect(key="rates.ticker_pick").set_value(["USD", "KZT"]).run()
     assert not at.exception
-    from dashboard.ui.ticker import CHOSEN_KEY
+    from dashboard.app.ui.ticker import CHOSEN_KEY
 
     assert at.session_state[CHOSEN_KEY] == ("USD", "KZT")
     line = at.caption[0].value

@@ -10,9 +10,10 @@ import requests
 import responses
 from responses import matchers
 
-from dashboard.errors import SourceError
-from dashboard.sources import cbr, ecb, http, nbk
-from dashboard.sources.rates_file import RATE_COLUMNS
+from dashboard.core.errors import SourceError
+from dashboard.data.sources import http
+from dashboard.rates import cbr, ecb, nbk
+from dashboard.rates.rates_file import RATE_COLUMNS
 from tests.conftest import RATE_FIXTURES, rate_body
 
 FIXTURES = RATE_FIXTURES

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pycountry
 import pytest
 
+from dashboard.data.schema import CONFIDENTIAL_HS
 from dashboard.reference import countries, hs, regions
-from dashboard.schema import CONFIDENTIAL_HS
 
 # --- regions -----------------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard.errors import NotFoundError, SchemaError
-from dashboard.ingest import ingest_file
-from dashboard.sources import tabular
-from dashboard.store import Store, TradeQuery
+from dashboard.core.errors import NotFoundError, SchemaError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import tabular
+from dashboard.data.store import Store, TradeQuery
 from tests.conftest import TOMSK, ru_text
 
 

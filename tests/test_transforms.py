@@ -1,4 +1,4 @@
-"""Hand-computed input -> expected output tables for dashboard.transforms."""
+"""Hand-computed input -> expected output tables for dashboard.analysis.transforms."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import types
 import pandas as pd
 import pytest
 
-from dashboard.schema import CONFIDENTIAL_HS
-from dashboard.transforms import (
+from dashboard.analysis.transforms import (
     Kpi,
     aggregate_hs,
     cagr,
@@ -31,6 +30,7 @@ from dashboard.transforms import (
     ytd,
     ytd_yoy,
 )
+from dashboard.data.schema import CONFIDENTIAL_HS
 
 NAN = math.nan
 XX = CONFIDENTIAL_HS

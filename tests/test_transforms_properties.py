@@ -1,4 +1,4 @@
-"""Invariants of dashboard.transforms checked on generated frames (hypothesis)."""
+"""Invariants of dashboard.analysis.transforms checked on generated frames (hypothesis)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.schema import CONFIDENTIAL_HS
-from dashboard.transforms import (
+from dashboard.analysis.transforms import (
     aggregate_hs,
     contributions,
     flows_wide,
@@ -21,6 +20,7 @@ from dashboard.transforms import (
     top_n,
     yoy,
 )
+from dashboard.data.schema import CONFIDENTIAL_HS
 
 # Each pandas call costs about a millisecond and the transforms chain a dozen of them, so
 # 60 examples (30 for partner_table) keep this file well under 20 s on two busy cores.

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import analysis
-from dashboard.config import settings
-from dashboard.formatting import money, number, percent
-from dashboard.store import Store, TradeQuery
+from dashboard.analysis import views as analysis
+from dashboard.core.config import settings
+from dashboard.core.formatting import money, number, percent
+from dashboard.data.store import Store, TradeQuery
 
 OK, BAD_INPUT = 0, 2
 CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
@@ -163,7 +163,7 @@ def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:
         print(str(exc), file=sys.stderr)
         return BAD_INPUT
     except ImportError:
-        # analysis imports dashboard.fx.convert_frame only for a currency other than USD.
+        # analysis imports dashboard.rates.fx.convert_frame only for a currency other than USD.
         if args.currency == "USD":
             raise
         print(NO_RATES, file=sys.stderr)
@@ -287,7 +287,7 @@ def run_top(args: argparse.Namespace) -> int:
 
 def run_narrative(args: argparse.Namespace) -> int:
     """Print the summary paragraph in --lang."""
-    from dashboard import narrative
+    from dashboard.analysis import narrative
 
     def body(store: Store) -> int:
         view = _view(store, args)

@@ -14,11 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dashboard.analysis import FLOWS, View
-from dashboard.config import settings
-from dashboard.errors import NotFoundError, OborotError
+from dashboard.analysis.views import FLOWS, View
+from dashboard.core.config import settings
+from dashboard.core.errors import NotFoundError, OborotError
+from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.regions import region_by_fcs_code
-from dashboard.store import Store, TradeQuery
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,7 +71,7 @@ def _check(store: Store, args: argparse.Namespace) -> View:
 
 def run_deck(args: argparse.Namespace) -> int:
     """Build the deck and write it atomically; warnings (no Chromium) go to stderr."""
-    from dashboard.deck import make_deck
+    from dashboard.present.deck import make_deck
 
     store = Store(settings(args.store).store_path)
     view = _check(store, args)

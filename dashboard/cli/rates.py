@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import fx
-from dashboard.config import settings
-from dashboard.errors import OborotError, SchemaError, SourceError
-from dashboard.store import Store
+from dashboard.core.config import settings
+from dashboard.core.errors import OborotError, SchemaError, SourceError
+from dashboard.data.store import Store
+from dashboard.rates import fx
 
 OK, EMPTY, BAD_INPUT, NETWORK = 0, 1, 2, 3
 

@@ -8,9 +8,9 @@ import math
 import re
 import sys
 
-from dashboard.config import settings
-from dashboard.errors import SchemaError, SourceError
-from dashboard.store import Store
+from dashboard.core.config import settings
+from dashboard.core.errors import SchemaError, SourceError
+from dashboard.data.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +55,7 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _fetch_comtrade(args: argparse.Namespace) -> int:
-    from dashboard.sources import comtrade
+    from dashboard.data.sources import comtrade
 
     try:
         parsed = comtrade.fetch(args.reporter.upper(),
@@ -91,8 +91,8 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
 
 def _mirror(args: argparse.Namespace) -> int:
 
-    from dashboard.analysis import mirror
-    from dashboard.transforms.mirror import CIF_FOB_NOTE, country_of
+    from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
+    from dashboard.analysis.views import mirror
 
     reporter, partner = args.reporter.upper(), args.partner.upper()
     table = mirror(_store(args), reporter=reporter, partner=partner, years=tuple(args.years))

@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from dashboard.config import settings
-from dashboard.ingest import ingest_file
-from dashboard.store import Store
+from dashboard.core.config import settings
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,8 +91,8 @@ def register_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from dashboard import fx
-    from dashboard.config import DEMO_FILE
+    from dashboard.core.config import DEMO_FILE
+    from dashboard.rates import fx
 
     store = _store(args)
     if store.is_empty():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.schema import CONFIDENTIAL_HS
+from dashboard.data.schema import CONFIDENTIAL_HS
 
 __all__ = [
     "CONFIDENTIAL_HS",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.config import PROJECT_ROOT
+from dashboard.core.config import PROJECT_ROOT
 from tests.apptest import demo_store
 
 CHROMIUM = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

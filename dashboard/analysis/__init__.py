@@ -1,0 +1,1 @@
+"""Figures: pure transforms, views that read the store, the summary paragraph, quality flags."""

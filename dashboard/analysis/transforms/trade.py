@@ -1,0 +1,213 @@
+"""Trade figures: flows side by side, KPI cards, partner/commodity tables, unit values.
+
+Values are US dollars (not thousands) as the store returns them; percentages are in %
+(17.1 means 17.1 %) and contributions in percentage points.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from dashboard.analysis.transforms._common import (
+    ALL_KEY,
+    Keys,
+    as_list,
+    percent,
+    require_columns,
+    with_keys,
+)
+from dashboard.analysis.transforms.growth import contributions, yoy
+from dashboard.analysis.transforms.hs import HsLevel, aggregate_hs, is_confidential
+from dashboard.analysis.transforms.structure import ranks, shares
+
+Measure = Literal["export", "import", "turnover", "balance"]
+MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
+"""KPI card order; turnover and balance are derived from export and import only."""
+
+STORED_FLOWS = ("export", "import")
+
+TABLE_COLUMNS = (
+    "value", "share", "rank", "previous", "change", "change_pct", "contribution",
+)  # fmt: skip
+"""Columns of partner_table/commodity_table after the part's code column."""
+
+
+def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> pd.DataFrame:
+    """Sum long flow rows into keys + export, import, turnover, balance (value's units).
+
+    A flow absent for an existing key is 0.0; rows of other flows (re-export,
+    re-import) are left out, as turnover and balance use export and import only.
+    NaN values count as 0.
+    """
+    ids = as_list(keys)
+    require_columns(frame, [*ids, "flow", value], where="flows_wide")
+    work, group = with_keys(frame.loc[frame["flow"].isin(STORED_FLOWS)], ids)
+    return (
+        work.groupby([*group, "flow"], dropna=False)[value]
+        .sum()
+        .unstack("flow", fill_value=0.0)
+        .reindex(columns=list(STORED_FLOWS), fill_value=0.0)
+        .astype("float64")
+        .rename_axis(columns=None)
+        .reset_index()
+        .drop(columns=ALL_KEY, errors="ignore")
+        .assign(
+            turnover=lambda f: f["export"] + f["import"],
+            balance=lambda f: f["export"] - f["import"],
+        )
+    )
+
+
+def _annual_wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return year + the four measures summed by year, from a long (flow) or wide frame."""
+    if "flow" in frame.columns:
+        return flows_wide(frame, keys="year")
+    require_columns(frame, ["year", "export", "import"], where="kpis")
+    return (
+        frame.groupby("year", as_index=False)[["export", "import"]]
+        .sum()
+        .assign(
+            turnover=lambda f: f["export"] + f["import"],
+            balance=lambda f: f["export"] - f["import"],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI card: value, previous, change in the frame's money (USD as stored); change_pct %."""
+
+    value: float
+    previous: float
+    change: float
+    change_pct: float
+
+
+def kpi_frame(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per measure (turnover, export, import, balance) for `year`.
+
+    Input: an annual frame, long (year, flow, value_usd) or wide by year (year, export,
+    import); rows are summed by year. Output columns: measure, value, previous, change
+    (USD) and change_pct (%). A year absent from the frame gives NaN value; year − 1
+    absent gives NaN previous/change/change_pct; a base ≤ 0 gives NaN change_pct.
+    """
+    return (
+        _annual_wide(frame)
+        .melt(id_vars="year", value_vars=list(MEASURES), var_name="measure", value_name="value")
+        .pipe(yoy, keys="measure", value="value")
+        .loc[lambda f: f["year"] == year]
+        .set_index("measure")
+        .reindex(list(MEASURES))
+        .rename_axis("measure")
+        .reset_index()
+        .loc[:, ["measure", "value", "previous", "change", "change_pct"]]
+    )
+
+
+def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
+    """KPI cards for `year` keyed turnover, export, import, balance (units/NaN as kpi_frame)."""
+    return {
+        row.measure: Kpi(
+            value=float(row.value),
+            previous=float(row.previous),
+            change=float(row.change),
+            change_pct=float(row.change_pct),
+        )
+        for row in kpi_frame(frame, year).itertuples(index=False)
+    }
+
+
+def _part_table(frame: pd.DataFrame, *, by: str, year: int, flow: Measure) -> pd.DataFrame:
+    """Rank the parts `by` of one year and measure; see partner_table for the columns."""
+    if flow not in MEASURES:
+        raise ValueError(f"flow must be one of {', '.join(MEASURES)}, got {flow!r}")
+    require_columns(frame, ["year", by, "flow", "value_usd"], where=f"{by} table")
+    return (
+        frame.loc[frame["year"].isin([year - 1, year])]
+        .pipe(flows_wide, keys=["year", by])
+        .loc[:, ["year", by, flow]]
+        .rename(columns={flow: "value"})
+        .pipe(contributions, by=by, value="value")
+        .loc[lambda f: f["year"] == year]
+        .loc[lambda f: (f["value"] != 0) | (f["previous"].fillna(0.0) != 0)]
+        .pipe(shares, by=by, value="value", within=["year"])
+        .pipe(ranks, by=by, value="value", within=["year"])
+        .assign(change=lambda f: f["value"] - f["previous"])
+        .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
+        .sort_values("rank", kind="stable")
+        .loc[:, [by, *TABLE_COLUMNS]]
+        .reset_index(drop=True)
+    )
+
+
+def partner_table(frame: pd.DataFrame, *, year: int, flow: Measure) -> pd.DataFrame:
+    """One row per partner for `year` and flow (export, import, turnover or balance), by rank.
+
+    Input: rows of (year, partner, flow, value_usd), other columns are summed over.
+    Output: partner, value, previous, change (USD), share (% of the year's total),
+    rank (1 = largest, ties by code), change_pct (%), contribution (pp of the total's
+    growth). A partner absent from year − 1 has previous 0 (change_pct NaN); if year − 1
+    is absent from the frame, previous/change/change_pct/contribution are NaN. Partners
+    with 0 in both years are left out; shares, change_pct and contributions are NaN
+    when their base is ≤ 0 (e.g. a deficit).
+    """
+    return _part_table(frame, by="partner", year=year, flow=flow)
+
+
+def commodity_table(
+    frame: pd.DataFrame, *, year: int, flow: Measure, level: HsLevel
+) -> pd.DataFrame:
+    """One row per HS code at `level` (column hs_code) for `year` and flow, by rank.
+
+    Input: rows of (year, flow, hs_code, value_usd); columns and NaN policy as
+    partner_table. Confidential lines form their own row (hs_code "XXXXXXXXXX").
+    """
+    require_columns(frame, ["year", "flow", "hs_code", "value_usd"], where="commodity_table")
+    return aggregate_hs(
+        frame.loc[:, ["year", "flow", "hs_code", "value_usd"]], level=level, keys=["year", "flow"]
+    ).pipe(_part_table, by="hs_code", year=year, flow=flow)
+
+
+def _per(value: pd.Series, denominator: pd.Series | None) -> pd.Series:
+    """Return value / denominator; NaN where the denominator is missing or ≤ 0."""
+    if denominator is None:
+        return pd.Series(math.nan, index=value.index, dtype="float64")
+    return value / denominator.where(denominator > 0)
+
+
+def unit_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add usd_per_kg (USD/kg) and usd_per_unit (USD per supplementary `unit`).
+
+    NaN where net_kg/quantity is missing, 0, or the column is absent; the `unit`
+    column, when present, names the unit of usd_per_unit.
+    """
+    require_columns(frame, ["value_usd"], where="unit_values")
+    return frame.assign(
+        usd_per_kg=_per(frame["value_usd"], frame.get("net_kg")),
+        usd_per_unit=_per(frame["value_usd"], frame.get("quantity")),
+    )
+
+
+def confidential_share(
+    frame: pd.DataFrame, *, keys: Sequence[str] = ("year", "flow"), value: str = "value_usd"
+) -> pd.DataFrame:
+    """Per keys: confidential_usd, total_usd (value's units) and share in % of confidential lines.
+
+    share is NaN when the total is ≤ 0; rows with hs_code NaN count in the total only.
+    """
+    ids = as_list(keys)
+    require_columns(frame, [*ids, "hs_code", value], where="confidential_share")
+    work, group = with_keys(frame, ids)
+    return (
+        work.assign(confidential_usd=work[value].where(is_confidential(work["hs_code"]), 0.0))
+        .groupby(group, dropna=False)
+        .agg(confidential_usd=("confidential_usd", "sum"), total_usd=(value, "sum"))
+        .reset_index()
+        .drop(columns=ALL_KEY, errors="ignore")
+        .assign(share=lambda f: percent(f["confidential_usd"], f["total_usd"]))
+    )

@@ -1,0 +1,158 @@
+"""Cached façade between the pages and the store (the only non-UI module importing streamlit).
+
+Each cached function takes the store's ``version`` so that loading or deleting
+a dataset invalidates exactly the answers that could have changed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis import views as analysis
+from dashboard.analysis.transforms import Kpi
+from dashboard.analysis.views import View
+from dashboard.core.config import settings
+from dashboard.data.store import Store, TradeQuery
+
+
+@st.cache_resource
+def store() -> Store:
+    """The app's store, with one connection held for the process (cursors per query)."""
+    return Store(settings().store_path, keep_open=True)
+
+
+def version() -> str:
+    """The store's current version (cheap; changes on every ingest or delete)."""
+    return store().version()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def reporters(version: str) -> list[str]:
+    """Reporters with data, sorted."""
+    return store().distinct("reporter")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def partners(version: str, reporter: str) -> list[str]:
+    """Partners the reporter trades with, sorted."""
+    return store().distinct("partner", TradeQuery(reporter=reporter))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def years(version: str, reporter: str) -> list[int]:
+    """Years with data for the reporter."""
+    return [int(y) for y in store().distinct("year", TradeQuery(reporter=reporter))]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def latest_complete_year(version: str, reporter: str) -> int | None:
+    """The latest year with all twelve months loaded."""
+    return analysis.latest_complete_year(store(), reporter)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def months_loaded(version: str, reporter: str) -> pd.DataFrame:
+    """(year, month) pairs loaded for the reporter."""
+    return analysis.months_loaded(store(), reporter)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def kpis(version: str, view: View) -> dict[str, Kpi]:
+    """KPI cards of the view."""
+    return analysis.kpis(store(), view)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def annual_trend(version: str, view: View) -> pd.DataFrame:
+    """Export/import/turnover/balance by year."""
+    return analysis.annual_trend(store(), view)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def monthly_trend(version: str, view: View) -> pd.DataFrame:
+    """Export/import/turnover/balance by year and month."""
+    return analysis.monthly_trend(store(), view)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def top_partners(version: str, view: View, n: int | None = 10) -> pd.DataFrame:
+    """Ranked partner table for the view's flow."""
+    return analysis.top_partners(store(), view, n=n)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def top_commodities(version: str, view: View, n: int | None = 10) -> pd.DataFrame:
+    """Ranked commodity table at the view's HS level."""
+    return analysis.top_commodities(store(), view, n=n)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def commodity_frame(version: str, view: View, level: int | None = 10) -> pd.DataFrame:
+    """(year, flow, hs_code, value_usd, net_kg, quantity) of the view."""
+    return analysis.commodity_frame(store(), view, level=level)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def partner_trend(version: str, view: View, partners: tuple[str, ...]) -> pd.DataFrame:
+    """(year, partner, export, import, turnover, balance) for chosen partners."""
+    return analysis.partner_trend(store(), view, partners)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def narrative(version: str, view: View, lang: str) -> str:
+    """The generated summary paragraph."""
+    from dashboard.analysis import narrative as text
+
+    return text.render(text.build_facts(store(), view), lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def datasets(version: str) -> pd.DataFrame:
+    """Loaded datasets with provenance."""
+    return store().datasets()
+
+
+def clear() -> None:
+    """Forget every cached answer (after an ingest or delete the version changes anyway)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
+    """(year, flow, hs_code, unit, value_usd, net_kg, quantity) of the view's year."""
+    return analysis.unit_value_frame(store(), view, level=level)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
+                 years: int) -> pd.DataFrame:
+    """Daily rates of the chosen currencies over the last ``years`` years of stored data."""
+    from dashboard.rates import fx
+
+    return fx.history(store(), currencies=currencies, quote=quote, years=years)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
+                  years: int, period: str) -> pd.DataFrame:
+    """Monthly or annual averages of the same series."""
+    from dashboard.rates import fx
+    from dashboard.rates.conversion import average_rates
+
+    daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
+    return average_rates(daily, period=period)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) -> pd.DataFrame:
+    """Mirror statistics of the pair (both sides must be loaded)."""
+    return analysis.mirror(store(), reporter=reporter, partner=partner, years=years)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
+    """How values were converted into the chosen currency (source and average rates)."""
+    from dashboard.rates import fx
+
+    return fx.conversion_note(store(), to=currency, year=year, lang=lang)

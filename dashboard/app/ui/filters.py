@@ -1,0 +1,186 @@
+"""The shared filter state: sidebar widgets -> one frozen ``Filters``, mirrored in the URL.
+
+A copied URL reopens exactly the same view: on a session's first run the
+widgets are seeded from ``st.query_params`` (values checked against what the
+store holds), and after every run the query parameters are rewritten from the
+filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import streamlit as st
+
+from dashboard.analysis.views import View
+from dashboard.app import queries
+from dashboard.core.config import settings
+from dashboard.core.i18n import LANGS, flow_label, month_name, t
+from dashboard.reference.countries import country_name
+from dashboard.reference.regions import region_name
+
+FLOW_CHOICES = ("turnover", "export", "import", "balance")
+CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
+HS_LEVELS = ("section", "2", "4", "6", "10")
+ALL = "*"  # the URL's word for "all partners"
+PAGE_PARAMS = ("slide",)
+PERIODS = ("year", *(f"ytd-{n}" for n in range(1, 12)), *(f"m-{n}" for n in range(1, 13)))
+"""The whole year, January–N of each year, or one month of each year."""
+
+
+def _period_fields(period: str) -> dict[str, int | None]:
+    kind, _, number = period.partition("-")
+    return {"ytd": int(number) if kind == "ytd" else None,
+            "month": int(number) if kind == "m" else None}
+
+
+def period_label(period: str, lang: str) -> str:
+    """'Год целиком', 'янв–июн', 'только март' in the language."""
+    fields = _period_fields(period)
+    if fields["ytd"]:
+        return f"{month_name(1, lang)}–{month_name(fields['ytd'], lang)}"
+    if fields["month"]:
+        return t("only_month", lang, month=month_name(fields["month"], lang))
+    return t("period_year", lang)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Everything a page needs to know about what the user is looking at."""
+
+    reporter: str
+    partner: str | None
+    year: int
+    flow: str = "turnover"
+    ytd: int | None = None  # January..ytd of each year
+    month: int | None = None  # one month of each year
+    currency: str = "USD"
+    hs_level: str = "2"
+    lang: str = "ru"
+
+    def view(self, *, partner: str | None | bool = True) -> View:
+        """The analysis question; ``partner=False`` drops the partner (region totals)."""
+        chosen = self.partner if partner is True else (partner or None)
+        level: int | str = "section" if self.hs_level == "section" else int(self.hs_level)
+        return View(reporter=self.reporter, year=self.year, partner=chosen, flow=self.flow,
+                    ytd=self.ytd, month=self.month, hs_level=level, currency=self.currency)
+
+    def to_params(self) -> dict[str, str]:
+        """URL query parameters (only strings; ``*`` = all partners)."""
+        values = asdict(self)
+        values["partner"] = self.partner or ALL
+        values["period"] = (f"ytd-{self.ytd}" if self.ytd else f"m-{self.month}" if self.month
+                            else "year")
+        values.pop("ytd")
+        values.pop("month")
+        return {k: str(v) for k, v in values.items() if v is not None}
+
+
+def _seed_from_url(reporters: list[str]) -> None:
+    """Copy valid URL parameters into widget state once per session."""
+    if st.session_state.get("filters.seeded"):
+        return
+    params = st.query_params
+    defaults = settings()
+    reporter = params.get("reporter")
+    if reporter not in reporters:
+        reporter = defaults.default_reporter if defaults.default_reporter in reporters else (
+            reporters[0])
+    st.session_state["filters.reporter"] = reporter
+    if "period" not in params and ("ytd" in params or "month" in params):
+        # the short forms ?ytd=6 and ?month=3 are accepted too
+        kind, key = ("ytd", "ytd") if "ytd" in params else ("m", "month")
+        st.session_state["filters.url.period"] = f"{kind}-{params[key]}"
+    for key in ("partner", "year", "flow", "period", "currency", "hs_level", "lang"):
+        if key in params:
+            st.session_state[f"filters.url.{key}"] = params[key]
+    st.session_state["filters.seeded"] = True
+
+
+def _from_url(key: str, allowed: list, convert=str):  # type: ignore[no-untyped-def]
+    """A URL value for a widget, once, if it is one of the allowed options."""
+    raw = st.session_state.pop(f"filters.url.{key}", None)
+    if raw is None:
+        return None
+    try:
+        value = convert(raw)
+    except ValueError:
+        return None
+    return value if value in allowed else None
+
+
+def _select(label: str, options: list, key: str, url_key: str, fmt=str, convert=str,  # type: ignore[no-untyped-def]
+            default=None):  # type: ignore[no-untyped-def]
+    seeded = _from_url(url_key, options, convert)
+    if seeded is not None:
+        st.session_state[key] = seeded
+    elif st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else options[0]
+    return st.selectbox(label, options, key=key, format_func=fmt)
+
+
+def sidebar_filters() -> Filters | None:
+    """Draw the sidebar and return the current filters (None when the store is empty)."""
+    version = queries.version()
+    reporters = queries.reporters(version)
+    if "filters.lang" not in st.session_state:
+        url_lang = st.query_params.get("lang")
+        st.session_state["filters.lang"] = url_lang if url_lang in LANGS else "ru"
+    with st.sidebar:
+        lang = st.segmented_control(
+            "Язык / Language", list(LANGS), key="filters.lang",
+            format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
+        ) or "ru"
+        if not reporters:
+            return None
+        _seed_from_url(reporters)
+        st.header(t("filters", lang))
+        reporter = st.selectbox(t("reporter", lang), reporters, key="filters.reporter",
+                                format_func=lambda code: region_name(code, lang))
+        partners = [ALL, *queries.partners(version, reporter)]
+        partner = _select(
+            t("partner", lang), partners, "filters.partner", "partner",
+            fmt=lambda code: t("all_partners", lang) if code == ALL else country_name(code, lang),
+            default=settings().default_partner,
+        )
+        years = sorted(queries.years(version, reporter), reverse=True)
+        latest = queries.latest_complete_year(version, reporter)
+        year = _select(t("year", lang), years, "filters.year", "year", convert=int,
+                       default=latest)
+        flow = _select(t("flow", lang), list(FLOW_CHOICES), "filters.flow", "flow",
+                       fmt=lambda f: flow_label(f, lang))
+        period = _select(t("period", lang), list(PERIODS), "filters.period", "period",
+                         fmt=lambda p: period_label(p, lang))
+        currency = _select(t("currency", lang), list(CURRENCIES), "filters.currency",
+                           "currency")
+        hs_level = _select(t("hs_level", lang), list(HS_LEVELS), "filters.hs_level", "hs_level",
+                           default="2", fmt=lambda level: _hs_level_label(level, lang))
+    filters = Filters(reporter=reporter, partner=None if partner == ALL else partner,
+                      year=int(year), flow=flow, currency=currency, hs_level=hs_level,
+                      lang=lang, **_period_fields(period))
+    # Page-specific parameters (e.g. the presentation's slide) survive the rewrite.
+    extra = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    st.query_params.from_dict(filters.to_params() | extra)
+    st.session_state["filters.current"] = filters
+    return filters
+
+
+def _hs_level_label(level: str, lang: str) -> str:
+    names = {
+        "section": ("разделы", "sections"), "2": ("группы (2 знака)", "chapters (2 digits)"),
+        "4": ("товарные позиции (4)", "headings (4 digits)"),
+        "6": ("субпозиции (6)", "subheadings (6 digits)"),
+        "10": ("подсубпозиции (10)", "national (10 digits)"),
+    }
+    ru, en = names[level]
+    return ru if lang == "ru" else en
+
+
+def current() -> Filters | None:
+    """The filters drawn by the app for this run (None when the store is empty)."""
+    return st.session_state.get("filters.current")
+
+
+def current_lang() -> str:
+    """The chosen language, also when the store is empty."""
+    return st.session_state.get("filters.lang") or "ru"

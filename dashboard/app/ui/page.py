@@ -1,0 +1,49 @@
+"""What every page starts with: the current filters, or a clear empty-store message."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import queries
+from dashboard.app.ui.filters import Filters, current, current_lang
+from dashboard.core.i18n import t
+from dashboard.reference.countries import country_name
+from dashboard.reference.regions import region_name
+
+
+def filters_or_stop() -> Filters:
+    """The filters of this run; stops the page with a message when there is no data."""
+    filters = current()
+    if filters is None:
+        st.info(t("empty_store", current_lang()))
+        st.stop()
+    return filters
+
+
+def heading(filters: Filters, page_key: str) -> None:
+    """Page title naming the region, partner and period."""
+    lang = filters.lang
+    pair = region_name(filters.reporter, lang)
+    if filters.partner:
+        pair += f" — {country_name(filters.partner, lang)}"
+    st.title(t(page_key, lang))
+    st.caption(f"{pair} · {period_label(filters)}")
+
+
+def period_label(filters: Filters) -> str:
+    """"2018" or "январь–июнь 2018"."""
+    from dashboard.core.i18n import month_name
+
+    if filters.ytd:
+        first, last = month_name(1, filters.lang), month_name(filters.ytd, filters.lang)
+        return f"{first}–{last} {filters.year}"
+    if filters.month:
+        return f"{month_name(filters.month, filters.lang)} {filters.year}"
+    return str(filters.year)
+
+
+def source_name() -> str:
+    """The datasets behind the figures, for chart source lines."""
+    frame = queries.datasets(queries.version())
+    names = ", ".join(frame["name"].astype(str).head(3)) if not frame.empty else "—"
+    return names + (" …" if len(frame) > 3 else "")

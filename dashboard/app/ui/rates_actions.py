@@ -1,0 +1,40 @@
+"""Rates page actions: refresh from the banks on request, import a rates file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import queries
+from dashboard.core.errors import OborotError
+from dashboard.core.i18n import t
+from dashboard.rates import fx
+
+
+def refresh_and_import(lang: str) -> None:
+    """A refresh button (bounded by the HTTP timeout) and a rates-file upload (editors only)."""
+    from dashboard.app.ui.auth import can_edit, current_role
+
+    if not can_edit(current_role()):
+        return
+    left, right = st.columns(2)
+    with left:
+        source = st.selectbox(t("rates_source", lang), ["cbr", "nbk", "ecb"], key="rates.source")
+        if st.button(t("refresh_rates", lang), key="rates.refresh"):
+            try:
+                with st.spinner(t("refreshing", lang)):
+                    result = fx.update(queries.store(), source=source)
+                st.success(f"{result.rows} {t('rates_written', lang)}")
+                queries.clear()
+            except OborotError as exc:
+                st.warning(f"{t('offline_rates', lang)}: {exc}")
+    with right:
+        upload = st.file_uploader(t("import_rates", lang), type=["xml", "csv", "zip", "asp",
+                                                                 "cfm"], key="rates.import")
+        if upload is not None and st.button(t("load", lang), key="rates.import.load"):
+            try:
+                parsed = fx.detect_and_parse(upload.getvalue(), upload.name)
+                written = queries.store().upsert_rates(parsed.frame)
+                st.success(f"{parsed.format}: {written} {t('rates_written', lang)}")
+                queries.clear()
+            except OborotError as exc:
+                st.error(str(exc))

@@ -1,0 +1,82 @@
+"""Small render helpers: errors shown once, charts and tables with their downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.analysis.transforms import Kpi
+from dashboard.app.ui.filters import Filters
+from dashboard.core.errors import OborotError
+from dashboard.core.formatting import money, percent
+from dashboard.core.i18n import t
+from dashboard.present import charts
+
+
+def show_error(exc: Exception) -> None:
+    """One clear message for a user error; never a traceback."""
+    st.error(str(exc) if isinstance(exc, OborotError) else f"{type(exc).__name__}: {exc}",
+             icon="⚠️")
+
+
+def chart(fig: go.Figure, *, key: str) -> None:
+    """A plotly chart with the modebar's PNG download, plus server-rendered PNG/SVG buttons."""
+    from dashboard.app.ui.downloads import figure_downloads
+
+    st.plotly_chart(
+        fig, key=key, width="stretch",
+        config={"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900,
+                                         "scale": 2, "filename": key.replace(".", "_")}},
+    )
+    figure_downloads(fig, key=f"{key}.download", name=key.replace(".", "_"))
+
+
+def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
+          column_config: dict | None = None) -> None:
+    """A dataframe with CSV (`,` and `;`) and XLSX downloads, formulas neutralised."""
+    from dashboard.app.ui.downloads import table_downloads
+    from dashboard.app.ui.filters import current
+    from dashboard.app.ui.page import source_name
+
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=key)
+    table_downloads(frame, key=f"{key}.download", name=file_name.removesuffix(".csv"),
+                    lang=lang, source=source_name(), filters=current())
+
+
+def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> None:
+    """Turnover, exports, imports and balance with their change on the year before."""
+    columns = st.columns(4)
+    for column, measure in zip(columns, ("turnover", "export", "import", "balance"),
+                               strict=True):
+        kpi = cards[measure]
+        delta = None
+        if kpi.change == kpi.change:  # not NaN
+            delta = (f"{money(kpi.change, currency, lang, signed=True)} "
+                     f"({percent(kpi.change_pct, lang)})")
+        column.metric(f"{t(measure, lang)}, {year}", money(kpi.value, currency, lang),
+                      delta=delta, delta_color="normal" if measure != "import" else "off",
+                      help=t("vs_prev_year", lang) if delta else
+                      t("no_base_year", lang, year=year - 1))
+
+
+def ranking_columns(filters: Filters, *, name_key: str) -> dict:
+    """st.column_config for a ranking table (values in millions of the filters' currency)."""
+    unit = charts.unit_label(filters.currency, "M", filters.lang)
+    lang, number = filters.lang, st.column_config.NumberColumn
+
+    def money(key: str) -> st.column_config.NumberColumn:
+        return number(t("money_m", lang, what=t(key, lang), unit=unit), format="%,.1f")
+
+    return {
+        "partner": st.column_config.TextColumn("ISO", width="small"),
+        "hs_code": st.column_config.TextColumn(t("commodities.hs_code", lang), width="small"),
+        "name": st.column_config.TextColumn(t(name_key, lang)),
+        "value": money("value"), "previous": money("previous"), "change": money("change"),
+        "share": number(t("share", lang), format="%.1f", width="small"),
+        "rank": number(t("rank", lang), format="%d", width="small"),
+        "change_pct": number(t("change_pct", lang), format="%+.1f"),
+        "contribution": number(t("contribution", lang), format="%+.2f"),
+        "label": None,  # the chart label, hidden in tables
+    }

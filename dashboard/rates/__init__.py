@@ -1,0 +1,1 @@
+"""Exchange rates: bank sources, rates files, averages and conversion of trade values."""

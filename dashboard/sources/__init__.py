@@ -1,1 +1,0 @@
-"""Publisher formats and APIs -> canonical trade batches (see dashboard.schema)."""
