@@ -93,7 +93,7 @@ def hhi(
         .assign(parts=lambda f: f["parts"].fillna(0).astype("int64"))
     )
     return (
-        result.assign(band=result["hhi"].map(hhi_band).astype(object))
+        result.assign(band=pd.Series([hhi_band(i) for i in result["hhi"]], dtype=object))
         .sort_values(keys, kind="stable")
         .loc[:, [*groups, "hhi", "band", "parts", "top_share"]]
         .reset_index(drop=True)

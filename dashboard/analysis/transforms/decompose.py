@@ -158,8 +158,9 @@ def price_volume(
         "change": change,
         "volume_effect": volume_effect,
         "price_effect": price_effect,
-        # Built as the difference so the three parts add up to the change by construction.
-        "residual": change - volume_effect - price_effect,
+        # Built as the difference so the three parts add up to the change by construction
+        # (exactly on whole numbers; to rounding of the largest part otherwise).
+        "residual": change - (volume_effect + price_effect),
         "basis": basis,
         "unmatched_value": unmatched_value,
         "unmatched_previous": unmatched_previous,
