@@ -21,6 +21,7 @@ from dashboard.transforms.concentration import (
 from dashboard.transforms.decompose import (
     DECOMPOSITION_KEYS,
     FORMULA,
+    choose_basis,
     price_volume,
     residual_parts,
 )
@@ -191,6 +192,15 @@ def test_price_volume_quantity_in_mixed_units_is_unmatched() -> None:
     assert result["matched_codes"] == 0
     assert (result["unmatched_value"], result["unmatched_previous"]) == (25.0, 10.0)
     assert (result["volume_effect"], result["price_effect"], result["residual"]) == (0, 0, 15.0)
+
+
+def test_choose_basis() -> None:
+    # net_kg splits code a (100 + 180); quantity splits a too but not b or c: a tie -> net_kg.
+    assert choose_basis(LINES, year=2018) == "net_kg"
+    only_quantity = LINES.assign(net_kg=NAN)
+    assert choose_basis(only_quantity, year=2018) == "quantity"
+    assert choose_basis(LINES.drop(columns="quantity"), year=2018) == "net_kg"
+    assert choose_basis(LINES.iloc[:0], year=2018) == "net_kg"
 
 
 def test_price_volume_empty_and_bad_basis() -> None:

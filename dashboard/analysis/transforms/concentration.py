@@ -188,8 +188,12 @@ def rca(
         table.assign(
             rca=(table["share"] / table["reference_share"].where(table["reference_share"] > 0))
         )
-        .sort_values([*groups, "rca", by], ascending=[*[True] * len(groups), False, True],
-                     na_position="last", kind="stable")  # fmt: skip
+        .sort_values(
+            [*groups, "rca", by],
+            ascending=[*[True] * len(groups), False, True],
+            na_position="last",
+            kind="stable",
+        )  # fmt: skip
         .loc[:, [*keys, value, "share", "reference_value", "reference_share", "rca"]]
         .rename(columns={value: "value"})
         .reset_index(drop=True)

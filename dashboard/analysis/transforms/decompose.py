@@ -123,6 +123,26 @@ def _prices(wide: pd.DataFrame, year: int) -> tuple[pd.Series, ...]:
     return q0, q1, p0, p1, both
 
 
+def choose_basis(
+    frame: pd.DataFrame, *, year: int, code: str = "hs_code", value: str = "value_usd"
+) -> Basis:
+    """The basis that splits more of the two years' value: "quantity" only when it covers more.
+
+    Coverage is the value of codes with the basis in both years (price_volume's matched
+    codes), summed over year − 1 and year; net weight wins ties, since it is always kg
+    while supplementary units differ by code. A missing column counts as no coverage.
+    """
+    covered: dict[Basis, float] = {}
+    for basis in BASES:
+        if basis not in frame.columns:
+            covered[basis] = 0.0
+            continue
+        wide = _wide(frame, year=year, basis=basis, code=code, value=value, where="choose_basis")
+        *_, both = _prices(wide, year)
+        covered[basis] = float(wide["matched"].loc[both].to_numpy().sum())
+    return "quantity" if covered["quantity"] > covered["net_kg"] else "net_kg"
+
+
 def price_volume(
     frame: pd.DataFrame,
     *,
@@ -190,7 +210,7 @@ def residual_parts(
     return {
         "interaction": float(((p1 - p0) * (q1 - q0)).loc[both].sum()),
         "entered": float(wide[("matched", year)].loc[(q1 > 0) & ~both].sum()),
-        "exited": -float(wide[("matched", year - 1)].loc[(q0 > 0) & ~both].sum()),
+        "exited": 0.0 - float(wide[("matched", year - 1)].loc[(q0 > 0) & ~both].sum()),
         "unmatched_change": float(
             wide[("unmatched", year)].sum() - wide[("unmatched", year - 1)].sum()
         ),
