@@ -455,6 +455,12 @@ def test_notes_for_chart_adds_year_and_month_and_keeps_input() -> None:
     assert empty.empty and {"year", "month", "text"} <= set(empty.columns)
 
 
+def test_notes_missing_filters_in_arrow_strings_mean_no_filter() -> None:
+    notes = NOTES.astype({c: "string[pyarrow]" for c in NOTES.columns})
+    result = notes_for_chart(notes, start="2018", end="2018")
+    assert list(result["text"]) == ["whole year"]
+
+
 @pytest.mark.parametrize("text", ["18", "2018-13", "2018-6", "June 2018", ""])
 def test_parse_period_rejects(text) -> None:
     with pytest.raises(ValueError, match="YYYY"):

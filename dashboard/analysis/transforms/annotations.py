@@ -37,8 +37,10 @@ def _span(year: int, month: int | None) -> tuple[int, int]:
 
 
 def _blank(cell: object) -> bool:
-    """True for NaN, None and empty text (a note that names no partner or commodity)."""
-    return cell is None or (isinstance(cell, float) and cell != cell) or str(cell).strip() == ""
+    """True for NaN, None, <NA> and empty text (a note that names no partner or commodity)."""
+    if isinstance(cell, str):
+        return cell.strip() == ""
+    return cell is None or bool(pd.isna(cell))
 
 
 def _codes_overlap(note_code: str, chart_codes: Collection[str]) -> bool:
