@@ -7,9 +7,9 @@ unit value:
     volume effect_c = (q1 − q0) × p0        price effect_c = (p1 − p0) × q0
 
 volume_effect and price_effect are the sums over such codes. The residual closes the
-identity exactly; it is built as change − volume_effect − price_effect, which equals
+identity; it is built as change − (volume_effect + price_effect), which equals
 
-    Σ_c (p1 − p0)(q1 − q0)                 interaction of price and volume
+    Σ_c (p1 − p0)(q1 − q0)                          interaction of price and volume
     + Σ value of codes measured only in year        new codes ("entered")
     − Σ value of codes measured only in year − 1    disappeared codes ("exited")
     + (unmatched value − unmatched previous)        lines without the basis

@@ -11,6 +11,7 @@ The result is an estimate, not a statistic: it carries kind = "estimate".
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ def _monthly(frame: pd.DataFrame, value: str) -> pd.DataFrame:
 
 def _estimate(
     monthly: pd.DataFrame, *, year: int, through_month: int, base: Sequence[int], value: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The estimate for one year from already summed monthly rows and the base years."""
     in_window = monthly["month"] <= through_month
     this_year = monthly.loc[(monthly["year"] == year) & in_window]
@@ -102,7 +103,7 @@ def full_year_estimate(
     through_month: int,
     value: str = "value_usd",
     base_years: Collection[int] | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Estimate the full `year` from its January–`through_month` value (value's units).
 
     `frame` is one monthly series (year, month, value; rows summed per month, NaN as
@@ -144,8 +145,7 @@ def backtest_detail(
         for i, year in enumerate(years[1:], start=1):
             result = _estimate(monthly, year=year, through_month=n, base=years[:i], value=value)
             actual = float(monthly.loc[monthly["year"] == year, value].sum())
-            estimate = float(result["estimate"])  # type: ignore[arg-type]
-            low, high = float(result["low"]), float(result["high"])  # type: ignore[arg-type]
+            estimate, low, high = result["estimate"], result["low"], result["high"]
             ape = abs(estimate - actual) / actual * 100 if actual > 0 else np.nan
             rows.append((n, year, actual, estimate, low, high, ape, bool(low <= actual <= high)))
     return pd.DataFrame(rows, columns=columns).astype(

@@ -103,7 +103,7 @@ def region_ranking(
 
 def region_coverage(
     reporters: Collection[str], *, total_subjects: int = RUSSIAN_SUBJECTS
-) -> dict[str, object]:
+) -> dict[str, int | bool]:
     """How many of Russia's subjects are loaded: loaded, total, complete (bool), missing (int).
 
     Shares of the loaded total equal shares of Russia's total only when complete.
