@@ -26,8 +26,8 @@ from dashboard.transforms.decompose import (
     residual_parts,
 )
 from dashboard.transforms.estimate import (
-    ESTIMATE_KEYS,
     METHOD,
+    Estimate,
     backtest,
     backtest_detail,
     backtest_series,
@@ -363,9 +363,13 @@ SERIES = make(
 
 
 def test_full_year_estimate_hand_computed() -> None:
-    result = full_year_estimate(SERIES, year=2018, through_month=3)
-    assert tuple(result) == ESTIMATE_KEYS
-    assert result["kind"] == "estimate"
+    estimate = full_year_estimate(SERIES, year=2018, through_month=3)
+    assert isinstance(estimate, Estimate) and estimate.kind == "estimate"
+    result = estimate.as_dict()
+    assert list(result) == [
+        "kind", "year", "through_month", "ytd", "ytd_months", "estimate", "low", "high",
+        "mean_share", "base_years", "shares",
+    ]  # fmt: skip
     assert result["ytd"] == 50.0 and result["ytd_months"] == 3
     assert result["base_years"] == (2016, 2017)
     assert result["shares"] == pytest.approx((0.25, 0.2))
@@ -377,14 +381,14 @@ def test_full_year_estimate_hand_computed() -> None:
 
 def test_full_year_estimate_without_base_and_with_chosen_base() -> None:
     alone = full_year_estimate(SERIES.loc[SERIES["year"] == 2018], year=2018, through_month=3)
-    assert alone["base_years"] == () and math.isnan(alone["estimate"])
+    assert alone.base_years == () and math.isnan(alone.estimate)
     chosen = full_year_estimate(SERIES, year=2018, through_month=3, base_years=[2016])
-    assert chosen["estimate"] == pytest.approx(200.0)
-    assert chosen["low"] == chosen["high"] == pytest.approx(200.0)
+    assert chosen.estimate == pytest.approx(200.0)
+    assert chosen.low == chosen.high == pytest.approx(200.0)
     with pytest.raises(ValueError, match="through_month"):
         full_year_estimate(SERIES, year=2018, through_month=12)
     empty = full_year_estimate(SERIES.iloc[:0], year=2018, through_month=6)
-    assert empty["ytd"] == 0.0 and math.isnan(empty["estimate"])
+    assert empty.ytd == 0.0 and math.isnan(empty.estimate)
     assert "{n}" in METHOD["en"] and "{n}" in METHOD["ru"]
 
 

@@ -159,7 +159,7 @@ def test_estimate_exact_for_a_fixed_monthly_profile(profile, sizes, n) -> None:
         columns=["year", "month", "value_usd"],
     )
     last = years[-1]
-    result = full_year_estimate(frame, year=last, through_month=n)
+    result = full_year_estimate(frame, year=last, through_month=n).as_dict()
     actual = sum(profile) * sizes[-1]
     assert math.isclose(result["estimate"], actual, rel_tol=1e-9)
     assert result["low"] <= result["estimate"] * (1 + 1e-12)
@@ -179,7 +179,7 @@ def test_estimate_lies_in_its_range(years, this_year) -> None:
     current = 2010 + len(years)
     rows += [(current, m, v) for m, v in enumerate(this_year, 1)]
     frame = pd.DataFrame(rows, columns=["year", "month", "value_usd"])
-    result = full_year_estimate(frame, year=current, through_month=len(this_year))
+    result = full_year_estimate(frame, year=current, through_month=len(this_year)).as_dict()
     assert result["kind"] == "estimate"
     if math.isfinite(result["estimate"]):
         assert result["low"] <= result["estimate"] * (1 + 1e-9) + 1e-9

@@ -5,20 +5,21 @@ Method (same-period share): for each earlier complete year y, s_y = value(Jan–
 range is value(Jan–N) / max(s_y) to value(Jan–N) / min(s_y), i.e. what the year would
 be if this year's profile matched the most front-loaded or the most back-loaded of
 the earlier years. Values keep the input's units (US dollars); percentages are in %.
-The result is an estimate, not a statistic: it carries kind = "estimate".
+The result is an Estimate (kind = "estimate"), never to be shown as a statistic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dashboard.transforms._common import require_columns
 
-ESTIMATE_KIND = "estimate"
+ESTIMATE_KIND: Literal["estimate"] = "estimate"
 """Marks every figure produced here so screens and exports can label it."""
 
 METHOD: dict[str, str] = {
@@ -33,11 +34,31 @@ METHOD: dict[str, str] = {
 }
 """Method text for the screen, per language ({n}: month, {years}: the base years)."""
 
-ESTIMATE_KEYS = (
-    "kind", "year", "through_month", "ytd", "ytd_months", "estimate", "low", "high",
-    "mean_share", "base_years", "shares",
-)  # fmt: skip
-"""Keys of full_year_estimate's result, in order."""
+
+@dataclass(frozen=True)
+class Estimate:
+    """A full-year estimate from January–N (value's units); never an observed figure.
+
+    ytd: the January–N value; ytd_months: months of that window with rows; estimate,
+    low, high: the full year and its range (NaN without a usable base); mean_share
+    and shares: January–N / full year of the base years (fractions, 0–1).
+    """
+
+    year: int
+    through_month: int
+    ytd: float
+    ytd_months: int
+    estimate: float
+    low: float
+    high: float
+    mean_share: float
+    base_years: tuple[int, ...]
+    shares: tuple[float, ...]
+    kind: Literal["estimate"] = field(default=ESTIMATE_KIND, init=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON and tables, kind first."""
+        return {"kind": self.kind, **{k: v for k, v in asdict(self).items() if k != "kind"}}
 
 
 def _check_month(through_month: int) -> None:
@@ -65,7 +86,7 @@ def _monthly(frame: pd.DataFrame, value: str) -> pd.DataFrame:
 
 def _estimate(
     monthly: pd.DataFrame, *, year: int, through_month: int, base: Sequence[int], value: str
-) -> dict[str, Any]:
+) -> Estimate:
     """The estimate for one year from already summed monthly rows and the base years."""
     in_window = monthly["month"] <= through_month
     this_year = monthly.loc[(monthly["year"] == year) & in_window]
@@ -81,19 +102,18 @@ def _estimate(
     usable = [s for s in shares if s > 0]
     mean_share = float(np.mean(usable)) if usable and len(usable) == len(shares) else np.nan
     estimate = ytd / mean_share if mean_share > 0 else np.nan
-    return {
-        "kind": ESTIMATE_KIND,
-        "year": int(year),
-        "through_month": int(through_month),
-        "ytd": ytd,
-        "ytd_months": int(this_year["month"].nunique()),
-        "estimate": float(estimate),
-        "low": ytd / max(shares) if np.isfinite(estimate) else np.nan,
-        "high": ytd / min(shares) if np.isfinite(estimate) else np.nan,
-        "mean_share": mean_share,
-        "base_years": tuple(used),
-        "shares": tuple(shares),
-    }
+    return Estimate(
+        year=int(year),
+        through_month=int(through_month),
+        ytd=ytd,
+        ytd_months=int(this_year["month"].nunique()),
+        estimate=float(estimate),
+        low=ytd / max(shares) if np.isfinite(estimate) else np.nan,
+        high=ytd / min(shares) if np.isfinite(estimate) else np.nan,
+        mean_share=mean_share,
+        base_years=tuple(used),
+        shares=tuple(shares),
+    )
 
 
 def full_year_estimate(
@@ -103,7 +123,7 @@ def full_year_estimate(
     through_month: int,
     value: str = "value_usd",
     base_years: Collection[int] | None = None,
-) -> dict[str, Any]:
+) -> Estimate:
     """Estimate the full `year` from its January–`through_month` value (value's units).
 
     `frame` is one monthly series (year, month, value; rows summed per month, NaN as
@@ -112,7 +132,7 @@ def full_year_estimate(
     skipped. estimate, low and high are NaN without a usable base year or when a
     base year's January–N share is 0. ytd_months says how many months of the window
     have rows; fewer than through_month means the window itself is incomplete (the
-    estimate is still computed, missing months counting as 0). kind is "estimate".
+    estimate is still computed, missing months counting as 0).
     """
     _check_month(through_month)
     monthly = _monthly(frame, value)
@@ -145,7 +165,7 @@ def backtest_detail(
         for i, year in enumerate(years[1:], start=1):
             result = _estimate(monthly, year=year, through_month=n, base=years[:i], value=value)
             actual = float(monthly.loc[monthly["year"] == year, value].sum())
-            estimate, low, high = result["estimate"], result["low"], result["high"]
+            estimate, low, high = result.estimate, result.low, result.high
             ape = abs(estimate - actual) / actual * 100 if actual > 0 else np.nan
             rows.append((n, year, actual, estimate, low, high, ape, bool(low <= actual <= high)))
     return pd.DataFrame(rows, columns=columns).astype(
