@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.transforms.annotations import notes_for_chart, parse_period
-from dashboard.transforms.concentration import (
+from dashboard.analysis.transforms.annotations import notes_for_chart, parse_period
+from dashboard.analysis.transforms.concentration import (
     BAND_NAMES,
     HHI_BANDS,
     hhi,
@@ -18,14 +18,14 @@ from dashboard.transforms.concentration import (
     new_products,
     rca,
 )
-from dashboard.transforms.decompose import (
+from dashboard.analysis.transforms.decompose import (
     DECOMPOSITION_KEYS,
     FORMULA,
     choose_basis,
     price_volume,
     residual_parts,
 )
-from dashboard.transforms.estimate import (
+from dashboard.analysis.transforms.estimate import (
     METHOD,
     Estimate,
     backtest,
@@ -34,7 +34,7 @@ from dashboard.transforms.estimate import (
     complete_years,
     full_year_estimate,
 )
-from dashboard.transforms.regions import RANKING_COLUMNS, region_coverage, region_ranking
+from dashboard.analysis.transforms.regions import RANKING_COLUMNS, region_coverage, region_ranking
 from tests.test_transforms import assert_rows, make
 
 NAN = math.nan

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.analysis.transforms.concentration import hhi
+from dashboard.analysis.transforms.decompose import price_volume, residual_parts
+from dashboard.analysis.transforms.estimate import backtest_series
+from dashboard.analysis.transforms.regions import region_coverage, region_ranking
+from dashboard.data.store import Store
 from dashboard.reference.regions import regions
-from dashboard.store import Store
-from dashboard.transforms.concentration import hhi
-from dashboard.transforms.decompose import price_volume, residual_parts
-from dashboard.transforms.estimate import backtest_series
-from dashboard.transforms.regions import region_coverage, region_ranking
 
 
 def read(path: Path, sql: str, *params: object) -> pd.DataFrame:

@@ -8,11 +8,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.transforms.annotations import notes_for_chart
-from dashboard.transforms.concentration import hhi, rca
-from dashboard.transforms.decompose import price_volume, residual_parts
-from dashboard.transforms.estimate import backtest_detail, full_year_estimate
-from dashboard.transforms.regions import region_ranking
+from dashboard.analysis.transforms.annotations import notes_for_chart
+from dashboard.analysis.transforms.concentration import hhi, rca
+from dashboard.analysis.transforms.decompose import price_volume, residual_parts
+from dashboard.analysis.transforms.estimate import backtest_detail, full_year_estimate
+from dashboard.analysis.transforms.regions import region_ranking
 
 PROPERTY = settings(max_examples=60, deadline=None)
 MONTHS = range(1, 13)

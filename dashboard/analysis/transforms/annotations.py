@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from dashboard.transforms._common import require_columns
+from dashboard.analysis.transforms._common import require_columns
 
 NOTE_COLUMNS = ("date", "text", "partner", "hs_code")
 """Columns a notes frame must have (partner and hs_code may be empty/NaN)."""

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.transforms._common import as_list, percent, require_columns, with_keys
+from dashboard.analysis.transforms._common import as_list, percent, require_columns, with_keys
 
 Band = Literal["unconcentrated", "moderate", "high"]
 HHI_BANDS: tuple[tuple[Band, float, float], ...] = (

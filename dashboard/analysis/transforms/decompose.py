@@ -29,7 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboard.transforms._common import require_columns
+from dashboard.analysis.transforms._common import require_columns
 
 Basis = Literal["net_kg", "quantity"]
 BASES: tuple[Basis, ...] = ("net_kg", "quantity")

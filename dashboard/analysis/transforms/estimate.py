@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.transforms._common import require_columns
+from dashboard.analysis.transforms._common import require_columns
 
 ESTIMATE_KIND: Literal["estimate"] = "estimate"
 """Marks every figure produced here so screens and exports can label it."""

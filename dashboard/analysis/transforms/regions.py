@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 import pandas as pd
 
-from dashboard.transforms._common import percent, require_columns
+from dashboard.analysis.transforms._common import percent, require_columns
 
 RUSSIAN_SUBJECTS = 85
 """Federal subjects in the regions reference table (Russia's count before October 2022).
