@@ -337,7 +337,7 @@ def parse_tnved_listing(text: str, file: str, *, on: date | None = None) -> list
     group headers, not codes. Upper-case names are put in sentence case. Lines
     starting with ``#`` are comments.
     """
-    chosen: dict[str, tuple[date, date | None, str, int]] = {}
+    chosen: dict[tuple[str, bool], tuple[date, date | None, str, int]] = {}
     layout = None
     first = True
     for line_no, raw in enumerate(text.splitlines(), start=1):
@@ -374,14 +374,16 @@ def parse_tnved_listing(text: str, file: str, *, on: date | None = None) -> list
         finish = _parse_date(end, file, line_no, columns[1])
         if on is not None and not (begin <= on and (finish is None or on <= finish)):
             continue
-        previous = chosen.get(code)
+        # A TNVED4 group header (ending ":") may share its code with the code's own row.
+        key = (code, name.strip().endswith(":") and layout == "TNVED4")
+        previous = chosen.get(key)
         if previous is None or _newer(begin, finish, previous[0], previous[1]):
-            chosen[code] = (begin, finish, name, line_no)
+            chosen[key] = (begin, finish, name, line_no)
     if layout is None:
         raise SchemaError(file, "rows of TNVED3.TXT or TNVED4.TXT")
     if layout == "TNVED3":
         return [NameEntry(code, _sentence_case(_depth_and_name(name)[1]), "")
-                for code, (_, _, name, _) in sorted(chosen.items())]
+                for (code, _), (_, _, name, _) in sorted(chosen.items())]
     return _tnved4_entries(chosen)
 
 
@@ -405,13 +407,17 @@ def _newer(begin: date, finish: date | None, old_begin: date, old_finish: date |
     return begin > old_begin
 
 
-def _tnved4_entries(chosen: Mapping[str, tuple[date, date | None, str, int]]) -> list[NameEntry]:
-    """10-digit codes named by their dash levels within the heading; ":" headers dropped."""
+def _tnved4_entries(
+        chosen: Mapping[tuple[str, bool], tuple[date, date | None, str, int]]) -> list[NameEntry]:
+    """10-digit codes named by their dash levels within the heading; ":" headers dropped.
+
+    Rows go in code order, a header before a code row of the same code.
+    """
     entries: list[NameEntry] = []
     stack: list[tuple[int, str]] = []
     heading = ""
-    for code in sorted(chosen):
-        raw = chosen[code][2].strip()
+    for code, header in sorted(chosen, key=lambda key: (key[0], not key[1])):
+        raw = chosen[(code, header)][2].strip()
         if code[:4] != heading:
             heading, stack = code[:4], []
         depth, name = _depth_and_name(raw)
