@@ -117,6 +117,14 @@ def parse_member(text: str) -> Membership:
     return Membership(_country(code), valid_from, valid_to)
 
 
+def _parse_members(key: str, texts: Iterable[str]) -> list[Membership]:
+    """parse_member on each text, errors prefixed with the group id."""
+    try:
+        return [parse_member(text) for text in texts]
+    except DefinitionError as error:
+        raise DefinitionError(f"partner group {key!r}: {error}", field=error.field) from None
+
+
 def validate_group(group: PartnerGroup) -> PartnerGroup:
     """The group with a checked id, stripped names and members sorted by country and year.
 
@@ -132,7 +140,7 @@ def validate_group(group: PartnerGroup) -> PartnerGroup:
     if not group.members:
         raise DefinitionError(f"partner group {key!r} is empty: give at least one country",
                               field="partners")
-    checked = [parse_member(member.text()) for member in group.members]
+    checked = _parse_members(key, [member.text() for member in group.members])
     checked.sort(key=lambda m: (m.country, m.valid_from or 0))
     for before, after in zip(checked, checked[1:], strict=False):
         if before.country == after.country and (
@@ -178,8 +186,9 @@ def parse_groups_csv(text: str, file: str) -> list[PartnerGroup]:
     seen: dict[str, int] = {}
     for line, row in read_table(text, file, COLUMNS, OPTIONAL):
         try:
-            parsed = tuple(parse_member(item) for item in split_list(row["partners"]))
-            group = validate_group(PartnerGroup(row["id"], row["name_ru"], row["name_en"],
+            key = check_id(row["id"], "partner group")
+            parsed = tuple(_parse_members(key, split_list(row["partners"])))
+            group = validate_group(PartnerGroup(key, row["name_ru"], row["name_en"],
                                                 parsed, row["source"]))
         except DefinitionError as error:
             raise located(error, file, line) from None
