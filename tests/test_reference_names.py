@@ -240,6 +240,9 @@ def test_classifier_csv_with_header_and_optional_english() -> None:
      "names.csv, line 3, column 1 (code): expected each code once (first given on line 2), "
      "found '4411'"),
     ("code;name_ru\n", "names.csv: expected at least one row code;name_ru[;name_en]"),
+    ("44a1;Плиты\n",
+     "names.csv, line 1, column 1 (code): expected an HS code of 2, 4, 6, 8 or 10 digits, "
+     "found '44a1'"),
 ])
 def test_classifier_csv_errors_name_file_line_and_column(text: str, message: str) -> None:
     with pytest.raises(SchemaError) as caught:

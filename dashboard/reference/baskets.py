@@ -97,18 +97,26 @@ def basket_name(basket: Basket, lang: str = "ru") -> tuple[str, str]:
     return other, "EN" if ru_first else "RU"
 
 
+_LEVELS = (2, 4, 6, 8, 10)
+
+
+def _holds(prefixes: frozenset[str], code: str) -> bool:
+    """True when a prefix of ``code`` at an HS level is in ``prefixes``."""
+    return code.isdigit() and any(code[:n] in prefixes for n in _LEVELS if n <= len(code))
+
+
 def in_basket(code: str, basket: Basket) -> bool:
     """True when one of the basket's prefixes starts ``code`` (all-X confidential: never)."""
-    key = code.strip()
-    return key.isdigit() and any(key.startswith(prefix) for prefix in basket.codes)
+    return _holds(frozenset(basket.codes), code.strip())
 
 
 def members(codes: Iterable[str], basket: Basket) -> list[str]:
     """The distinct codes of ``codes`` in the basket, in first-seen order."""
+    prefixes = frozenset(basket.codes)
     seen: dict[str, None] = {}
     for code in codes:
         key = code.strip()
-        if key not in seen and in_basket(key, basket):
+        if key not in seen and _holds(prefixes, key):
             seen[key] = None
     return list(seen)
 
@@ -121,8 +129,10 @@ def membership(codes: Iterable[str], baskets: Sequence[Basket]) -> pd.DataFrame:
     Join it to a trade frame on ``hs_code`` and sum by ``basket``.
     """
     distinct = list(dict.fromkeys(code.strip() for code in codes))
-    rows = [(code, basket.id) for basket in baskets for code in distinct
-            if in_basket(code, basket)]
+    rows = []
+    for basket in baskets:
+        prefixes = frozenset(basket.codes)
+        rows.extend((code, basket.id) for code in distinct if _holds(prefixes, code))
     return pd.DataFrame(rows, columns=["hs_code", "basket"], dtype=str)
 
 

@@ -255,7 +255,7 @@ def _check_code(code: str, file: str, line: int, column: str) -> str:
 def parse_classifier_csv(text: str, file: str) -> list[NameEntry]:
     """Rows of a ``code;name_ru[;name_en]`` classifier: semicolon-separated, header optional.
 
-    A first row whose first cell is not a code is a header and is skipped; blank
+    A first row whose first cell has no digit is a header and is skipped; blank
     lines are skipped. Every row needs a code and at least one name; a code listed
     twice is an error (which of the two is meant is not ours to guess).
     """
@@ -266,8 +266,8 @@ def parse_classifier_csv(text: str, file: str) -> list[NameEntry]:
         line = reader.line_num
         if not row or all(not cell.strip() for cell in row):
             continue
-        if index == 1 and not row[0].replace(" ", "").replace(".", "").isdigit():
-            continue
+        if index == 1 and not any(ch.isdigit() for ch in row[0]):
+            continue  # a header row: "code;name_ru;name_en", "код;наименование"
         if len(row) not in (2, 3):
             raise SchemaError(file, "2 or 3 fields: code;name_ru[;name_en]", line=line,
                               found=f"{len(row)} fields")
