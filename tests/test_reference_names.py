@@ -27,6 +27,7 @@ from dashboard.reference.names import (
     label,
     name_of,
     names_from_comtrade,
+    names_table,
     parse_classifier_csv,
     parse_tnved_listing,
 )
@@ -141,6 +142,17 @@ NOT_IN_HS_RU = "код отсутствует в ГС 2022"
 ])
 def test_name_of(code: str, lang: str, expected: tuple[str, str]) -> None:
     assert name_of(code, lang) == HsName(*expected)
+
+
+def test_names_table_labels_each_distinct_code_once() -> None:
+    table = names_table(["2501", "8803", "2501", "XXXXXXXXXX"], "en")
+    assert table.to_dict("records") == [
+        {"hs_code": "2501", "name": "Salt (including table salt and denatured salt); pure "
+                                    "sodium chloride whether or not in aqueous solution; "
+                                    "sea water", "marker": ""},
+        {"hs_code": "8803", "name": "code not in HS 2022", "marker": NOT_IN_HS},
+        {"hs_code": "XXXXXXXXXX", "name": "Confidential", "marker": CONFIDENTIAL},
+    ]
 
 
 def test_sections_x_and_xx_need_the_section_flag() -> None:

@@ -34,7 +34,12 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard.errors import SchemaError
-from dashboard.reference.hs import hs_chapters, hs_sections
+from dashboard.reference.hs import (
+    CONFIDENTIAL_NAMES,
+    hs_chapters,
+    hs_sections,
+    is_confidential,
+)
 
 __all__ = [
     "CONFIDENTIAL",
@@ -48,6 +53,7 @@ __all__ = [
     "label",
     "name_of",
     "names_from_comtrade",
+    "names_table",
     "parse_classifier_csv",
     "parse_tnved_listing",
 ]
@@ -66,7 +72,7 @@ _STATUS_TEXT = {
     NOT_IN_HS: {"ru": f"код отсутствует в {NOMENCLATURE.replace('HS', 'ГС')}",
                 "en": f"code not in {NOMENCLATURE}"},
     NO_NAME: {"ru": "название не загружено", "en": "no name loaded"},
-    CONFIDENTIAL: {"ru": "Конфиденциально", "en": "Confidential"},
+    CONFIDENTIAL: CONFIDENTIAL_NAMES,
 }
 _ROMAN = re.compile(r"^(X{0,2})(IX|IV|V?I{0,3})$")
 _CODE_LEVELS = (2, 4, 6, 8, 10)
@@ -153,7 +159,7 @@ class NameRegistry:
             if names:
                 return HsName(names[want], "")
             return HsName(_STATUS_TEXT[NOT_IN_HS][want], NOT_IN_HS)
-        if key and set(key) == {"X"}:
+        if is_confidential(key):
             return HsName(_STATUS_TEXT[CONFIDENTIAL][want], CONFIDENTIAL)
         own = self.own_name(key, want)
         if own:
@@ -208,6 +214,18 @@ def label(code: str, lang: str = "ru", *, registry: NameRegistry | None = None) 
     if named.marker in ("", "EN", "RU") and (len(key) == 2 or not key.isdigit()):
         return text
     return f"{key} — {text}"
+
+
+def names_table(codes: Iterable[str], lang: str = "ru", *,
+                registry: NameRegistry | None = None) -> pd.DataFrame:
+    """One row per distinct code: ``hs_code``, ``name``, ``marker`` (text), first-seen order.
+
+    For labelling a frame: merge on ``hs_code``. ``marker`` as in ``HsName``.
+    """
+    registry = registry or base_registry()
+    distinct = list(dict.fromkeys(code.strip() for code in codes))
+    rows = [(code, *registry.name_of(code, lang)) for code in distinct]
+    return pd.DataFrame(rows, columns=["hs_code", "name", "marker"], dtype=str)
 
 
 # --- names carried by loaded data -------------------------------------------------------
