@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.errors import SchemaError
+from dashboard.core.errors import SchemaError
 from dashboard.reference.baskets import (
     Basket,
     DefinitionError,
@@ -88,6 +88,11 @@ _CODES = st.sampled_from(["0701100000", "0702000000", "0703", "2501009100", "250
                           "4407109100", "0801", "07"])
 
 
+# pandas merges can outlast hypothesis' 200 ms deadline on a busy machine.
+PROPERTY = settings(max_examples=60, deadline=None)
+
+
+@PROPERTY
 @given(
     prefix_sets=st.lists(st.lists(_PREFIXES, min_size=1, max_size=4), min_size=1, max_size=4),
     rows=st.lists(st.tuples(_CODES, st.integers(0, 1000)), max_size=20),

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.errors import SchemaError
+from dashboard.core.errors import SchemaError
 from dashboard.reference import make_hs_names
 from dashboard.reference.hs import hs_chapters
 from dashboard.reference.names import (
@@ -187,6 +187,11 @@ _CODES = st.sampled_from(["01", "0101", "010121", "0101210000", "99", "9999", "8
 _TEXT = st.text(alphabet="абвabc ", min_size=0, max_size=5)
 
 
+# pandas merges can outlast hypothesis' 200 ms deadline on a busy machine.
+PROPERTY = settings(max_examples=60, deadline=None)
+
+
+@PROPERTY
 @given(entries=st.lists(st.tuples(_CODES, _TEXT, _TEXT), max_size=8), code=_CODES,
        lang=st.sampled_from(["ru", "en"]))
 def test_a_name_is_the_codes_own_or_a_statement(entries: list[tuple[str, str, str]],

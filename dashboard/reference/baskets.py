@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.errors import SchemaError
+from dashboard.core.errors import SchemaError
 from dashboard.reference.definitions import (
     DefinitionError,
     check_id,

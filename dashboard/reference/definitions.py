@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Iterator
 
-from dashboard.errors import OborotError, SchemaError
+from dashboard.core.errors import OborotError, SchemaError
 from dashboard.reference.countries import country_code, country_name, known_partner_codes
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")

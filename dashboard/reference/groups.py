@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.errors import SchemaError
+from dashboard.core.errors import SchemaError
 from dashboard.reference.countries import SPECIAL_PARTNERS, iso2_from_iso3, known_partner_codes
 from dashboard.reference.definitions import (
     DefinitionError,

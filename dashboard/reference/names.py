@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard.errors import SchemaError
+from dashboard.core.errors import SchemaError
 from dashboard.reference.hs import (
     CONFIDENTIAL_NAMES,
     hs_chapters,
