@@ -118,15 +118,9 @@ def preview_frame(lines: list[str], sniff: Sniff) -> pd.DataFrame:
 
 def workbook_preview(path: Path) -> pd.DataFrame:
     """The first rows of a workbook's first sheet as text (titles above the table included)."""
-    from python_calamine import CalamineWorkbook
+    from dashboard.sources.excel import preview_rows
 
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = [["" if cell is None else str(cell) for cell in row]
-                for _, row in zip(range(PREVIEW_ROWS + 1), sheet.iter_rows(), strict=False)]
-    except Exception as exc:  # calamine raises its own error types per file format
-        raise SchemaError(path.name, "a readable Excel workbook (.xlsx, .xls, .ods)",
-                          found=type(exc).__name__) from None
+    rows = preview_rows(path, rows=PREVIEW_ROWS + 1, display_name=path.name)
     width = max((len(row) for row in rows), default=0)
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows],
                         columns=[_column_letter(i) for i in range(width)], dtype="string")
