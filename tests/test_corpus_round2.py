@@ -8,6 +8,8 @@ CLI, and leave the store as it was; the ones that are valid must load exactly.
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
 import shutil
 import subprocess
@@ -156,3 +158,174 @@ def test_a_workbook_with_a_dtd_or_broken_xml_is_refused(member: str, change, fou
     path = xlsx_book(tmp_path / "bad.xlsx", [corpus.XLSX_HEADER, corpus.XLSX_ROW])
     rewrite_member(path, member, change)
     refused(loaded, path, rf"^bad\.xlsx: expected a readable Excel workbook .*{found}", capsys)
+
+
+# -- 4. realistic inputs that gave tracebacks: one line and exit 2, or loaded ------------------
+
+
+@pytest.mark.parametrize("header", [
+    corpus.RU_HEADER.replace("period", "period "),
+    corpus.RU_HEADER.replace("Stoim", "Stoim\u00a0"),
+    corpus.RU_HEADER.replace("strana", "\ufeffstrana"),
+    corpus.RU_HEADER.replace("napr", " napr\u200b"),
+    "\ufeff\ufeff" + corpus.RU_HEADER.replace("\t", " \t "),
+])
+def test_header_names_are_matched_after_trimming(header: str, loaded: Store,
+                                                 tmp_path: Path) -> None:
+    path = tmp_path / "spaced.csv"
+    path.write_bytes(corpus.fcs(header=header))
+    result = ingest_file(loaded, path)
+    assert (result.rows, result.format) == (3, "fcs-ru")
+
+
+def test_header_names_in_a_tidy_table_and_a_workbook_are_trimmed(loaded: Store,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "tidy.csv"
+    path.write_bytes(corpus.tidy(header=corpus.TIDY_HEADER.replace("value_usd", "value_usd\u00a0")
+                                 .replace("year", " year ")))
+    assert ingest_file(loaded, path).rows == 2
+    header = [f" {name}\u00a0" for name in corpus.XLSX_HEADER]
+    book = xlsx_book(tmp_path / "spaced.xlsx", [header, corpus.XLSX_ROW])
+    assert ingest_file(loaded, book).rows == 1
+
+
+def test_a_cp1251_file_with_utf8_rows_names_the_first_bad_line(loaded: Store, tmp_path: Path,
+                                                               capsys) -> None:
+    path = tmp_path / "mixed.csv"  # the head (first 256 KB) is cp1251, line 3005 is UTF-8
+    path.write_bytes(corpus.fcs(*[corpus.GOOD_ROW] * 3000, encoding="cp1251")
+                     + corpus.row(napr="ИМ").encode() + b"\n")
+    refused(loaded, path, r"^mixed\.csv, line 3005: expected text in one encoding throughout "
+                          r"\(the file starts as cp1251", capsys)
+
+
+def test_a_utf8_file_with_cp1251_rows_names_the_first_bad_line(loaded: Store, tmp_path: Path,
+                                                               capsys) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(corpus.fcs(*[corpus.GOOD_ROW] * 3000)
+                     + corpus.row(napr="ИМ").encode("cp1251") + b"\n")
+    refused(loaded, path, r"^mixed\.csv, line 3005: expected text in one encoding throughout "
+                          r"\(the file starts as utf-8", capsys)
+
+
+def _stored_zip(data: bytes) -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(zipfile.ZipInfo("DATTSVT.csv", date_time=corpus.ZIP_TIME), data)
+    return bytearray(buffer.getvalue())
+
+
+def _method(data: bytearray, method: int) -> bytes:
+    """The archive with its member's compression method set to ``method`` in both headers."""
+    central = data.find(b"PK\x01\x02")
+    data[8:10] = data[central + 10:central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
+def _flip(data: bytes, offset: int) -> bytes:
+    changed = bytearray(data)
+    changed[offset] ^= 0xFF
+    return bytes(changed)
+
+
+BIG_FCS = corpus.fcs(*[corpus.row(Stoim=f"{i * 7919 % 100_003},{i % 97:02}", Netto=f"{i}")
+                        for i in range(20_000)])
+ARCHIVES: dict[str, Callable[[], bytes]] = {
+    "deflate_corrupt.zip": lambda: _flip(corpus.zipped({"DATTSVT.csv": BIG_FCS}), 2000),
+    "crc_mismatch.zip": lambda: _flip(bytes(_stored_zip(BIG_FCS)), 300_000),
+    "aes_method_99.zip": lambda: _method(_stored_zip(corpus.fcs()), 99),
+    "lzma_method_14.zip": lambda: _method(_stored_zip(corpus.fcs()), 14),
+    "bzip2_garbage.zip": lambda: _method(_stored_zip(corpus.fcs()), 12),
+    "truncated_member.zip": lambda: corpus.zipped({"DATTSVT.csv": BIG_FCS})[:-200],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARCHIVES))
+def test_a_damaged_archive_is_one_line(name: str, loaded: Store, tmp_path: Path,
+                                       capsys) -> None:
+    path = tmp_path / name
+    path.write_bytes(ARCHIVES[name]())
+    refused(loaded, path, rf"^{re.escape(name)}: expected (an intact file|an archive|a text)",
+            capsys)
+
+
+COMTRADE_BULK = PROJECT_ROOT / "tests" / "fixtures" / "comtrade" / "C_A_398_201801_S1_O.txt.gz"
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.95])
+def test_a_truncated_gzip_download_is_one_line(keep: float, loaded: Store, tmp_path: Path,
+                                               capsys) -> None:
+    body = gzip.compress(gzip.decompress(COMTRADE_BULK.read_bytes()) * 300)
+    path = tmp_path / "C_A_398_201801_S1_O.txt.gz"
+    path.write_bytes(body[: int(len(body) * keep)])
+    refused(loaded, path, r"^C_A_398_201801_S1_O\.txt\.gz: expected an intact file .*"
+                          r"(Truncated|EOF|end-of-stream)", capsys)
+
+
+def test_a_damaged_workbook_part_is_one_line(loaded: Store, tmp_path: Path, capsys) -> None:
+    path = xlsx_book(tmp_path / "crc.xlsx", [corpus.XLSX_HEADER, *[corpus.XLSX_ROW] * 2000])
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data[info.header_offset + 30 + len(info.filename) + 500] ^= 0xFF
+    path.write_bytes(bytes(data))
+    refused(loaded, path, r"^crc\.xlsx: expected a readable Excel workbook", capsys)
+
+
+# -- rates files ------------------------------------------------------------------------------
+
+VALUTE = ('<Valute ID="R01235"><NumCode>840</NumCode><CharCode>USD</CharCode>'
+          '<Nominal>1</Nominal><Name>Dollar</Name><Value>64,2633</Value></Valute>')
+
+
+def daily(*, date: str = "16.04.2019", nominal: str = "1", value: str = "64,2633",
+          encoding: str = "windows-1251", extra: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="{encoding}"?><ValCurs Date="{date}" '
+            f'name="Foreign Currency Market">'
+            + VALUTE.replace("<Nominal>1<", f"<Nominal>{nominal}<")
+            .replace("64,2633", value) + extra + "</ValCurs>").encode("utf-8")
+
+
+RATES = {
+    "unknown_encoding.xml": (daily(encoding="x-no-such-codepage"),
+                             r"expected XML_daily\.asp XML in a known encoding"),
+    "nominal_400_digits.xml": (daily(nominal="9" * 400),
+                               r"expected a positive whole nominal of at most 1,000,000"),
+    "nominal_arabic_digits.xml": (daily(nominal="١٠", encoding="utf-8"),
+                                  r"expected a positive whole nominal"),
+    "value_underscore.xml": (daily(value="5_6"), r"expected a number, found '5_6'"),
+    "value_inf.xml": (daily(value="inf"), r"expected a number, found 'inf'"),
+    "value_400_digits.xml": (daily(value="9" * 400), r"expected a positive rate"),
+    "dated_2100.xml": (daily(date="16.04.2100"),
+                       r"expected a date between 1992-07-01 and \d{4}-\d\d-\d\d \(today \+ 7 "
+                       r"days\), found 2100-04-16"),
+    "dated_1900.xml": (daily(date="16.04.1900"), r"expected a date between 1992-07-01"),
+    "conflicting_duplicate.xml": (daily(extra=VALUTE.replace("64,2633", "65,0")),
+                                  r"USD/RUB on 2019-04-16: two different rates in one file "
+                                  r"\(64\.2633 and 65\); keep one"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RATES))
+def test_a_bad_rates_file_is_one_line(name: str, loaded: Store, tmp_path: Path,
+                                      capsys) -> None:
+    body, pattern = RATES[name]
+    path = tmp_path / name
+    path.write_bytes(body)
+    before = snapshot(loaded)
+    loaded.close()
+    capsys.readouterr()
+    assert main(["--store", str(loaded.path), "rates", "import", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].removeprefix("error: ").startswith(f"{name}: "), err
+    assert re.search(pattern, err[0]), err[0]
+    assert snapshot(loaded) == before
+
+
+def test_a_rate_repeated_in_one_file_is_stored_once(loaded: Store, tmp_path: Path,
+                                                    capsys) -> None:
+    path = tmp_path / "repeated.xml"
+    path.write_bytes(daily(extra=VALUTE))
+    loaded.close()
+    capsys.readouterr()
+    assert main(["--store", str(loaded.path), "rates", "import", str(path)]) == 0
+    assert "1 rate(s) stored" in capsys.readouterr().out

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from dashboard.errors import LimitError, SchemaError
 from dashboard.sources import fcs, generic, xlsx
 from dashboard.sources.base import Sniff, TradeBatches
+from dashboard.sources.detect import clean_name
 
 HEADER_SEARCH_ROWS = 20  # analysts put titles and notes above the table
 MAX_ROWS = 1_048_576  # an Excel sheet's own limit; OBOROT_MAX_ROWS may lower it
@@ -220,7 +221,7 @@ def _header_names(row: list) -> list[str]:
 def _cell_label(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip() if cell is not None else ""
+    return clean_name(str(cell)) if cell is not None else ""
 
 
 def column_letter(index: int) -> str:

@@ -78,7 +78,9 @@ def stream_csv(
             open_binary(path, sniff),
             read_options=pv.ReadOptions(
                 encoding=encoding, block_size=block_size or configured_block_size(),
-                skip_rows=sniff.header_line - 1,
+                # The sniffed (trimmed) names, not the file's: "period " or "Stoim\xa0" in a
+                # header must still name the period and value columns.
+                skip_rows=sniff.header_line, column_names=list(sniff.header),
             ),
             parse_options=pv.ParseOptions(delimiter=sniff.separator, quote_char='"'),
             convert_options=pv.ConvertOptions(
@@ -113,6 +115,8 @@ def _locate(
 ) -> SchemaError:
     """Turn Arrow's row-less message into a SchemaError with line and column."""
     text = str(exc)
+    if "invalid UTF8" in text:
+        return mixed_encoding_error(path, sniff, reason="invalid UTF-8")
     match = _CONVERSION.search(text)
     if match is None:
         return _structure_error(text, path, sniff)
@@ -133,13 +137,32 @@ def _locate(
     return SchemaError(sniff.display_name, "a number", column=column, found=match.group(3))
 
 
+def mixed_encoding_error(path: Path, sniff: Sniff, *, reason: str,
+                         locate: bool = True) -> SchemaError:
+    """SchemaError at the first line that does not decode as the encoding sniffed at the start."""
+    line = None
+    codec = "utf-8" if sniff.encoding in {"utf-8-sig", "ascii"} else sniff.encoding
+    if locate:
+        with open_binary(path, sniff) as raw:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    data.decode(codec)
+                except UnicodeDecodeError:
+                    line = number
+                    break
+    return SchemaError(sniff.display_name,
+                       f"text in one encoding throughout (the file starts as {sniff.encoding}; "
+                       "save the whole file again as CSV UTF-8)", line=line,
+                       found=f"bytes that are not {sniff.encoding} ({reason})")
+
+
 _COLUMN_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
 
 def _structure_error(text: str, path: Path, sniff: Sniff) -> SchemaError:
     """A structural Arrow error (ragged row, unclosed quote, empty) as file + line + what."""
     name = sniff.display_name
-    if "Empty CSV file" in text:
+    if "Empty CSV file" in text or "Could not skip initial" in text:
         return SchemaError(name, "data rows below the header", found="no data rows")
     if "straddl" in text:
         return SchemaError(name, f"lines shorter than {configured_block_size():,} bytes",

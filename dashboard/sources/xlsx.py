@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -140,7 +141,7 @@ class Workbook:
                     elif tag == f"{_MAIN}sheetData":
                         return
             except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError,
-                    OSError) as exc:
+                    zlib.error, OSError) as exc:
                 raise self._unreadable(f"{member}: {type(exc).__name__}: {exc}") from None
 
     # -- parts -------------------------------------------------------------------------------
@@ -168,7 +169,8 @@ class Workbook:
         with self._open(member) as handle:
             try:
                 return fromstring(handle.read(64 << 20), forbid_dtd=True)
-            except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError) as exc:
+            except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError,
+                    zlib.error) as exc:
                 raise self._unreadable(f"{member}: {type(exc).__name__}: {exc}") from None
 
     def _read_date_styles(self) -> set[int]:
@@ -202,7 +204,8 @@ class Workbook:
                             if len(strings) > MAX_SHARED_STRINGS:
                                 raise LimitError(f"{self.display_name}: more than "
                                                  f"{MAX_SHARED_STRINGS:,} distinct texts")
-                except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError) as exc:
+                except (ParseError, DefusedXmlException, zipfile.BadZipFile, EOFError,
+                    zlib.error) as exc:
                     raise self._unreadable(f"{member}: {type(exc).__name__}: {exc}") from None
         self._strings = strings
         return strings
