@@ -8,7 +8,6 @@ a value does not parse, a second string-typed pass finds its line and column.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from dashboard.config import env_int
 from dashboard.errors import SchemaError
 from dashboard.sources.base import Sniff
 
@@ -28,10 +28,7 @@ MIN_BLOCK_SIZE = 4 << 10
 
 def configured_block_size() -> int:
     """Bytes per Arrow block: ``OBOROT_BLOCK_BYTES`` if set (tests use small ones), else default."""
-    text = os.environ.get("OBOROT_BLOCK_BYTES", "").strip()
-    if not text.isdigit():
-        return BLOCK_SIZE
-    return max(int(text), MIN_BLOCK_SIZE)
+    return max(env_int("OBOROT_BLOCK_BYTES", BLOCK_SIZE), MIN_BLOCK_SIZE)
 
 
 def open_binary(path: Path, sniff: Sniff) -> BinaryIO:
