@@ -8,8 +8,10 @@ CLI, and leave the store as it was; the ones that are valid must load exactly.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -329,3 +331,183 @@ def test_a_rate_repeated_in_one_file_is_stored_once(loaded: Store, tmp_path: Pat
     capsys.readouterr()
     assert main(["--store", str(loaded.path), "rates", "import", str(path)]) == 0
     assert "1 rate(s) stored" in capsys.readouterr().out
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("OBOROT_MAX_ROWS", "5_6", r"a whole number of 1 or more \(default 50000000\), found '5_6'"),
+    ("OBOROT_MAX_ROWS", "1e6", r"a whole number of 1 or more"),
+    ("OBOROT_MAX_ROWS", "0", r"a whole number of 1 or more"),
+    ("OBOROT_MAX_ROWS", "-5", r"a whole number of 1 or more"),
+    ("OBOROT_MAX_UPLOAD_MB", "lots", r"a whole number of 1 or more \(default 500\)"),
+    ("OBOROT_MAX_UPLOAD_MB", "9" * 400, r"a whole number of 1 or more"),
+    ("OBOROT_HTTP_TIMEOUT", "nan", r"a number of 0\.1 or more such as 5, found 'nan'"),
+    ("OBOROT_HTTP_TIMEOUT", "inf", r"a number of 0\.1 or more"),
+    ("OBOROT_HTTP_TIMEOUT", "0", r"a number of 0\.1 or more"),
+    ("OBOROT_BLOCK_BYTES", "16M", r"a whole number of 1 or more"),
+])
+def test_an_invalid_number_in_a_setting_names_the_variable(name: str, value: str, expected: str,
+                                                           loaded: Store, monkeypatch,
+                                                           capsys) -> None:
+    path = loaded.path.with_name("ok.csv")
+    path.write_bytes(corpus.fcs())
+    loaded.close()
+    monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    assert main(["--store", str(loaded.path), "ingest", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {name}: expected "), err
+    assert re.search(expected, err[0]), err[0]
+
+
+@pytest.mark.parametrize(("name", "value"), [("OBOROT_MAX_ROWS", " 1000 "),
+                                             ("OBOROT_HTTP_TIMEOUT", "2.5"),
+                                             ("OBOROT_MAX_UPLOAD_MB", "")])
+def test_valid_settings_are_read(name: str, value: str, monkeypatch) -> None:
+    from dashboard.config import settings
+
+    monkeypatch.setenv(name, value)
+    config = settings()
+    assert (config.max_rows, config.http_timeout, config.max_upload_mb) == (
+        1000 if value.strip() == "1000" else 50_000_000, 2.5 if value == "2.5" else 5.0, 500)
+
+
+# -- 5. values at the float limit ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "column"), [
+    (lambda: corpus.fcs(corpus.row(Stoim="1e308"), corpus.row(Stoim="1e308")), "Stoim"),
+    (lambda: corpus.fcs(corpus.row(Stoim="10000000000001")), "Stoim"),
+    (lambda: corpus.fcs(corpus.row(Netto="1e300")), "Netto"),
+    (lambda: corpus.fcs(corpus.row(Kol="1e300", edizm="796")), "Kol"),
+    (lambda: corpus.tidy("RU-TOM,KZ,export,2018,1,3901,1.7976931348623157e308"), "value_usd"),
+    (lambda: corpus.en(corpus.EN_ROW.replace(",100,", ",1e20,")), "VALUE"),
+])
+def test_a_value_no_real_trade_reaches_is_refused(make, column: str, loaded: Store,
+                                                  tmp_path: Path, capsys) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_bytes(make())
+    refused(loaded, path, rf"^huge\.csv, line \d+, column {column}: expected a (value|number) "
+                          r"of at most 1e\+1[35]", capsys)
+
+
+def test_a_thousand_usd_column_is_bounded_after_scaling(loaded: Store, tmp_path: Path,
+                                                        capsys) -> None:
+    path = tmp_path / "kusd.csv"
+    path.write_bytes(b"reporter,partner,flow,year,value_thousand_usd\n"
+                     b"RU-TOM,KZ,export,2018,10000000001\n")
+    refused(loaded, path, r"^kusd\.csv, line 2, column value_thousand_usd: expected a value of "
+                          r"at most 1e\+13", capsys)
+
+
+def test_the_largest_accepted_values_sum_to_finite_json(loaded: Store, tmp_path: Path,
+                                                        capsys) -> None:
+    path = tmp_path / "edge.csv"
+    path.write_bytes(corpus.fcs(*[corpus.row(Stoim="10000000000000")] * 50, good=0))
+    assert ingest_file(loaded, path).rows == 50
+    loaded.close()
+    capsys.readouterr()
+    assert main(["--store", str(loaded.path), "summary", "--reporter", "RU-TOM", "--year",
+                 "2018", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "Infinity" not in out and "NaN" not in out
+    json.loads(out, parse_constant=lambda name: pytest.fail(f"non-finite {name} in JSON"))
+
+
+def test_money_never_shows_infinity() -> None:
+    from dashboard.formatting import money
+
+    assert money(float("inf"), "USD", "en") == "—" and money(float("nan"), "RUB", "ru") == "—"
+
+
+# -- 6. loose parsing: anchored periods, a plausible window -----------------------------------
+
+
+@pytest.mark.parametrize("period", ["2018-1234", "2018-12abc", "01/2018x", "15.01.2018junk",
+                                    "2018-01-01T12:30", "12/20181", "1/2018/7", " 2018-1 2"])
+def test_a_period_with_anything_after_it_is_refused(period: str, loaded: Store, tmp_path: Path,
+                                                    capsys) -> None:
+    path = tmp_path / "period.csv"
+    path.write_bytes(corpus.fcs(corpus.row(period=period)))
+    refused(loaded, path, r"^period\.csv, line 5, column period: expected a period as MM/YYYY",
+            capsys)
+
+
+@pytest.mark.parametrize(("period", "month"), [("2018-03", 3), ("2018-3-01", 3),
+                                               ("2018-03-01 00:00:00", 3), ("01.04.2018", 4),
+                                               ("01.04.2018 00:00", 4), ("5/2018", 5)])
+def test_excel_resaved_periods_still_load(period: str, month: int, loaded: Store,
+                                          tmp_path: Path) -> None:
+    path = tmp_path / "resaved.csv"
+    path.write_bytes(corpus.fcs(corpus.row(period=period), good=0))
+    result = ingest_file(loaded, path)
+    assert (result.rows, result.period_start) == (1, f"2018-{month:02}")
+
+
+def test_a_future_year_or_month_is_refused(loaded: Store, tmp_path: Path, capsys) -> None:
+    from dashboard.schema import latest_period
+
+    year, month = latest_period()
+    path = tmp_path / "future.csv"
+    path.write_bytes(corpus.fcs(corpus.row(period=f"01/{year + 1}")))
+    refused(loaded, path, rf"^future\.csv, line 5, column period: expected a year between 1950 "
+                          rf"and {year} \(no later trade is published yet\)", capsys)
+    if month < 12:
+        path = tmp_path / "next_month.csv"
+        path.write_bytes(corpus.fcs(corpus.row(period=f"{month + 1:02}/{year}")))
+        refused(loaded, path, rf"expected a month up to {month:02}/{year}", capsys)
+
+
+def test_a_comtrade_period_must_be_yyyy_or_yyyymm(loaded: Store, tmp_path: Path,
+                                                  capsys) -> None:
+    source = PROJECT_ROOT / "tests" / "fixtures" / "comtrade" / "legacy_api_156_2010.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    header, row = csv.reader(lines[:2])
+    row[header.index("Period")] = "2010-1234"
+    path = tmp_path / "comtrade.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, row])
+    path.write_text(buffer.getvalue())
+    refused(loaded, path, r"^comtrade\.csv, line 2, column Period: expected a period as YYYY or "
+                          r"YYYYMM", capsys)
+
+
+# -- 11. smaller: contradicting region, two DATTSVT.csv -----------------------------------------
+
+
+@pytest.mark.parametrize("region", ["69000 - ГОРОД МОСКВА", "69000 - МОСКОВСКАЯ ОБЛАСТЬ",
+                                    "45000 - ТОМСКАЯ ОБЛАСТЬ", "69000 - MOSCOW"])
+def test_a_region_code_contradicting_its_name_is_refused(region: str, loaded: Store,
+                                                         tmp_path: Path, capsys) -> None:
+    path = tmp_path / "region.csv"
+    path.write_bytes(corpus.fcs(corpus.row(Region=region)))
+    refused(loaded, path, r"^region\.csv, line 5, column Region: expected a federal subject .*"
+                          r"\(code and name of the same region\)", capsys)
+
+
+@pytest.mark.parametrize("region", ["69000 - ТОМСКАЯ ОБЛАСТЬ", "69000 - TOMSK REGION",
+                                    "69000 - Томская обл.", "69000", "45000 - Г. МОСКВА",
+                                    "45000 - ГОРОД МОСКВА"])
+def test_a_region_code_with_a_variant_of_its_name_loads(region: str, loaded: Store,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "region.csv"
+    path.write_bytes(corpus.fcs(corpus.row(Region=region), good=0))
+    assert ingest_file(loaded, path).rows == 1
+
+
+def test_a_tidy_reporter_contradicting_itself_is_refused(loaded: Store, tmp_path: Path,
+                                                         capsys) -> None:
+    path = tmp_path / "tidy.csv"
+    path.write_bytes(corpus.tidy("69000 - ГОРОД МОСКВА,KZ,export,2018,1,3901,5"))
+    refused(loaded, path, r"^tidy\.csv, line 4, column reporter: expected a region", capsys)
+
+
+def test_a_zip_with_two_dattsvt_in_folders_is_refused_not_half_loaded(
+        loaded: Store, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "two.zip"
+    path.write_bytes(corpus.zipped({"jan/DATTSVT.csv": corpus.fcs(),
+                                    "feb/DATTSVT.csv": corpus.fcs(corpus.row(period="02/2018"))}))
+    refused(loaded, path, r"^two\.zip: expected an archive with one DATTSVT\.csv .*found "
+                          r"'jan/DATTSVT\.csv, feb/DATTSVT\.csv'", capsys)

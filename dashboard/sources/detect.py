@@ -260,6 +260,10 @@ def _archive_member(path: Path, display_name: str) -> str:
         baci_year = year_member([i.filename for i in data])  # BACI: year files + code lists
         preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"
                      or i.filename == baci_year]
+        customs = [i.filename for i in preferred if i.filename != baci_year]
+        if len(customs) > 1:  # e.g. two months in folders: loading one would drop the other
+            raise SchemaError(display_name, "an archive with one DATTSVT.csv (unpack it and "
+                              "load each file on its own)", found=", ".join(customs[:5]))
         if len(data) > 1 and not preferred:
             raise SchemaError(display_name, "an archive with one data file",
                               found=", ".join(i.filename for i in data[:5]))
