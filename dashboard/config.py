@@ -78,7 +78,7 @@ def settings(store: str | os.PathLike[str] | None = None) -> Settings:
         ecb_url=env("OBOROT_ECB_URL", "https://data-api.ecb.europa.eu").rstrip("/"),
         comtrade_url=env("OBOROT_COMTRADE_URL", "https://comtradeapi.un.org").rstrip("/"),
         http_timeout=env_float("OBOROT_HTTP_TIMEOUT", 5.0, minimum=0.1),
-        max_upload_mb=env_int("OBOROT_MAX_UPLOAD_MB", 500),
+        max_upload_mb=env_int("OBOROT_MAX_UPLOAD_MB", 500, minimum=0),  # 0: no uploads
         max_rows=env_int("OBOROT_MAX_ROWS", 50_000_000),
         default_reporter=env("OBOROT_DEFAULT_REPORTER", "RU-TOM"),
         default_partner=env("OBOROT_DEFAULT_PARTNER", "KZ"),
