@@ -511,3 +511,32 @@ def test_a_zip_with_two_dattsvt_in_folders_is_refused_not_half_loaded(
                                     "feb/DATTSVT.csv": corpus.fcs(corpus.row(period="02/2018"))}))
     refused(loaded, path, r"^two\.zip: expected an archive with one DATTSVT\.csv .*found "
                           r"'jan/DATTSVT\.csv, feb/DATTSVT\.csv'", capsys)
+
+
+# -- a full disk during commit ------------------------------------------------------------------
+
+FULL_DISK = """
+import os, resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+limit = os.path.getsize(sys.argv[1]) + (256 << 10)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from dashboard.__main__ import main
+sys.exit(main(["--store", sys.argv[1], "ingest", sys.argv[2]]))
+"""
+
+
+def test_a_full_disk_during_commit_is_one_line_and_loses_nothing(loaded: Store,
+                                                                 tmp_path: Path) -> None:
+    """The disk filling up is simulated with RLIMIT_FSIZE (no root, no tmpfs needed)."""
+    path = corpus.fcs_rows(tmp_path / "rows.csv", 100_000)
+    before = snapshot(loaded)
+    loaded.close()
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, str(loaded.path), str(path)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: could not write the store (file size limit reached); the change was rolled "
+        "back and the stored data is as before"]
+    with Store(loaded.path) as store:
+        assert snapshot(store) == before
+        assert ingest_file(store, path).rows == 100_000  # with room again, it loads
