@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import responses
 import xlsxwriter
 
 from dashboard.__main__ import main
@@ -540,3 +541,30 @@ def test_a_full_disk_during_commit_is_one_line_and_loses_nothing(loaded: Store,
     with Store(loaded.path) as store:
         assert snapshot(store) == before
         assert ingest_file(store, path).rows == 100_000  # with room again, it loads
+
+
+@responses.activate
+def test_a_stored_rate_dated_2100_does_not_stop_updates(tmp_path: Path, monkeypatch,
+                                                        capsys) -> None:
+    """A store written before such dates were refused still gets new rates."""
+    from datetime import date
+
+    import pandas as pd
+    from responses import matchers
+
+    from dashboard import fx
+
+    for name in ("OBOROT_CBR_URL", "OBOROT_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    store = Store(tmp_path / "rates.duckdb")
+    store.upsert_rates(pd.DataFrame({"date": [pd.Timestamp("2018-08-31"),
+                                              pd.Timestamp("2100-01-01")],
+                                     "currency": "USD", "quote": "RUB", "rate": [68.0, 1.0],
+                                     "source": "cbr"}))
+    fixtures = PROJECT_ROOT / "tests" / "fixtures" / "rates"
+    responses.get("https://www.cbr.ru/scripts/XML_dynamic.asp", match=[
+        matchers.query_param_matcher({"date_req1": "01/09/2018", "date_req2": "04/09/2018",
+                                      "VAL_NM_RQ": "R01235"})],
+        body=(fixtures / "cbr_dynamic_usd_2018-09-01_2018-09-04.xml").read_bytes())
+    result = fx.update(store, source="cbr", currencies=["USD"], end=date(2018, 9, 4))
+    assert result.rows == 2 and result.up_to_date == ()
