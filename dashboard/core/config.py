@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from dashboard.core.errors import OborotError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_STORE = PROJECT_ROOT / "data" / "oborot.duckdb"
@@ -28,6 +32,37 @@ class Settings:
     default_partner: str
 
 
+class SettingError(OborotError):
+    """An ``OBOROT_*`` environment variable holds a value Oborot cannot use."""
+
+
+_WHOLE = re.compile(r"^[0-9]{1,15}$")
+_DECIMAL = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,6})?$")
+
+
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number from ``name`` (plain digits: no ``5_6``, sign or exponent)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not _WHOLE.match(text) or int(text) < minimum:
+        raise SettingError(f"{name}: expected a whole number of {minimum} or more "
+                           f"(default {default}), found {text[:40]!r}")
+    return int(text)
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """A decimal number of ``minimum`` or more from ``name`` (``5`` or ``2.5``)."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    value = float(text) if _DECIMAL.match(text) else math.nan
+    if not value >= minimum:
+        raise SettingError(f"{name}: expected a number of {minimum:g} or more such as "
+                           f"{default:g}, found {text[:40]!r}")
+    return value
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -42,9 +77,9 @@ def settings(store: str | os.PathLike[str] | None = None) -> Settings:
         nbk_url=env("OBOROT_NBK_URL", "https://nationalbank.kz").rstrip("/"),
         ecb_url=env("OBOROT_ECB_URL", "https://data-api.ecb.europa.eu").rstrip("/"),
         comtrade_url=env("OBOROT_COMTRADE_URL", "https://comtradeapi.un.org").rstrip("/"),
-        http_timeout=float(env("OBOROT_HTTP_TIMEOUT", "5")),
-        max_upload_mb=int(env("OBOROT_MAX_UPLOAD_MB", "500")),
-        max_rows=int(env("OBOROT_MAX_ROWS", "50000000")),
+        http_timeout=env_float("OBOROT_HTTP_TIMEOUT", 5.0, minimum=0.1),
+        max_upload_mb=env_int("OBOROT_MAX_UPLOAD_MB", 500, minimum=0),  # 0: no uploads
+        max_rows=env_int("OBOROT_MAX_ROWS", 50_000_000),
         default_reporter=env("OBOROT_DEFAULT_REPORTER", "RU-TOM"),
         default_partner=env("OBOROT_DEFAULT_PARTNER", "KZ"),
     )

@@ -427,6 +427,11 @@ def to_canonical(
         partner = pc.fill_null(partner, AREAS_NES)
 
     period = _text(batch, col("period"))
+    if col("period"):  # YYYY or YYYYMM; the month is read from it when no month column
+        shape = pc.match_substring_regex(period, r"^[0-9]{4}(0[1-9]|1[0-2])?$")
+        if (index := _first_bad(pc.and_(keep, pc.invert(pc.fill_null(shape, False))))) \
+                is not None:
+            raise fail(index, "period", "a period as YYYY or YYYYMM")
     year_text = pc.coalesce(_text(batch, col("year")), pc.utf8_slice_codeunits(period, 0, 4))
     year_text = pc.replace_substring_regex(year_text, r"\.0+$", "")
     bad_year = pc.invert(pc.fill_null(pc.match_substring_regex(year_text, r"^[0-9]{4}$"), False))
