@@ -21,6 +21,9 @@ class Settings:
     nbk_url: str
     ecb_url: str
     comtrade_url: str
+    fcs_url: str  # the customs statistics portal (stat.customs.gov.ru)
+    fcs_pause_s: float  # seconds between two requests to the portal (be polite)
+    fcs_timeout_s: float  # seconds for a whole portal download (a region-year can be slow)
     http_timeout: float  # seconds, connect and read each
     max_upload_mb: int
     max_rows: int
@@ -42,6 +45,9 @@ def settings(store: str | os.PathLike[str] | None = None) -> Settings:
         nbk_url=env("OBOROT_NBK_URL", "https://nationalbank.kz").rstrip("/"),
         ecb_url=env("OBOROT_ECB_URL", "https://data-api.ecb.europa.eu").rstrip("/"),
         comtrade_url=env("OBOROT_COMTRADE_URL", "https://comtradeapi.un.org").rstrip("/"),
+        fcs_url=env("OBOROT_FCS_URL", "https://stat.customs.gov.ru").rstrip("/"),
+        fcs_pause_s=float(env("OBOROT_FCS_PAUSE_S", "3")),
+        fcs_timeout_s=float(env("OBOROT_FCS_TIMEOUT_S", "120")),
         http_timeout=float(env("OBOROT_HTTP_TIMEOUT", "5")),
         max_upload_mb=int(env("OBOROT_MAX_UPLOAD_MB", "500")),
         max_rows=int(env("OBOROT_MAX_ROWS", "50000000")),
