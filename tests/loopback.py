@@ -56,12 +56,15 @@ def _handler(server: Loopback) -> type[http.server.BaseHTTPRequestHandler]:
             route = server.routes.get((self.command, parts.path))
             status, headers, body = (route(request) if route else
                                      (404, {"Content-Type": "text/html"}, b"<h1>Not Found</h1>"))
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting
 
         do_GET = do_POST = _serve  # noqa: N815 - the http.server API
 
@@ -158,3 +161,54 @@ def serve_portal(server: Loopback, published: Callable[[int, int], list[str]], *
     server.routes[("POST", "/api/DataAnalysis/UnloadData")] = unload
     if estimate:
         server.routes[("POST", "/api/DataAnalysis/CalcEstimatedUnloadSize")] = size
+
+
+# -- the banks and UN Comtrade -------------------------------------------------------------
+
+
+def serve_cbr(server: Loopback, published: dict[str, float]) -> None:
+    """XML_dynamic for USD (R01235): the records of ``published`` (ISO date -> RUB) in range."""
+    from datetime import datetime
+
+    def dynamic(request: Request) -> Reply:
+        first = datetime.strptime(request.query["date_req1"], "%d/%m/%Y").date()
+        last = datetime.strptime(request.query["date_req2"], "%d/%m/%Y").date()
+        records = "".join(
+            f'<Record Date="{day[8:10]}.{day[5:7]}.{day[:4]}" Id="R01235"><Nominal>1</Nominal>'
+            f'<Value>{str(value).replace(".", ",")}</Value></Record>'
+            for day, value in sorted(published.items())
+            if first.isoformat() <= day <= last.isoformat())
+        body = (f'<?xml version="1.0" encoding="windows-1251"?><ValCurs ID="R01235" '
+                f'DateRange1="{first:%d.%m.%Y}" DateRange2="{last:%d.%m.%Y}" '
+                f'name="Foreign Currency Market Dynamic">{records}</ValCurs>')
+        return 200, {"Content-Type": "application/xml"}, body.encode("cp1251")
+
+    server.routes[("GET", "/scripts/XML_dynamic.asp")] = dynamic
+
+
+def serve_ecb(server: Loopback, published: dict[str, float]) -> None:
+    """The ECB Data Portal's SDMX-CSV for USD; 404 when nothing is in range (as it does)."""
+
+    def data(request: Request) -> Reply:
+        first, last = request.query["startPeriod"], request.query["endPeriod"]
+        lines = [f"EXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,{day},{value}"
+                 for day, value in sorted(published.items()) if first <= day <= last]
+        if not lines:
+            return 404, {"Content-Type": "text/plain"}, b"No results found."
+        header = "KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_VALUE"
+        return 200, {"Content-Type": "text/csv"}, "\n".join([header, *lines]).encode()
+
+    server.routes[("GET", "/service/data/EXR/D.USD.EUR.SP00.A")] = data
+
+
+def serve_comtrade(server: Loopback, replies: dict[tuple[str, str], str]) -> None:
+    """The keyless preview: (period, flowCode) -> a fixture file name; else an empty answer."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "fixtures" / "comtrade"
+
+    def preview(request: Request) -> Reply:
+        name = replies.get((request.query["period"], request.query["flowCode"]), "empty.json")
+        return 200, {"Content-Type": "application/json"}, (folder / name).read_bytes()
+
+    server.routes[("GET", "/public/v1/preview/C/A/HS")] = preview

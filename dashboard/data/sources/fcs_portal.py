@@ -211,6 +211,6 @@ def no_data_reason(months: Months) -> str:
     """Why a period can come back empty, naming the publication pause where it applies."""
     years = {months.first[0], months.last[0]}
     if years & set(PUBLICATION_GAP):
-        return (f"no data for {months.label()}: the customs service paused regional "
-                f"statistics from early {PUBLICATION_GAP[0]} to early {PUBLICATION_GAP[1]}")
-    return f"no data for {months.label()} (not published yet?)"
+        return (f"the customs service paused regional statistics from early "
+                f"{PUBLICATION_GAP[0]} to early {PUBLICATION_GAP[1]}")
+    return "not published yet?"
