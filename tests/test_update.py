@@ -98,7 +98,8 @@ def test_one_update_brings_2017_to_2018_and_a_second_fetches_nothing(store_2017,
     assert len(store.datasets()) == 4
 
     log = update_log.entries(store)
-    assert len(log) == 8 and log["result"].tolist()[:4] == ["current"] * 4
+    assert log["result"].tolist() == ["current"] * 4 + ["loaded"] * 4
+    assert log["source"].tolist()[4:] == ["cbr", "ecb", "comtrade RU-KZ", "fcs 69000"]
     run_at, loaded = update_log.last_loaded(store)
     assert run_at == run.run_at and loaded == (3, 4)
 

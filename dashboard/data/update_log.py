@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 DDL = """
 CREATE TABLE IF NOT EXISTS update_log (
     run_at TIMESTAMP NOT NULL,
+    step INTEGER NOT NULL,
     source VARCHAR NOT NULL,
     what VARCHAR NOT NULL,
     rows BIGINT NOT NULL,
@@ -29,10 +30,10 @@ CREATE TABLE IF NOT EXISTS update_log (
 );
 """
 
-_INSERT = ("INSERT INTO update_log (run_at, source, what, rows, result, message, dataset_id) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_INSERT = ("INSERT INTO update_log (run_at, step, source, what, rows, result, message, "
+           "dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 _ENTRIES = ("SELECT run_at, source, what, rows, result, message, dataset_id FROM update_log "
-            "ORDER BY run_at DESC, source LIMIT ?")
+            "ORDER BY run_at DESC, step LIMIT ?")
 _LAST_LOADED = ("SELECT run_at, dataset_id FROM update_log WHERE run_at = "
                 "(SELECT max(run_at) FROM update_log WHERE result = 'loaded') "
                 "AND result = 'loaded' AND dataset_id IS NOT NULL ORDER BY dataset_id")
@@ -43,12 +44,14 @@ def record(store: Store, run_at: datetime, outcomes: Sequence[Outcome]) -> None:
     if not outcomes:
         return
     with store.connect() as con:
-        con.executemany(_INSERT, [[run_at, o.source, o.what, o.rows, o.result,
-                                   o.message or None, o.dataset_id] for o in outcomes])
+        con.executemany(_INSERT, [[run_at, step, o.source, o.what, o.rows, o.result,
+                                   o.message or None, o.dataset_id]
+                                  for step, o in enumerate(outcomes)])
 
 
 def entries(store: Store, limit: int = 200) -> pd.DataFrame:
-    """The newest log rows first: run_at, source, what, rows, result, message, dataset_id."""
+    """Log rows, newest run first and each run in its order: run_at, source, what, rows,
+    result, message, dataset_id."""
     with store.connect() as con:
         return con.execute(_ENTRIES, [limit]).df()
 
