@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
 
 from dashboard.__main__ import main
 from dashboard.app.updates import update_all
-from dashboard.data import update_log
+from dashboard.data import refresh, update_log
 from dashboard.data.ingest import ingest_file
+from dashboard.data.refresh import Outcome
 from dashboard.data.sources import comtrade
 from dashboard.data.store import Store, TradeQuery
 from tests.loopback import (
@@ -22,6 +23,7 @@ from tests.loopback import (
     serve_portal,
     tomsk_rows,
 )
+from tests.test_comtrade import LEGACY_WILD_HEADER, WILD_ROWS
 
 TODAY = date(2019, 1, 15)
 CBR = {"2017-12-29": 57.6002, "2018-01-10": 56.8258, "2018-12-29": 69.4706}
@@ -123,3 +125,21 @@ def test_an_unreachable_source_exits_3_and_the_rest_still_update(store_2017, mon
 def test_an_empty_store_has_nothing_to_update(tmp_path, capsys):
     assert main(["--store", str(tmp_path / "s.duckdb"), "update"]) == 0
     assert "nothing to update" in capsys.readouterr().out
+
+
+def test_what_the_update_would_ask_for_comes_from_the_store(store_2017, write_file):
+    ingest_file(store_2017, write_file("comtrade.csv", "\r\n".join(
+        [LEGACY_WILD_HEADER, *WILD_ROWS]) + "\r\n"))
+    assert refresh.comtrade_targets(store_2017) == [
+        refresh.ComtradeTarget("RU", "KZ", None),  # the API fetch: TOTAL with one partner
+        refresh.ComtradeTarget("RU", "XW", 2),  # the World-only file at chapters
+    ]
+    assert refresh.fcs_regions(store_2017) == [("69000", 10)]
+
+
+def test_a_run_that_only_brought_rates_does_not_hide_the_last_trade_update(store_2017):
+    update_log.record(store_2017, datetime(2019, 1, 15, 6, 30), [
+        Outcome("fcs 69000", "2018-01..2018-12", 24, "loaded", "", 1)])
+    update_log.record(store_2017, datetime(2019, 1, 16, 6, 30), [
+        Outcome("cbr", "USD", 1, "loaded"), Outcome("fcs 69000", "-", 0, "current")])
+    assert update_log.last_loaded(store_2017) == (datetime(2019, 1, 15, 6, 30), (1,))

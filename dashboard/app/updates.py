@@ -68,13 +68,14 @@ def plan(store: Store, *, today: date | None = None) -> list[_Step]:
     steps += [_Step(target.label(), lambda emit, t=target: emit(
         refresh.fetch_comtrade_newer(store, t, today=today)))
         for target in refresh.comtrade_targets(store)]
-    steps += [_Step(f"fcs {region}", lambda emit, r=region: _fcs(store, r, today, emit))
-              for region in refresh.fcs_regions(store)]
+    steps += [_Step(f"fcs {region}", lambda emit, r=region, d=digits: _fcs(store, r, d, today,
+                                                                            emit))
+              for region, digits in refresh.fcs_regions(store)]
     return steps
 
 
-def _fcs(store: Store, region: str, today: date, emit: Emit) -> None:
-    refresh.fetch_fcs(store, region, today=today, report=emit)
+def _fcs(store: Store, region: str, digits: int, today: date, emit: Emit) -> None:
+    refresh.fetch_fcs(store, region, hs_level=digits, today=today, report=emit)
 
 
 def _rates(store: Store, source: str, currencies: tuple[str, ...], today: date,

@@ -101,10 +101,9 @@ def _fetch_fcs(args: argparse.Namespace) -> int:
     """One line per request: months asked, rows loaded or why nothing; 3 if unreachable."""
     from dashboard.data import refresh
 
-    outcomes = refresh.fetch_fcs(_store(args), args.region, years=args.years,
-                                 hs_level=args.hs_level, report=lambda o: print(o.line()),
-                                 notice=print)
-    return 0 if outcomes else 1
+    refresh.fetch_fcs(_store(args), args.region, years=args.years, hs_level=args.hs_level,
+                      report=lambda outcome: print(outcome.line(), flush=True), notice=print)
+    return 0
 
 
 def _mirror(args: argparse.Namespace) -> int:

@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 LOADED, CURRENT, NO_DATA, UNREACHABLE, FAILED = (
     "loaded", "current", "no data", "unreachable", "failed")
-FCS_FORMATS = ("fcs-ru", "fcs-en")
 
 
 @dataclass(frozen=True)
@@ -211,12 +210,26 @@ def _peeked(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch] | Non
     return chained()
 
 
-def fcs_regions(store: Store) -> list[str]:
-    """FCS region codes with customs data in the store, sorted."""
+def fcs_regions(store: Store) -> list[tuple[str, int]]:
+    """(FCS region code, TN VED digits) of every region with customs data, by code.
+
+    The digits are those of the region's most detailed stored code, so an update
+    fetches what was loaded before (10 for the portal's usual file).
+    """
     frame = store.datasets()
-    rows = frame.loc[frame["format"].isin(FCS_FORMATS), "reporters"].dropna()
-    isos = sorted({r for text in rows for r in str(text).split(",") if r.startswith("RU-")})
-    return [code for iso in isos if (code := fcs_code(iso))]
+    customs = frame.loc[frame["format"].str.contains("fcs", regex=False)]
+    ids = tuple(int(i) for i in customs["id"])
+    isos = sorted({r for text in customs["reporters"].dropna() for r in str(text).split(",")
+                   if r.startswith("RU-")})
+    found = []
+    for iso in isos:
+        code = fcs_code(iso)
+        if code is None:
+            continue
+        codes = store.distinct("hs_code", TradeQuery(reporter=iso, dataset_ids=ids))
+        longest = max((len(c) for c in codes if c and c.isdigit()), default=10)
+        found.append((code, longest if longest in fcs_portal.HS_LEVELS else 10))
+    return found
 
 
 # -- UN Comtrade -----------------------------------------------------------------------
@@ -240,8 +253,9 @@ def comtrade_targets(store: Store) -> list[ComtradeTarget]:
     targets: set[ComtradeTarget] = set()
     for row in frame.loc[frame["format"].str.startswith("comtrade")].itertuples():
         ids = (int(row.id),)
-        partners = [p for p in store.distinct("partner", TradeQuery(dataset_ids=ids))]
-        partner = partners[0] if len(partners) == 1 and partners[0] != "XW" else None
+        # One partner (World included: a World-only file is updated as World) or all.
+        partners = store.distinct("partner", TradeQuery(dataset_ids=ids))
+        partner = partners[0] if len(partners) == 1 else None
         codes = [c for c in store.distinct("hs_code", TradeQuery(dataset_ids=ids)) if c]
         longest = max((len(c) for c in codes if c.isdigit()), default=0)
         level = min(longest, 6) if longest else None

@@ -35,7 +35,8 @@ _INSERT = ("INSERT INTO update_log (run_at, step, source, what, rows, result, me
 _ENTRIES = ("SELECT run_at, source, what, rows, result, message, dataset_id FROM update_log "
             "ORDER BY run_at DESC, step LIMIT ?")
 _LAST_LOADED = ("SELECT run_at, dataset_id FROM update_log WHERE run_at = "
-                "(SELECT max(run_at) FROM update_log WHERE result = 'loaded') "
+                "(SELECT max(run_at) FROM update_log WHERE result = 'loaded' "
+                "AND dataset_id IS NOT NULL) "
                 "AND result = 'loaded' AND dataset_id IS NOT NULL ORDER BY dataset_id")
 
 
@@ -57,7 +58,8 @@ def entries(store: Store, limit: int = 200) -> pd.DataFrame:
 
 
 def last_loaded(store: Store) -> tuple[datetime | None, tuple[int, ...]]:
-    """When the latest run that loaded anything ran, and the datasets it loaded."""
+    """When the latest run that loaded trade data ran, and the datasets it loaded (a run
+    that only brought rates does not count)."""
     with store.connect() as con:
         rows = con.execute(_LAST_LOADED).fetchall()
     if not rows:
