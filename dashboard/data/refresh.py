@@ -175,6 +175,8 @@ def _fetch_run(store: Store, code: str, iso: str, run: fcs_portal.Months, *, hs_
     if result.already_loaded:
         return Outcome(source, run.label(), 0, CURRENT,
                        f"the same file is already loaded as dataset {result.dataset_id}")
+    log.info("fcs portal: %s: %d rows loaded as dataset %d", label, result.rows,
+             result.dataset_id)
     return Outcome(source, run.label(), result.rows, LOADED, "", result.dataset_id)
 
 

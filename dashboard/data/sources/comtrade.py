@@ -5,7 +5,14 @@ Files (FORMATS.md §2), matched by column name case-insensitively:
 * the Comtrade+ CSV download (47 camelCase columns, comma, quoted cmdDesc,
   maybe latin-1, maybe a trailing comma on every data row);
 * the bulk file (``C_A_<reporter>_<period>_S1_O.txt.gz``: gzip, TAB, codes only);
-* the legacy API CSV (35 columns, ``Trade Flow Code`` 1-4, CRLF).
+* the legacy API CSV (35 columns, ``Trade Flow Code`` 1-4, CRLF), also as exports in
+  the wild spell it (``TradeFlow Code``, ``Netweightkg``, ``TradeValueUS``), with rows of
+  several HS editions (``Classification`` H2, H3, H4) in one file.
+
+Columns are found by meaning through one synonym table (``COLUMN_SPELLINGS``).  The
+trade table has no classification column, so the HS edition of each year is kept in
+the dataset notes; a year given in two HS editions keeps the newest (see
+docs/formats.md).
 
 Aggregates are never double-counted.  Comtrade publishes the partner "World"
 beside the individual partners and the commodity ``TOTAL`` (and chapters,
