@@ -135,10 +135,27 @@ def fetch_fcs(
         done(Outcome(source, "-", 0, CURRENT, f"newest stored month {shown}"))
         return outcomes
     pacer = fcs_portal.Pacer(settings().fcs_pause_s)
+    empty: list[Outcome] = []  # consecutive empty years, told in one line
     for run in fcs_portal.runs_by_year(missing):
-        done(_fetch_run(store, code, iso, run, hs_level=hs_level, pacer=pacer, source=source,
-                        notice=notice))
+        outcome = _fetch_run(store, code, iso, run, hs_level=hs_level, pacer=pacer,
+                             source=source, notice=notice)
+        if outcome.result == NO_DATA:
+            empty.append(outcome)
+            continue
+        if empty:
+            done(_merged(empty))
+            empty = []
+        done(outcome)
+    if empty:
+        done(_merged(empty))
     return outcomes
+
+
+def _merged(empty: list[Outcome]) -> Outcome:
+    """One NO_DATA line for consecutive empty periods, each reason said once."""
+    first, last = empty[0].what.split("..")[0], empty[-1].what.split("..")[-1]
+    reasons = "; ".join(dict.fromkeys(o.message for o in empty))
+    return Outcome(empty[0].source, f"{first}..{last}", 0, NO_DATA, reasons)
 
 
 def _fetch_run(store: Store, code: str, iso: str, run: fcs_portal.Months, *, hs_level: int,
