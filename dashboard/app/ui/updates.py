@@ -77,4 +77,18 @@ def update_panel(lang: str, *, editable: bool) -> None:
     if log.empty:
         st.caption(t("update.no_log", lang))
     else:
-        st.dataframe(log, hide_index=True, width="stretch", key="data.update_log")
+        st.dataframe(log, hide_index=True, width="stretch", key="data.update_log",
+                     column_config=_log_columns(lang))
+
+
+def _log_columns(lang: str) -> dict:
+    text, number = st.column_config.TextColumn, st.column_config.NumberColumn
+    return {
+        "run_at": st.column_config.DatetimeColumn(t("update.run_at", lang),
+                                                  format="YYYY-MM-DD HH:mm"),
+        "source": text(t("update.source", lang)), "what": text(t("update.what", lang)),
+        "rows": number(t("update.rows", lang), format="%,d"),
+        "result": text(t("update.result", lang), width="small"),
+        "message": text(t("update.message", lang)),
+        "dataset_id": number(t("update.dataset", lang), format="%d", width="small"),
+    }
