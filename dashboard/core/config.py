@@ -25,6 +25,9 @@ class Settings:
     nbk_url: str
     ecb_url: str
     comtrade_url: str
+    fcs_url: str  # the customs statistics portal (stat.customs.gov.ru)
+    fcs_pause_s: float  # seconds between two requests to the portal (be polite)
+    fcs_timeout_s: float  # seconds for a whole portal download (a region-year can be slow)
     http_timeout: float  # seconds, connect and read each
     max_upload_mb: int
     max_rows: int
@@ -77,6 +80,9 @@ def settings(store: str | os.PathLike[str] | None = None) -> Settings:
         nbk_url=env("OBOROT_NBK_URL", "https://nationalbank.kz").rstrip("/"),
         ecb_url=env("OBOROT_ECB_URL", "https://data-api.ecb.europa.eu").rstrip("/"),
         comtrade_url=env("OBOROT_COMTRADE_URL", "https://comtradeapi.un.org").rstrip("/"),
+        fcs_url=env("OBOROT_FCS_URL", "https://stat.customs.gov.ru").rstrip("/"),
+        fcs_pause_s=env_float("OBOROT_FCS_PAUSE_S", 3.0, minimum=0.0),
+        fcs_timeout_s=env_float("OBOROT_FCS_TIMEOUT_S", 120.0, minimum=0.1),
         http_timeout=env_float("OBOROT_HTTP_TIMEOUT", 5.0, minimum=0.1),
         max_upload_mb=env_int("OBOROT_MAX_UPLOAD_MB", 500, minimum=0),  # 0: no uploads
         max_rows=env_int("OBOROT_MAX_ROWS", 50_000_000),

@@ -22,6 +22,8 @@ from dashboard.data.schema import CONFIDENTIAL_HS, TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
 
+PUBLICATION_GAP = (2022, 2023)
+"""Years in which the customs service paused regional statistics (early 2022 to early 2023)."""
 UNKNOWN_PARTNER = "XU"  # rows published without a partner country (see dashboard.reference)
 LICENCE = "Federal Customs Service of Russia (stat.customs.gov.ru), regional export"
 
