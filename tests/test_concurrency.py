@@ -244,3 +244,56 @@ def test_the_cli_waits_for_the_app_process_then_says_the_store_is_in_use(
     assert again.returncode == 0, again.stderr
     with Store(store.path) as reopened:
         assert len(reopened.datasets()) == len(before) + 1
+
+
+def test_the_same_file_ingested_by_three_processes_at_once_loads_once(tmp_path: Path) -> None:
+    """Exactly one process loads it; the others say "already loaded" as for a repeat load."""
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=20_000))
+    env = {**os.environ, "OBOROT_LOCK_WAIT_S": "120"}
+    for attempt in range(3):
+        store_path = tmp_path / f"store{attempt}.duckdb"
+        command = [sys.executable, "-m", "dashboard", "--store", str(store_path), "ingest",
+                   str(incoming)]
+        runs = [subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        outputs = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+        assert [code for code, _, _ in outputs] == [0, 0, 0], outputs
+        assert all(err == "" for _, _, err in outputs), outputs
+        lines = sorted(out.strip() for _, out, _ in outputs)
+        assert all(len(line.splitlines()) == 1 for line in lines), lines
+        assert [line.split(" ")[0] for line in lines] == ["already", "already", "dataset"], lines
+        assert lines[0].startswith("already loaded as dataset 1 (20,000 rows); nothing changed")
+        with Store(store_path) as store:
+            assert store.datasets()["row_count"].tolist() == [20_000]
+
+
+def test_the_same_file_ingested_by_two_stores_of_one_process_at_once_loads_once(
+    tmp_path: Path,
+) -> None:
+    """Two Store objects on one file (two threads) race past the first check: one loads."""
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=2_000))
+    path = tmp_path / "store.duckdb"
+    stores = [Store(path, keep_open=True), Store(path, keep_open=True)]
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def load(store: Store) -> None:
+        start.wait()
+        try:
+            results.append(ingest_file(store, incoming))
+        except Exception as exc:  # collected: a thread cannot fail a test
+            results.append(exc)
+
+    threads = [threading.Thread(target=load, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [getattr(r, "already_loaded", r) for r in results] in ([False, True], [True, False]), (
+        results)
+    assert {r.dataset_id for r in results} == {1}  # type: ignore[union-attr]
+    assert stores[0].datasets()["row_count"].tolist() == [2_000]
+    for store in stores:
+        store.close()
