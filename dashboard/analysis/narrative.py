@@ -35,6 +35,7 @@ from typing import cast
 
 import pymorphy3
 
+from dashboard.analysis import transforms as tf
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.core.errors import NotFoundError
@@ -117,8 +118,9 @@ def _is_confidential(code: str) -> bool:
 def _groups(store: Store, view: analysis.View, flow: str) -> tuple[tuple[Part, ...], float]:
     """Top HS chapters of a flow and the confidential share of that flow (NaN if none)."""
     table = analysis.top_commodities(store, replace(view, flow=flow, hs_level=2), n=None)
-    confidential = table.loc[table["hs_code"].map(_is_confidential)]
-    listed = table.loc[~table["hs_code"].map(_is_confidential) & table["value"].gt(0)]
+    secret = tf.flags(table["hs_code"], _is_confidential)
+    confidential = table.loc[secret]
+    listed = table.loc[~secret & table["value"].gt(0)]
     parts = tuple(
         Part(str(row.hs_code), float(row.value), float(row.share))
         for row in listed.head(TOP_PARTS).itertuples(index=False)
@@ -138,7 +140,7 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
     if view.partner is None:
         figures = analysis.kpis(store, base)
         turnover, exports, imports = figures["turnover"], figures["export"], figures["import"]
-        listed = everyone.loc[~everyone["partner"].map(is_special_partner)
+        listed = everyone.loc[~tf.flags(everyone["partner"], is_special_partner)
                               & everyone["value"].gt(0)]
         partners = tuple(
             Part(str(row.partner), float(row.value), float(row.share))

@@ -132,7 +132,7 @@ def top_partners(store: Store, view: View, *, n: int | None = 10,
     """Ranked partners for the view's flow: value, share, rank, previous, change, contribution."""
     frame = partner_frame(store, view) if frame is None else frame
     table = tf.partner_table(frame, year=view.year, flow=view.flow)
-    table = table.loc[~table["partner"].map(is_special_partner) | table["value"].ne(0)]
+    table = table.loc[~tf.flags(table["partner"], is_special_partner) | table["value"].ne(0)]
     return table if n is None else table.head(n)
 
 
@@ -303,7 +303,7 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
     )
     secret = tf.is_confidential(headings["hs_code"])
     known = headings.loc[~secret]
-    known = known.loc[known["hs_code"].str.slice(0, 2).map(_is_chapter)]
+    known = known.loc[tf.flags(known["hs_code"].str.slice(0, 2), _is_chapter)]
     chapters = known.assign(chapter=known["hs_code"].str.slice(0, 2))
     chapter_sums = chapters.groupby("chapter", as_index=False)["value_usd"].sum()
     chapter_sums = chapter_sums.assign(section=chapter_sums["chapter"].map(section_of))

@@ -271,6 +271,11 @@ def run_top(args: argparse.Namespace) -> int:
             print(json.dumps(records, ensure_ascii=False))
             return OK
         lang = args.lang
+        if not records:  # e.g. imports of a region that only exported that year
+            with_partner = f" with {view.partner}" if view.partner else ""
+            print(f"no {view.flow} of {view.reporter}{with_partner} in {_period(args)}: "
+                  f"no {'partners' if args.by == 'partner' else 'commodity groups'} to rank")
+            return OK
         for r in records:
             share = percent(r["share"], lang, signed=False)
             print(f"{r['rank']:>3}  {r['code']:<10}  {r['name'][:44]:<44}  "

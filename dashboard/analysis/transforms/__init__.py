@@ -4,6 +4,7 @@ Values are US dollars unless a function says otherwise; percentages are in % and
 contributions in percentage points. No function mutates its arguments.
 """
 
+from dashboard.analysis.transforms._common import flags
 from dashboard.analysis.transforms.growth import (
     cagr,
     cagr_by,
@@ -38,6 +39,7 @@ __all__ = [
     "commodity_table",
     "confidential_share",
     "contributions",
+    "flags",
     "flows_wide",
     "hs_level_code",
     "is_confidential",
