@@ -6,13 +6,12 @@ import argparse
 import logging
 import sys
 
-from dashboard.core.errors import OborotError
+from dashboard.cli import COMMAND_GROUPS
+from dashboard.core.errors import OborotError, SourceError
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command group registered."""
-    from dashboard.cli import COMMAND_GROUPS
-
     parser = argparse.ArgumentParser(
         prog="python -m dashboard", description="Oborot: regional foreign-trade statistics."
     )
@@ -34,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except OborotError as exc:
-        from dashboard.core.errors import SourceError
-
         print(f"error: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, SourceError) else 2
     except KeyboardInterrupt:

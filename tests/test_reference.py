@@ -5,7 +5,7 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS
 from dashboard.reference import countries, hs, regions
 
 # --- regions -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -62,3 +63,118 @@ def test_ruff_is_clean():
     done = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "."], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+# -- the import graph -----------------------------------------------------------------
+
+# Folders of dashboard/ from the bottom up; a module may import its own folder and
+# any folder below it.  cli and app are siblings at the top: neither imports the other.
+LAYERS = ("core", "reference", "data", "rates", "analysis", "present", "app", "cli")
+SIBLINGS = {frozenset({"app", "cli"})}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[ast.stmt, str, bool]]:
+    """(node, imported dotted name, at module top level) for every import of ``dashboard``."""
+    tree = ast.parse(path.read_text())
+    top = {id(node) for node in tree.body}
+    here = _module_name(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            names = [f"{base}.{alias.name}" for alias in node.names] or [base]
+            found += [(node, name, id(node) in top) for name in names]
+        elif isinstance(node, ast.Import):
+            found += [(node, alias.name, id(node) in top) for alias in node.names]
+    return [(node, name, top_level) for node, name, top_level in found
+            if name == "dashboard" or name.startswith("dashboard.")]
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(path): path for path in _sources()}
+
+    def owner(name: str) -> str:
+        while name not in modules and "." in name:
+            name = name.rsplit(".", 1)[0]
+        return name
+
+    return {name: {owner(imported) for _, imported, _ in _imports(path)} - {name}
+            for name, path in modules.items()}
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_layers_only_look_down():
+    upward = []
+    for module, imported in _graph().items():
+        for target in imported:
+            low, high = _layer(target), _layer(module)
+            if low is None or high is None or low == high:
+                continue
+            if frozenset({low, high}) in SIBLINGS or LAYERS.index(low) > LAYERS.index(high):
+                upward.append(f"{module} -> {target}")
+    assert sorted(upward) == []
+
+
+def test_every_module_belongs_to_a_layer():
+    loose = [m for m in _graph() if _layer(m) is None
+             and m not in ("dashboard", "dashboard.__main__")]
+    assert loose == []
+
+
+def test_no_import_cycles_between_modules():
+    graph = _graph()
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join(trail[trail.index(target):] + [module, target]))
+            elif target in graph and target not in state:
+                visit(target, trail + [module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+    assert cycles == []
+
+
+def test_imports_of_our_modules_are_at_the_top():
+    local = [f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+             for path in _sources() for node, name, top_level in _imports(path) if not top_level]
+    assert local == []
+
+
+def test_no_import_error_guards():
+    guards = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = ast.unparse(node.type)
+                if "ImportError" in caught or "ModuleNotFoundError" in caught:
+                    guards.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert guards == []
+
+
+def test_tests_never_importorskip_our_own_modules():
+    offenders = [f"{path.relative_to(ROOT)}:{number}"
+                 for path in sorted((ROOT / "tests").rglob("*.py")) if path.name != "test_style.py"
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if re.search(r"importorskip\(\s*[\"']dashboard", line)]
+    assert offenders == []

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -30,7 +28,7 @@ from dashboard.analysis.transforms import (
     ytd,
     ytd_yoy,
 )
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS
 
 NAN = math.nan
 XX = CONFIDENTIAL_HS
@@ -649,34 +647,17 @@ def test_hs_level_code_rejects_unknown_levels(level) -> None:
         hs_level_code(pd.Series(["0702"]), level)
 
 
-@pytest.fixture
-def stub_sections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Stand in for dashboard.reference.hs with a two-chapter table; record the calls."""
-    calls: list[str] = []
-
-    def section_of(chapter: str) -> str:
-        calls.append(chapter)
-        return {"07": "II", "25": "V"}[chapter]
-
-    module = types.ModuleType("dashboard.reference.hs")
-    module.section_of = section_of
-    monkeypatch.setitem(sys.modules, "dashboard.reference.hs", module)
-    return calls
-
-
-def test_section_level_uses_the_reference_table(stub_sections: list[str]) -> None:
+def test_section_level_uses_the_reference_table() -> None:
     codes = pd.Series(["0702000000", "0703", XX, "2501000000", "07", None])
     result = hs_level_code(codes, "section")
     assert result.tolist()[:5] == ["II", "II", XX, "V", "II"]
     assert pd.isna(result.iloc[5])
-    assert sorted(stub_sections) == ["07", "25"]
 
 
 @pytest.mark.parametrize(
     ("code", "expected"), [("0702000000", "II"), ("2501000000", "V"), ("8471", "XVI")]
 )
 def test_section_level_with_the_real_table(code, expected) -> None:
-    pytest.importorskip("dashboard.reference.hs")
     assert hs_level_code(pd.Series([code, XX]), "section").tolist() == [expected, XX]
 
 
@@ -728,7 +709,7 @@ def test_aggregate_hs_keeps_the_total(level) -> None:
     assert (result["hs_code"] == XX).sum() == 2
 
 
-def test_aggregate_hs_by_section(stub_sections: list[str]) -> None:
+def test_aggregate_hs_by_section() -> None:
     frame = make("flow hs_code value_usd", [("export", "0702", 1.0), ("export", "2501", 2.0)])
     result = aggregate_hs(frame, level="section", keys=[])
     assert_rows(result, "hs_code value_usd", [("II", 1.0), ("V", 2.0)])

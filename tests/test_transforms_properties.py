@@ -20,7 +20,7 @@ from dashboard.analysis.transforms import (
     top_n,
     yoy,
 )
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS
 
 # Each pandas call costs about a millisecond and the transforms chain a dozen of them, so
 # 60 examples (30 for partner_table) keep this file well under 20 s on two busy cores.

@@ -14,9 +14,13 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard.analysis import transforms as tf
+from dashboard.analysis.transforms.mirror import country_of, mirror_table
 from dashboard.core.errors import NotFoundError
+from dashboard.core.i18n import flow_label
 from dashboard.data.store import Store, TradeQuery
-from dashboard.reference.countries import WORLD, is_special_partner
+from dashboard.rates.fx import convert_frame
+from dashboard.reference.countries import WORLD, country_name, is_special_partner
+from dashboard.reference.hs import hs_name, section_name, section_of
 
 FLOWS = ("turnover", "export", "import", "balance")
 STORED = ("export", "import")
@@ -62,7 +66,6 @@ def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
     """Replace value_usd by the view's currency (same column, so transforms stay unit-blind)."""
     if view.currency == "USD" or frame.empty:
         return frame
-    from dashboard.rates.fx import convert_frame
 
     return convert_frame(frame, store, to=view.currency)
 
@@ -214,16 +217,12 @@ def partner_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     value, previous and change in the view's currency (in_millions for tables); share
     and change_pct in %; contribution in percentage points (NaN policy of partner_table).
     """
-    from dashboard.reference.countries import country_name
-
     named = table.assign(name=table["partner"].map(lambda code: country_name(code, lang)))
     return named.loc[:, ["partner", "name", *TABLE_COLUMNS]]
 
 
 def _hs_label(code: str, lang: str) -> str:
     """Chapter or heading name; a bare chapter code gets its number in front."""
-    from dashboard.reference.hs import hs_name, section_name
-
     if code and not code.isdigit() and not tf.is_confidential(pd.Series([code])).iloc[0]:
         return f"{code}. {section_name(code, lang)}"
     name = hs_name(code, lang)
@@ -243,8 +242,6 @@ def commodity_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     the code and name shortened for chart axes. Confidential lines keep their own
     row named "Конфиденциально"/"Confidential"; units as partner_ranking.
     """
-    from dashboard.reference.hs import hs_name
-
     def plain(code: str) -> str:
         label = _hs_label(code, lang)
         if code.isdigit() and len(code) == 2:
@@ -261,8 +258,6 @@ def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
 
     Case-insensitive; an empty query keeps every row. ``table`` needs hs_code.
     """
-    from dashboard.reference.hs import hs_name
-
     text = query.strip().lower()
     if not text:
         return table
@@ -292,8 +287,6 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
     lines form their own top-level box. Values keep the input's currency units;
     groups with a total ≤ 0 are left out.
     """
-    from dashboard.reference.hs import section_name, section_of
-
     flow = flow if flow in _TREEMAP_FLOWS else "turnover"
     rows = _year_flow(commodity_frame, year=year, flow=flow)
     headings = (
@@ -327,8 +320,6 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
 
 
 def _is_chapter(code: str) -> bool:
-    from dashboard.reference.hs import section_of
-
     try:
         section_of(code)
     except ValueError:
@@ -394,8 +385,6 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
     (currency per that unit, over lines in that unit only). NaN where weight or
     quantity is missing or 0; confidential lines are left out (they have no goods).
     """
-    from dashboard.core.i18n import flow_label
-
     flows = (flow,) if flow in ("export", "import") else ("export", "import")
     rows = frame.loc[(frame["year"] == year) & frame["flow"].isin(flows)
                      & ~tf.is_confidential(frame["hs_code"])]
@@ -456,8 +445,6 @@ def mirror(store: Store, *, reporter: str, partner: str, years: tuple[int, ...])
     country (RU).  Columns: year, exporter, importer, exports_usd, imports_usd,
     gap_usd, gap_pct.
     """
-    from dashboard.analysis.transforms.mirror import country_of, mirror_table
-
     by = ["reporter", "partner", "flow", "year"]
     frame = pd.concat([
         store.aggregate(by, TradeQuery(reporter=reporter, partners=(partner,), years=years)),

@@ -9,11 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis import narrative as text
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.views import View
 from dashboard.core.config import settings
 from dashboard.data.store import Store, TradeQuery
+from dashboard.rates import fx
+from dashboard.rates.conversion import average_rates
 
 
 @st.cache_resource
@@ -102,8 +105,6 @@ def partner_trend(version: str, view: View, partners: tuple[str, ...]) -> pd.Dat
 @st.cache_data(max_entries=128, show_spinner=False)
 def narrative(version: str, view: View, lang: str) -> str:
     """The generated summary paragraph."""
-    from dashboard.analysis import narrative as text
-
     return text.render(text.build_facts(store(), view), lang)
 
 
@@ -128,8 +129,6 @@ def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
 def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
                  years: int) -> pd.DataFrame:
     """Daily rates of the chosen currencies over the last ``years`` years of stored data."""
-    from dashboard.rates import fx
-
     return fx.history(store(), currencies=currencies, quote=quote, years=years)
 
 
@@ -137,9 +136,6 @@ def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
 def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
                   years: int, period: str) -> pd.DataFrame:
     """Monthly or annual averages of the same series."""
-    from dashboard.rates import fx
-    from dashboard.rates.conversion import average_rates
-
     daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
     return average_rates(daily, period=period)  # type: ignore[arg-type]
 
@@ -153,6 +149,4 @@ def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) ->
 @st.cache_data(max_entries=64, show_spinner=False)
 def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
     """How values were converted into the chosen currency (source and average rates)."""
-    from dashboard.rates import fx
-
     return fx.conversion_note(store(), to=currency, year=year, lang=lang)

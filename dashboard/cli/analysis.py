@@ -17,16 +17,18 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.analysis import narrative
 from dashboard.analysis import views as analysis
 from dashboard.core.config import settings
 from dashboard.core.formatting import money, number, percent
 from dashboard.data.store import Store, TradeQuery
+from dashboard.reference.countries import country_name
+from dashboard.reference.hs import hs_name, section_name
+from dashboard.reference.regions import region_by_fcs_code
 
 OK, BAD_INPUT = 0, 2
 CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
 HS_LEVEL_CHOICES = ("section", "2", "4", "6", "8", "10")
-NO_RATES = ("currency conversion needs exchange rates: run `python -m dashboard rates update` "
-            "or `rates import FILE`")
 # ISO 3166-1 alpha-2 or ISO 3166-2 (RU-TOM); anything else is read as an FCS region code.
 _ISO = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")
 _LISTED = 40  # codes named in an error line before "… (N in all)"
@@ -96,7 +98,6 @@ def _reporter_code(text: str) -> str | None:
     """ISO 3166-2 code of a region given as ISO or FCS code (or FCS name); None if unknown."""
     if _ISO.match(text.strip()):
         return text.strip().upper()
-    from dashboard.reference.regions import region_by_fcs_code
 
     return region_by_fcs_code(text)
 
@@ -161,12 +162,6 @@ def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:
         return body(_open_store(args))
     except _BadInput as exc:
         print(str(exc), file=sys.stderr)
-        return BAD_INPUT
-    except ImportError:
-        # analysis imports dashboard.rates.fx.convert_frame only for a currency other than USD.
-        if args.currency == "USD":
-            raise
-        print(NO_RATES, file=sys.stderr)
         return BAD_INPUT
 
 
@@ -233,10 +228,7 @@ class _Namer:
 
     def __call__(self, code: str) -> str:
         if self.by == "partner":
-            from dashboard.reference.countries import country_name
-
             return country_name(code, self.lang)
-        from dashboard.reference.hs import hs_name, section_name
 
         if self.level == "section" and set(code.upper()) != {"X"}:
             return section_name(code, self.lang)  # hs_name would read X and XX as confidential
@@ -287,8 +279,6 @@ def run_top(args: argparse.Namespace) -> int:
 
 def run_narrative(args: argparse.Namespace) -> int:
     """Print the summary paragraph in --lang."""
-    from dashboard.analysis import narrative
-
     def body(store: Store) -> int:
         view = _view(store, args)
         print(narrative.narrative(store, view, args.lang, approximate=args.approximate))

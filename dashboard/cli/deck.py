@@ -18,6 +18,7 @@ from dashboard.analysis.views import FLOWS, View
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.data.store import Store, TradeQuery
+from dashboard.present.deck import make_deck
 from dashboard.reference.regions import region_by_fcs_code
 
 
@@ -71,8 +72,6 @@ def _check(store: Store, args: argparse.Namespace) -> View:
 
 def run_deck(args: argparse.Namespace) -> int:
     """Build the deck and write it atomically; warnings (no Chromium) go to stderr."""
-    from dashboard.present.deck import make_deck
-
     store = Store(settings(args.store).store_path)
     view = _check(store, args)
     result = make_deck(store, view, lang=args.lang, currency=view.currency,

@@ -8,8 +8,11 @@ import math
 import re
 import sys
 
+from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
+from dashboard.analysis.views import mirror
 from dashboard.core.config import settings
 from dashboard.core.errors import SchemaError, SourceError
+from dashboard.data.sources import comtrade
 from dashboard.data.store import Store
 
 
@@ -55,8 +58,6 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _fetch_comtrade(args: argparse.Namespace) -> int:
-    from dashboard.data.sources import comtrade
-
     try:
         parsed = comtrade.fetch(args.reporter.upper(),
                                 args.partner.upper() if args.partner else None, args.years,
@@ -91,8 +92,6 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
 
 def _mirror(args: argparse.Namespace) -> int:
 
-    from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
-    from dashboard.analysis.views import mirror
 
     reporter, partner = args.reporter.upper(), args.partner.upper()
     table = mirror(_store(args), reporter=reporter, partner=partner, years=tuple(args.years))

@@ -13,12 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import SchemaError
-
-FLOWS = ("export", "import", "re-export", "re-import")
-"""Stored flows.  Turnover and balance are derived from export and import only."""
-
-CONFIDENTIAL_HS = "XXXXXXXXXX"
-"""FCS marks commodity lines it does not disclose with this code; they count in totals."""
+from dashboard.core.terms import CONFIDENTIAL_PATTERN, FLOWS
+from dashboard.reference.countries import known_partner_codes
 
 TRADE_SCHEMA = pa.schema(
     [
@@ -37,7 +33,7 @@ TRADE_SCHEMA = pa.schema(
 TRADE_COLUMNS = tuple(TRADE_SCHEMA.names)
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
-_HS_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|X+)$"
+_HS_PATTERN = "^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|" + CONFIDENTIAL_PATTERN + ")$"
 _PARTNER_PATTERN = r"^[A-Z0-9]{2}$"
 
 
@@ -84,7 +80,6 @@ def validate(
          "a reporter code")
     fail(_rowwise(col("partner"), lambda v: pc.invert(pc.match_substring_regex(
         v, _PARTNER_PATTERN))), "partner", "a two-letter ISO 3166-1 partner code")
-    from dashboard.reference.countries import known_partner_codes
 
     known = pa.array(sorted(known_partner_codes()))
     fail(_rowwise(col("partner"), lambda v: pc.invert(pc.is_in(v, known))), "partner",

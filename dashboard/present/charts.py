@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.core.formatting import number
 from dashboard.core.i18n import flow_label, month_name, t
 
 FLOW_COLOURS = {
@@ -221,7 +222,6 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
     """
     from plotly.colors import sample_colorscale
 
-    from dashboard.core.formatting import number
 
     divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
     unit = unit_label(currency, scale, lang)

@@ -31,6 +31,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.analysis import narrative
 from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
@@ -39,6 +40,7 @@ from dashboard.core.i18n import flow_label, month_name
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
+from dashboard.rates import fx
 from dashboard.reference.countries import country_name
 from dashboard.reference.hs import hs_name, section_name
 from dashboard.reference.regions import region_name
@@ -67,8 +69,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_base": ("нет данных за {period}", "no data for {period}"),
     "rank": ("{partner}: {rank}-е место среди {count} партнёров по показателю «{flow}»",
              "{partner}: rank {rank} of {count} partners by {flow}"),
-    "summary_missing": ("Текстовое резюме недоступно: модуль narrative не установлен.",
-                        "Summary paragraph unavailable: the narrative module is not installed."),
+    "summary_missing": ("Текстовое резюме недоступно.", "Summary paragraph unavailable."),
     "partners": ("Партнёры региона, {period}", "The region's partners, {period}"),
     "partner_chart": ("Крупнейшие партнёры: {flow}", "Top partners: {flow}"),
     "commodities": ("Товарная структура, {period}", "Commodity structure, {period}"),
@@ -76,8 +77,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "monthly": ("Динамика по месяцам", "Monthly trend"),
     "monthly_chart": ("{flow} по месяцам", "{flow} by month"),
     "rates": ("Курсы валют, {year} г.", "Exchange rates, {year}"),
-    "rates_missing": ("Курсы валют недоступны: модуль fx не установлен.",
-                      "Exchange rates unavailable: the fx module is not installed."),
     "rates_none": ("Курсов за {year} год нет ни в хранилище, ни в архиве ЕЦБ.",
                    "No rates for {year} in the store or in the bundled ECB history."),
     "rate_head": ("Валюта|Средний курс, руб. за единицу|Дней с курсом|Источник",
@@ -333,11 +332,6 @@ def _commodity_label(code: str, lang: str) -> str:
 
 def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> str | None:
     try:
-        from dashboard.analysis import narrative
-    except ImportError:
-        result.notes.append(_t("summary_missing", "en"))
-        return None
-    try:
         return narrative.render(narrative.build_facts(store, view), lang)
     except OborotError as exc:
         result.notes.append(f"summary paragraph: {exc}")
@@ -347,8 +341,6 @@ def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> st
 @functools.lru_cache(maxsize=8)
 def _bundled_year(year: int) -> pd.DataFrame:
     """The bundled ECB history of one year for the deck's currencies (parsing it takes ~1 s)."""
-    from dashboard.rates import fx
-
     history = fx.bundled_history()
     days = pd.to_datetime(history["date"]).dt.year
     return history.loc[days.eq(year) & history["currency"].isin([*RATE_CURRENCIES, "RUB"])]
@@ -356,8 +348,6 @@ def _bundled_year(year: int) -> pd.DataFrame:
 
 def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], str] | None:
     """Rows of (currency, average RUB per unit, days, source) for the year, or None."""
-    from dashboard.rates import fx
-
     start, end = date(year, 1, 1), date(year, 12, 31)
     stored = store.rates(start=start, end=end)
     source_note = ""
@@ -618,14 +608,7 @@ def _rates_slide(slide, store: Store, view: View, lang: str, result: DeckResult)
     method = [(_t("rate_method", lang), 15, False, DARK),
               (_t("deck_currency", lang, currency=words.get(view.currency, view.currency)),
                15, True, DARK)]
-    try:
-        found = _rates_table(store, view.year, lang)
-    except ImportError:
-        result.notes.append(_t("rates_missing", "en"))
-        _text_box(slide, MARGIN, CONTENT_TOP, 12.3, 1.0,
-                  [(_t("rates_missing", lang), 16, False, GREY)], name="rates.note")
-        _text_box(slide, MARGIN, CONTENT_TOP + 1.2, 12.3, 3.0, method, name="rates.method")
-        return
+    found = _rates_table(store, view.year, lang)
     top = CONTENT_TOP
     if found is None:
         result.notes.append(_t("rates_none", "en", year=view.year))

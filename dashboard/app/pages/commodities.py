@@ -6,9 +6,10 @@ import streamlit as st
 
 from dashboard.analysis import views as analysis
 from dashboard.app import queries
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, show_error, table
+from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.formatting import percent
 from dashboard.core.i18n import t
 from dashboard.present import charts

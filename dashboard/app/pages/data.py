@@ -8,9 +8,10 @@ from dashboard.analysis import views as analysis
 from dashboard.app import queries
 from dashboard.app.ui import upload
 from dashboard.app.ui.auth import can_edit, current_role
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current, current_lang
 from dashboard.app.ui.page import heading
-from dashboard.app.ui.render import show_error, table
+from dashboard.app.ui.render import table
 from dashboard.core.i18n import t
 
 

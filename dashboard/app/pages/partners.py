@@ -7,9 +7,10 @@ import streamlit as st
 from dashboard.analysis import views as analysis
 from dashboard.app import queries
 from dashboard.app.ui import mirror, worldmap
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import ALL, Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, show_error, table
+from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name

@@ -6,8 +6,9 @@ import streamlit as st
 
 from dashboard.app import queries
 from dashboard.app.ui import rates_actions
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current_lang
-from dashboard.app.ui.render import chart, show_error, table
+from dashboard.app.ui.render import chart, table
 from dashboard.app.ui.ticker import ticker_settings
 from dashboard.core.i18n import t
 from dashboard.present import charts

@@ -18,10 +18,11 @@ import plotly.io as pio
 import streamlit as st
 
 from dashboard.app import queries
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters, current_lang
-from dashboard.app.ui.render import show_error
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
+from dashboard.present.deck import make_deck
 from dashboard.present.export import (
     Renderer,
     chromium_available,
@@ -112,8 +113,6 @@ def deck_file_name(filters: Filters) -> str:
 
 def deck_button(filters: Filters, *, key: str = "overview.deck") -> None:
     """"Build presentation": builds the PPTX with a spinner, then offers it for download."""
-    from dashboard.present.deck import make_deck
-
     lang = filters.lang
     built_key = f"{key}.built"
     if st.button(t("deck.build", lang), key=key, icon=":material/slideshow:"):

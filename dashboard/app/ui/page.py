@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.app import queries
 from dashboard.app.ui.filters import Filters, current, current_lang
-from dashboard.core.i18n import t
+from dashboard.core.i18n import month_name, t
 from dashboard.reference.countries import country_name
 from dashboard.reference.regions import region_name
 
@@ -32,8 +32,6 @@ def heading(filters: Filters, page_key: str) -> None:
 
 def period_label(filters: Filters) -> str:
     """"2018" or "январь–июнь 2018"."""
-    from dashboard.core.i18n import month_name
-
     if filters.ytd:
         first, last = month_name(1, filters.lang), month_name(filters.ytd, filters.lang)
         return f"{first}–{last} {filters.year}"

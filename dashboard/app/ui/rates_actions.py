@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import queries
+from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.rates import fx
@@ -12,8 +13,6 @@ from dashboard.rates import fx
 
 def refresh_and_import(lang: str) -> None:
     """A refresh button (bounded by the HTTP timeout) and a rates-file upload (editors only)."""
-    from dashboard.app.ui.auth import can_edit, current_role
-
     if not can_edit(current_role()):
         return
     left, right = st.columns(2)

@@ -25,7 +25,12 @@ from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, OborotError, SchemaError
 from dashboard.core.i18n import t
+from dashboard.data.ingest import ingest_file
+from dashboard.data.sources import detect
 from dashboard.data.sources.base import Sniff
+from dashboard.data.sources.detect import sha256_of
+from dashboard.data.sources.excel import column_letter
+from dashboard.data.sources.generic import resolve_columns
 from dashboard.data.store import IngestResult, Store
 
 log = logging.getLogger(__name__)
@@ -66,8 +71,6 @@ def safe_path(directory: Path, original_name: str) -> Path:
 
 def stage(data: bytes, display_name: str, store: Store) -> Staged:
     """Write the bytes to a private temp file and find out what they are (nothing is stored)."""
-    from dashboard.data.sources.detect import sha256_of
-
     path = safe_path(Path(tempfile.mkdtemp(prefix="oborot-upload-")), display_name)
     path.write_bytes(data)
     staged = Staged(display_name=display_name, path=path, size=len(data), sha256=sha256_of(path))
@@ -88,8 +91,6 @@ def stage(data: bytes, display_name: str, store: Store) -> Staged:
 
 def _detect(staged: Staged) -> None:
     """Fill kind, sniff and preview (raises SchemaError/LimitError for unreadable files)."""
-    from dashboard.data.sources import detect
-
     if staged.size == 0:
         raise SchemaError(staged.display_name, "a file with a header and data rows",
                           found="an empty file")
@@ -133,8 +134,6 @@ def workbook_preview(path: Path) -> pd.DataFrame:
 
 
 def _column_letter(index: int) -> str:
-    from dashboard.data.sources.excel import column_letter
-
     return column_letter(index)
 
 
@@ -163,8 +162,6 @@ def estimate_rows(staged: Staged) -> int:
 def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] | None,
          progress: Callable[[int], None] | None = None) -> IngestResult:
     """Parse and store the staged file as one dataset (all or nothing); mapping for tables."""
-    from dashboard.data.ingest import ingest_file
-
     mapped = staged.kind in MAPPED_KINDS and staged.sniff is not None
     return ingest_file(store, staged.path, name=name, display_name=staged.display_name,
                        progress=progress, mapping=dict(mapping or {}) if mapped else None)
@@ -250,8 +247,6 @@ def _detection(staged: Staged, lang: str) -> pd.DataFrame:
 
 def _mapping(staged: Staged, n: int, lang: str) -> dict[str, str]:
     """A selectbox per canonical role, prefilled from the generic source's synonyms."""
-    from dashboard.data.sources.generic import resolve_columns
-
     header = list(staged.sniff.header) if staged.sniff else []
     guessed = resolve_columns(tuple(header))
     st.caption(t("data.mapping", lang))

@@ -11,10 +11,15 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
-from charset_normalizer import from_bytes
-
 from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data.sources import baci, comtrade, excel, fcs, generic
 from dashboard.data.sources.base import Sniff, TradeBatches
+from dashboard.data.sources.tabular import (
+    decode_head,
+    detect_encoding,
+    detect_separator,
+    open_binary,
+)
 
 HEAD_BYTES = 256 << 10
 MAX_ARCHIVE_MEMBERS = 100
@@ -53,13 +58,9 @@ def open_trade_file(
     if path.stat().st_size == 0:
         raise SchemaError(name, "a file with a header and data rows", found="an empty file")
     if is_workbook(path):
-        from dashboard.data.sources import excel
-
         return excel.read(path, display_name=name, fmt=fmt)
     sniff = sniff_text(path, display_name=name)
     if mapping:
-        from dashboard.data.sources import generic
-
         return generic.read(path, sniff, mapping=mapping)
     reader = _reader_for(sniff, fmt)
     return reader(path, sniff)
@@ -79,10 +80,8 @@ def is_workbook(path: Path) -> bool:
 
 def sniff_text(path: Path, *, display_name: str) -> Sniff:
     """Encoding, separator and header of a delimited text file (or the one inside a zip)."""
-    from dashboard.data.sources.comtrade import is_gzip, sniff_gzip
-
-    if is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
-        return sniff_gzip(path, display_name=display_name)
+    if comtrade.is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
+        return comtrade.sniff_gzip(path, display_name=display_name)
     member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
     head = _head_bytes(path, member)
     if _looks_utf16(head):
@@ -92,7 +91,7 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
         raise SchemaError(display_name, "a text file (CSV/TSV) or an Excel workbook",
                           found="binary data")
     encoding = detect_encoding(head)
-    text = _decode_head(head, encoding)
+    text = decode_head(head, encoding)
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_index is None:
@@ -139,40 +138,6 @@ def _refuse_duplicate_names(header: tuple[str, ...], *, display_name: str, line:
         seen.add(key)
 
 
-def detect_encoding(head: bytes) -> str:
-    """utf-8-sig for a BOM, utf-8 when it decodes, else the best single-byte guess (cp1251)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(head[:65536], cp_isolation=["cp1251", "cp1252", "koi8_r", "cp866"]).best()
-    guess = best.encoding if best is not None else "cp1251"
-    # Russian customs files re-saved by Excel are cp1251; charset-normalizer can confuse
-    # short Cyrillic samples with other single-byte codepages.
-    if guess in {"koi8_r", "mac_cyrillic", "cp866"} and _mostly_cp1251(head):
-        return "cp1251"
-    return guess
-
-
-def _mostly_cp1251(head: bytes) -> bool:
-    return sum(0xC0 <= b <= 0xFF for b in head) > sum(0x80 <= b < 0xC0 for b in head)
-
-
-def _decode_head(head: bytes, encoding: str) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    return decoder.decode(head, final=False).lstrip("\ufeff")
-
-
-def detect_separator(header_line: str) -> str:
-    """The delimiter that splits the header into the most fields (TAB, ';' or ',')."""
-    counts = {sep: header_line.count(sep) for sep in ("\t", ";", ",", "|")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
 def _archive_member(path: Path, display_name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -187,9 +152,7 @@ def _archive_member(path: Path, display_name: str) -> str:
         if not data:
             raise SchemaError(display_name, "an archive holding a .csv file (e.g. DATTSVT.csv)",
                               found=", ".join(i.filename for i in infos[:5]) or "no files")
-        from dashboard.data.sources.baci import year_member
-
-        baci_year = year_member([i.filename for i in data])  # BACI: year files + code lists
+        baci_year = baci.year_member([i.filename for i in data])  # BACI: year files + code lists
         preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"
                      or i.filename == baci_year]
         if len(data) > 1 and not preferred:
@@ -220,15 +183,16 @@ def _head_bytes(path: Path, member: str | None) -> bytes:
 
 
 def _readers() -> dict[str, tuple[Callable[[Sniff], bool], Reader]]:
-    """Format name -> (does a sniffed header belong to it, its reader), in the order tried."""
-    from dashboard.data.sources import fcs, generic
+    """Format name -> (does a sniffed header belong to it, its reader), in the order tried.
 
-    readers: dict[str, tuple[Callable[[Sniff], bool], Reader]] = {
+    Comtrade comes before BACI, and the generic table last: it accepts any tidy header.
+    """
+    return {
         "fcs": (lambda s: fcs.layout_of(s.header) is not None, fcs.read),
+        "comtrade": (comtrade.matches, comtrade.read),
+        "baci": (baci.matches, baci.read),
+        "csv": (generic.matches, generic.read),
     }
-    readers.update(_extra_readers())
-    readers["csv"] = (generic.matches, generic.read)
-    return readers
 
 
 def format_of(sniff: Sniff) -> str | None:
@@ -255,19 +219,8 @@ def _reader_for(sniff: Sniff, fmt: str) -> Reader:
     )
 
 
-def _extra_readers() -> dict[str, tuple[Callable[[Sniff], bool], Reader]]:
-    """Further publisher formats (Comtrade, BACI), registered by their modules."""
-    try:
-        from dashboard.data.sources import registry
-    except ImportError:
-        return {}
-    return registry.readers()
-
-
 def read_text_sample(path: Path, sniff: Sniff, *, lines: int = 20) -> list[str]:
     """The first lines of the data, decoded, for a preview."""
-    from dashboard.data.sources.tabular import open_binary
-
     with open_binary(path, sniff) as raw:
         wrapper = io.TextIOWrapper(raw, encoding=sniff.encoding, errors="replace", newline="")
         return [wrapper.readline().rstrip("\r\n") for _ in range(lines)]

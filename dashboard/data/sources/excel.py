@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, SchemaError
 from dashboard.data.sources import fcs, generic
 from dashboard.data.sources.base import Sniff, TradeBatches
@@ -97,8 +98,6 @@ def read(path: Path, *, display_name: str, fmt: str = "auto",
 
 
 def _configured_max_rows() -> int:
-    from dashboard.core.config import settings
-
     return settings().max_rows
 
 

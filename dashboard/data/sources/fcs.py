@@ -17,9 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import SchemaError
-from dashboard.data.schema import CONFIDENTIAL_HS, TRADE_SCHEMA, validate
+from dashboard.core.terms import CONFIDENTIAL_HS
+from dashboard.data.schema import TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
+from dashboard.reference.regions import region_by_fcs_code
 
 UNKNOWN_PARTNER = "XU"  # rows published without a partner country (see dashboard.reference)
 LICENCE = "Federal Customs Service of Russia (stat.customs.gov.ru), regional export"
@@ -233,6 +235,4 @@ def _hs_codes(values: pa.Array) -> pa.Array:
 
 
 def _region_iso(value: str) -> str | None:
-    from dashboard.reference.regions import region_by_fcs_code
-
     return region_by_fcs_code(value)
