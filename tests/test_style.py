@@ -178,3 +178,17 @@ def test_tests_never_importorskip_our_own_modules():
                  for number, line in enumerate(path.read_text().splitlines(), 1)
                  if re.search(r"importorskip\(\s*[\"']dashboard", line)]
     assert offenders == []
+
+
+# The widgets and pages read and write through the façade (app/queries.py, app/actions.py).
+BEHIND_THE_FACADE = ("dashboard.data.store", "dashboard.data.ingest", "dashboard.data.sources",
+                     "dashboard.rates.fx", "dashboard.present.deck")
+
+
+def test_widgets_and_pages_go_through_the_facade():
+    around = [f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+              for folder in ("ui", "pages")
+              for path in sorted((PACKAGE / "app" / folder).rglob("*.py"))
+              for node, name, _ in _imports(path)
+              if name.startswith(BEHIND_THE_FACADE) and not name.endswith("TickerItem")]
+    assert around == []

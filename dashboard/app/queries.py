@@ -1,7 +1,8 @@
 """Cached façade between the pages and the store (the only non-UI module importing streamlit).
 
-Each cached function takes the store's ``version`` so that loading or deleting
-a dataset invalidates exactly the answers that could have changed.
+Each cached function takes the store's ``version``, which moves on every write
+(datasets and rates), so a write invalidates exactly the answers that could have
+changed.  Writes go through dashboard.app.actions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.views import View
 from dashboard.core.config import settings
 from dashboard.data.store import Store, TradeQuery
+from dashboard.present.deck import DeckResult, make_deck
+from dashboard.present.export import Renderer
 from dashboard.rates import fx
 from dashboard.rates.conversion import average_rates
 
@@ -114,6 +117,11 @@ def datasets(version: str) -> pd.DataFrame:
     return store().datasets()
 
 
+def deck(view: View, *, lang: str, currency: str, renderer: Renderer | None) -> DeckResult:
+    """The PPTX deck of the view (built on request, not cached: it is downloaded once)."""
+    return make_deck(store(), view, lang=lang, currency=currency, renderer=renderer)
+
+
 def clear() -> None:
     """Forget every cached answer (after an ingest or delete the version changes anyway)."""
     st.cache_data.clear()
@@ -144,6 +152,12 @@ def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
 def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) -> pd.DataFrame:
     """Mirror statistics of the pair (both sides must be loaded)."""
     return analysis.mirror(store(), reporter=reporter, partner=partner, years=years)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def ticker_items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
+    """The ticker's latest rates and their change; never writes (bundled ECB history if empty)."""
+    return fx.ticker(store(), currencies=currencies) or fx.bundled_ticker(currencies=currencies)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

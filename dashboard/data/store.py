@@ -340,12 +340,19 @@ class Store:
             return con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 
     def version(self) -> str:
-        """Changes whenever datasets are added or removed (a cache key for the UI)."""
+        """Changes whenever datasets or rates are written (the one cache key of the app).
+
+        Every rates write stamps its rows with ``fetched_at``, so a refresh that
+        replaces rates with new values moves the latest stamp even when the count stays.
+        """
         with self.connect() as con:
             n, last, total = con.execute(
                 "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0) FROM datasets"
             ).fetchone()
-        return f"{n}:{last}:{total}"
+            rates, stamp = con.execute(
+                "SELECT count(*), coalesce(max(fetched_at)::VARCHAR, '') FROM fx_rates"
+            ).fetchone()
+        return f"{n}:{last}:{total}:{rates}:{stamp}"
 
     # -- trade queries -------------------------------------------------------------
 

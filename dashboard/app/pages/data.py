@@ -13,6 +13,7 @@ from dashboard.app.ui.filters import current, current_lang
 from dashboard.app.ui.page import heading
 from dashboard.app.ui.render import table
 from dashboard.core.i18n import t
+from dashboard.data.staging import ACCEPTED
 
 
 def render() -> None:
@@ -27,7 +28,7 @@ def render() -> None:
     editable = can_edit(current_role())
     try:
         if editable:
-            files = st.file_uploader(t("data.upload", lang), type=upload.ACCEPTED,
+            files = st.file_uploader(t("data.upload", lang), type=ACCEPTED,
                                      accept_multiple_files=True, key="data.upload",
                                      help=t("data.upload_help", lang))
             for n, staged in enumerate(upload.staged_files(files or [])):

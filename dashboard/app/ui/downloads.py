@@ -22,7 +22,6 @@ from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters, current_lang
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
-from dashboard.present.deck import make_deck
 from dashboard.present.export import (
     Renderer,
     chromium_available,
@@ -119,8 +118,8 @@ def deck_button(filters: Filters, *, key: str = "overview.deck") -> None:
         try:
             with st.spinner(t("deck.building", lang)):
                 renderer = _renderer() if chromium_available() else None
-                result = make_deck(queries.store(), filters.view(), lang=lang,
-                                   currency=filters.currency, renderer=renderer)
+                result = queries.deck(filters.view(), lang=lang, currency=filters.currency,
+                                      renderer=renderer)
         except OborotError as exc:
             show_error(exc)
             return

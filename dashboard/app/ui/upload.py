@@ -1,170 +1,29 @@
 """The Data page's widgets: stage an upload, preview it, map its columns, load it, delete datasets.
 
-An uploaded file is written under a fresh ``tempfile.mkdtemp()`` with a fixed
-name (``upload`` + an allow-listed suffix): the name the user's browser sent is
-kept only for display and provenance, never used as a path. Everything that
-comes from a file or a dataset (names, cell values, error details) is shown as
-plain text (``st.text``, ``st.code`` or dataframe cells), never as markdown.
+Staging and loading are dashboard.data.staging's, reached through the façade
+(dashboard.app.actions).  Everything that comes from a file or a dataset (names,
+cell values, error details) is shown as plain text (``st.text``, ``st.code`` or
+dataframe cells), never as markdown.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import shutil
-import tempfile
-import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import queries
-from dashboard.core.config import settings
-from dashboard.core.errors import LimitError, OborotError, SchemaError
+from dashboard.app import actions
+from dashboard.core.errors import OborotError, SchemaError
 from dashboard.core.i18n import t
-from dashboard.data.ingest import ingest_file
-from dashboard.data.sources import detect
-from dashboard.data.sources.base import Sniff
-from dashboard.data.sources.detect import sha256_of
-from dashboard.data.sources.excel import column_letter
-from dashboard.data.sources.generic import resolve_columns
-from dashboard.data.store import IngestResult, Store
+from dashboard.data.staging import MAPPED_KINDS, ROLES, Staged, estimate_rows
 
 log = logging.getLogger(__name__)
 
-ACCEPTED = ["csv", "tsv", "txt", "zip", "xlsx", "xlsm", "xls", "ods"]
-ROLES = ("reporter", "partner", "flow", "year", "month", "hs_code", "value_usd",
-         "value_thousand_usd", "net_kg", "quantity", "unit")
-"""Canonical roles a generic table's columns can be mapped to (dashboard.data.sources.generic)."""
-MAPPED_KINDS = ("csv", "unknown")
-"""Detected kinds read by the generic source, so the user may map their columns."""
-PREVIEW_ROWS = 10
 _STATE = "data.staged"
 _FLASH = "data.flash"
 _SEPARATORS = {"\t": "TAB", ";": ";", ",": ",", "|": "|", "": "—"}
-
-
-@dataclass
-class Staged:
-    """One uploaded file written to a private temp dir, sniffed but not stored."""
-
-    display_name: str  # as the browser sent it: shown and stored as provenance, never a path
-    path: Path
-    size: int
-    sha256: str
-    kind: str = "unknown"  # fcs, csv, comtrade, baci, workbook, unknown
-    sniff: Sniff | None = None
-    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
-    problem: Exception | None = None  # why it cannot be loaded (shown with line/column)
-    already: int | None = None  # dataset id holding the same bytes
-    result: IngestResult | None = None
-
-
-def safe_path(directory: Path, original_name: str) -> Path:
-    """``directory/upload.<suffix>`` with the suffix taken only from the accepted list."""
-    suffix = Path(original_name).suffix.lower().lstrip(".")
-    return directory / f"upload.{suffix if suffix in ACCEPTED else 'dat'}"
-
-
-def stage(data: bytes, display_name: str, store: Store) -> Staged:
-    """Write the bytes to a private temp file and find out what they are (nothing is stored)."""
-    path = safe_path(Path(tempfile.mkdtemp(prefix="oborot-upload-")), display_name)
-    path.write_bytes(data)
-    staged = Staged(display_name=display_name, path=path, size=len(data), sha256=sha256_of(path))
-    try:
-        limit = settings().max_upload_mb
-        if staged.size > limit << 20:
-            raise LimitError(f"{display_name}: {staged.size:,} bytes, more than the configured "
-                             f"{limit} MB (OBOROT_MAX_UPLOAD_MB)")
-        staged.already = store.find_by_sha256(staged.sha256)
-        _detect(staged)
-    except OborotError as exc:
-        staged.problem = exc
-    except Exception as exc:  # an unreadable file is a user problem, never a traceback
-        log.warning("staging %s failed: %s", display_name, exc)
-        staged.problem = exc
-    return staged
-
-
-def _detect(staged: Staged) -> None:
-    """Fill kind, sniff and preview (raises SchemaError/LimitError for unreadable files)."""
-    if staged.size == 0:
-        raise SchemaError(staged.display_name, "a file with a header and data rows",
-                          found="an empty file")
-    if detect.is_workbook(staged.path):  # the same test open_trade_file uses
-        staged.kind = "workbook"
-        staged.preview = workbook_preview(staged.path)
-        return
-    sniff = detect.sniff_text(staged.path, display_name=staged.display_name)
-    staged.sniff = sniff
-    staged.preview = preview_frame(detect.read_text_sample(staged.path, sniff,
-                                                           lines=sniff.header_line + PREVIEW_ROWS),
-                                   sniff)
-    staged.kind = detect.format_of(sniff) or "unknown"
-
-
-def preview_frame(lines: list[str], sniff: Sniff) -> pd.DataFrame:
-    """The first data rows under the file's header, every cell as text (plain display)."""
-    rows = list(csv.reader([line for line in lines if line], delimiter=sniff.separator or ","))
-    data = rows[sniff.header_line:][:PREVIEW_ROWS]
-    header = unique_names(list(sniff.header))
-    width = max([len(header), *(len(row) for row in data)], default=0)
-    header += [f"#{i + 1}" for i in range(len(header), width)]
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in data], columns=header,
-                        dtype="string")
-
-
-def workbook_preview(path: Path) -> pd.DataFrame:
-    """The first rows of a workbook's first sheet as text (titles above the table included)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = [["" if cell is None else str(cell) for cell in row]
-                for _, row in zip(range(PREVIEW_ROWS + 1), sheet.iter_rows(), strict=False)]
-    except Exception as exc:  # calamine raises its own error types per file format
-        raise SchemaError(path.name, "a readable Excel workbook (.xlsx, .xls, .ods)",
-                          found=type(exc).__name__) from None
-    width = max((len(row) for row in rows), default=0)
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows],
-                        columns=[_column_letter(i) for i in range(width)], dtype="string")
-
-
-def _column_letter(index: int) -> str:
-    return column_letter(index)
-
-
-def unique_names(names: list[str]) -> list[str]:
-    """Column names made unique ("a", "a (2)") and never empty, for a preview frame."""
-    seen: dict[str, int] = {}
-    out = []
-    for position, name in enumerate(names):
-        base = name or f"#{position + 1}"
-        seen[base] = seen.get(base, 0) + 1
-        out.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
-    return out
-
-
-def estimate_rows(staged: Staged) -> int:
-    """Rough row count from the (unpacked) size and the preview's bytes per line."""
-    size = staged.size
-    if zipfile.is_zipfile(staged.path) and staged.sniff and staged.sniff.member:
-        with zipfile.ZipFile(staged.path) as archive:
-            size = archive.getinfo(staged.sniff.member).file_size
-    cells = staged.preview.astype(str).apply(lambda row: len("\t".join(row)) + 1, axis=1)
-    per_line = float(cells.mean()) if len(cells) else 80.0
-    return max(1, int(size / max(per_line, 10.0)))
-
-
-def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] | None,
-         progress: Callable[[int], None] | None = None) -> IngestResult:
-    """Parse and store the staged file as one dataset (all or nothing); mapping for tables."""
-    mapped = staged.kind in MAPPED_KINDS and staged.sniff is not None
-    return ingest_file(store, staged.path, name=name, display_name=staged.display_name,
-                       progress=progress, mapping=dict(mapping or {}) if mapped else None)
 
 
 def problem_frame(exc: Exception, lang: str, *, file: str = "") -> pd.DataFrame:
@@ -206,7 +65,7 @@ def staged_files(files: list) -> list[Staged]:
         shutil.rmtree(cache.pop(file_id).path.parent, ignore_errors=True)
     for file_id, file in current.items():
         if file_id not in cache:
-            cache[file_id] = stage(file.getvalue(), file.name, queries.store())
+            cache[file_id] = actions.stage_upload(file.getvalue(), file.name)
     return [cache[file.file_id] for file in files]
 
 
@@ -248,7 +107,7 @@ def _detection(staged: Staged, lang: str) -> pd.DataFrame:
 def _mapping(staged: Staged, n: int, lang: str) -> dict[str, str]:
     """A selectbox per canonical role, prefilled from the generic source's synonyms."""
     header = list(staged.sniff.header) if staged.sniff else []
-    guessed = resolve_columns(tuple(header))
+    guessed = actions.guess_mapping(tuple(header))
     st.caption(t("data.mapping", lang))
     options = ["", *header]
     chosen: dict[str, str] = {}
@@ -272,7 +131,7 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
         bar.progress(min(rows / total, 0.99), text=t("data.loading", lang, rows=f"{rows:,}"))
 
     try:
-        result = load(staged, queries.store(), name=name, mapping=mapping, progress=advance)
+        result = actions.load_upload(staged, name=name, mapping=mapping, progress=advance)
     except OborotError as exc:
         bar.empty()
         staged.problem = exc
@@ -286,7 +145,6 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
         return
     bar.progress(1.0)
     staged.problem, staged.result, staged.already = None, result, result.dataset_id
-    queries.clear()
     if result.already_loaded:
         _say_after_rerun("info", t("data.already", lang, id=result.dataset_id))
     else:
@@ -335,10 +193,9 @@ def delete_controls(datasets: pd.DataFrame, lang: str) -> None:
         if st.button(t("data.delete_confirm", lang, id=dataset_id),
                      key=f"data.delete.{dataset_id}.confirm", type="primary"):
             try:
-                queries.store().delete(dataset_id)
+                actions.delete_dataset(dataset_id)
             except OborotError as exc:
                 st.error(str(exc))
                 continue
-            queries.clear()
             _say_after_rerun("success", t("data.deleted", lang, id=dataset_id))
             st.rerun()

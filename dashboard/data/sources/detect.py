@@ -46,20 +46,23 @@ def open_trade_file(
     fmt: str = "auto",
     display_name: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    sniff: Sniff | None = None,
 ) -> TradeBatches:
     """Detect the file's layout and return its canonical batches (read lazily).
 
     A ``mapping`` (canonical role -> the file's column) reads a text file as a
-    generic table with those columns, whatever its header looks like.
+    generic table with those columns, whatever its header looks like.  A ``sniff``
+    found earlier (by staging) is used instead of reading the file's head again.
     """
     name = display_name or path.name
     if not path.exists():
         raise SchemaError(name, "an existing file")
     if path.stat().st_size == 0:
         raise SchemaError(name, "a file with a header and data rows", found="an empty file")
-    if is_workbook(path):
-        return excel.read(path, display_name=name, fmt=fmt)
-    sniff = sniff_text(path, display_name=name)
+    if sniff is None:
+        if is_workbook(path):
+            return excel.read(path, display_name=name, fmt=fmt)
+        sniff = sniff_text(path, display_name=name)
     if mapping:
         return generic.read(path, sniff, mapping=mapping)
     reader = _reader_for(sniff, fmt)
