@@ -8,6 +8,9 @@ import sys
 
 from dashboard.cli import COMMAND_GROUPS
 from dashboard.core.errors import OborotError, SourceError
+from dashboard.core.log import configure, log_unexpected
+
+log = logging.getLogger("dashboard.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,16 +31,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; exit 0 on success, 2 on bad input, 3 when a source is unreachable."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure(level=logging.INFO, stderr_level=logging.INFO if args.verbose else logging.WARNING,
+              store=args.store)
     try:
         return int(args.func(args) or 0)
     except OborotError as exc:
+        log.info("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, SourceError) else 2
     except KeyboardInterrupt:
         print("interrupted; nothing was half-written", file=sys.stderr)
         return 130
+    except Exception as exc:
+        reference = log_unexpected(log, exc, f"command {args.command} failed")
+        print(f"error: internal error {reference} ({type(exc).__name__}); the traceback is in "
+              f"the log", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -222,6 +222,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data.viewer_only": ("Загружать и удалять данные может только редактор.",
                          "Only an editor may upload or delete data."),
     "only_month": ("только {month}", "{month} only"),
+    "unexpected_error": ("Не удалось показать эту часть страницы из-за внутренней ошибки. "
+                         "Ссылка для отчёта: {reference} (подробности — в журнале).",
+                         "This part of the page failed with an internal error. "
+                         "Reference for a report: {reference} (details in the log)."),
     "ticker_currencies": ("Валюты в строке курсов вверху страницы",
                           "Currencies in the rates line at the top"),
 }
