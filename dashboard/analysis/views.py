@@ -17,6 +17,7 @@ from dashboard.analysis import transforms as tf
 from dashboard.analysis.transforms.mirror import country_of, mirror_table
 from dashboard.core.errors import NotFoundError
 from dashboard.core.i18n import flow_label
+from dashboard.core.terms import TABLE_COLUMNS
 from dashboard.data.store import Store, TradeQuery
 from dashboard.rates.fx import convert_frame
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
@@ -144,11 +145,21 @@ def commodity_frame(store: Store, view: View, *, level: int | None = 10) -> pd.D
     return _convert(frame.dropna(subset=["hs_code"]), store, view)
 
 
-def top_commodities(store: Store, view: View, *, n: int | None = 10) -> pd.DataFrame:
-    """Ranked HS groups at the view's level for its flow (confidential lines as their own row)."""
+def stored_level(view: View) -> int:
+    """The HS digits to read from the store for the view's level (sections come from chapters)."""
+    return view.hs_level if isinstance(view.hs_level, int) else 2
+
+
+def top_commodities(store: Store, view: View, *, n: int | None = 10,
+                    frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Ranked HS groups at the view's level for its flow (confidential lines as their own row).
+
+    ``frame`` is the view's ``commodity_frame`` at ``stored_level`` when the caller
+    already has it (it does not depend on the flow, so one read serves every flow).
+    """
     level = view.hs_level
-    stored_level = level if isinstance(level, int) else 2
-    frame = commodity_frame(store, view, level=stored_level)
+    if frame is None:
+        frame = commodity_frame(store, view, level=stored_level(view))
     table = tf.commodity_table(frame, year=view.year, flow=view.flow, level=level)
     return table if n is None else table.head(n)
 
@@ -194,8 +205,6 @@ def partner_trend(store: Store, view: View, partners: tuple[str, ...]) -> pd.Dat
 # -- Partners, Commodities and Data pages: display frames (pure unless given a store) ----
 
 MILLION = 1e6
-TABLE_COLUMNS = ("value", "share", "rank", "previous", "change", "change_pct", "contribution")
-"""The ranking columns of partner_table/commodity_table, in display order."""
 _MONEY_COLUMNS = ("value", "previous", "change")
 _TREEMAP_FLOWS = ("export", "import", "turnover")
 # OKEI (ОК 015-94) codes of the supplementary units FCS publishes.

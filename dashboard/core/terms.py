@@ -16,6 +16,10 @@ MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
 FLOWS = ("export", "import", "re-export", "re-import")
 """Stored flows.  Turnover and balance are derived from export and import only."""
 
+TABLE_COLUMNS = ("value", "share", "rank", "previous", "change", "change_pct", "contribution")
+"""Columns of a ranking table (partners, commodities) after the part's code, in display order:
+value, previous, change in money; share and change_pct in %; contribution in pp; rank from 1."""
+
 # -- currencies -------------------------------------------------------------------------
 
 DISPLAY_CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")

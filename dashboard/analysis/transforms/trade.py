@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from dashboard.analysis.transforms._common import (
@@ -21,9 +22,8 @@ from dashboard.analysis.transforms._common import (
     require_columns,
     with_keys,
 )
-from dashboard.analysis.transforms.growth import contributions, yoy
-from dashboard.analysis.transforms.hs import HsLevel, aggregate_hs, is_confidential
-from dashboard.analysis.transforms.structure import ranks, shares
+from dashboard.analysis.transforms.hs import HsLevel, hs_level_code, is_confidential
+from dashboard.core.terms import TABLE_COLUMNS
 
 Measure = Literal["export", "import", "turnover", "balance"]
 MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
@@ -31,10 +31,6 @@ MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
 
 STORED_FLOWS = ("export", "import")
 
-TABLE_COLUMNS = (
-    "value", "share", "rank", "previous", "change", "change_pct", "contribution",
-)  # fmt: skip
-"""Columns of partner_table/commodity_table after the part's code column."""
 
 
 def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> pd.DataFrame:
@@ -96,17 +92,16 @@ def kpi_frame(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     (USD) and change_pct (%). A year absent from the frame gives NaN value; year − 1
     absent gives NaN previous/change/change_pct; a base ≤ 0 gives NaN change_pct.
     """
-    return (
-        _annual_wide(frame)
-        .melt(id_vars="year", value_vars=list(MEASURES), var_name="measure", value_name="value")
-        .pipe(yoy, keys="measure", value="value")
-        .loc[lambda f: f["year"] == year]
-        .set_index("measure")
-        .reindex(list(MEASURES))
-        .rename_axis("measure")
-        .reset_index()
-        .loc[:, ["measure", "value", "previous", "change", "change_pct"]]
-    )
+    wide = _annual_wide(frame).set_index("year")
+    if year in wide.index:
+        value = wide.loc[year, list(MEASURES)].to_numpy(dtype="float64")
+        previous = (wide.loc[year - 1, list(MEASURES)].to_numpy(dtype="float64")
+                    if year - 1 in wide.index else np.full(len(MEASURES), math.nan))
+    else:
+        value = previous = np.full(len(MEASURES), math.nan)
+    table = pd.DataFrame({"measure": list(MEASURES), "value": value, "previous": previous})
+    return table.assign(change=lambda f: f["value"] - f["previous"]).assign(
+        change_pct=lambda f: percent(f["change"], f["previous"]))
 
 
 def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
@@ -122,24 +117,58 @@ def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
     }
 
 
+def _measure(export: np.ndarray, imports: np.ndarray, flow: Measure) -> np.ndarray:
+    """The measure from export and import sums (turnover = X + M, balance = X − M)."""
+    return {"export": export, "import": imports, "turnover": export + imports,
+            "balance": export - imports}[flow]
+
+
 def _part_table(frame: pd.DataFrame, *, by: str, year: int, flow: Measure) -> pd.DataFrame:
-    """Rank the parts `by` of one year and measure; see partner_table for the columns."""
+    """Rank the parts `by` of one year and measure; see partner_table for the columns.
+
+    The same figures as flows_wide | contributions | shares | ranks, computed in one
+    pass with numpy (a page asks for several of these tables on every update).
+    """
     if flow not in MEASURES:
         raise ValueError(f"flow must be one of {', '.join(MEASURES)}, got {flow!r}")
     require_columns(frame, ["year", by, "flow", "value_usd"], where=f"{by} table")
+    rows = frame.loc[frame["flow"].isin(STORED_FLOWS) & frame["year"].isin([year - 1, year])]
+    codes, parts = pd.factorize(rows[by], use_na_sentinel=False)
+    size = len(parts)
+    years = rows["year"].to_numpy()
+    exported = (rows["flow"] == "export").to_numpy()
+    values = np.nan_to_num(rows["value_usd"].to_numpy(dtype="float64"), nan=0.0)
+
+    def total(in_year: np.ndarray, flow_rows: np.ndarray) -> np.ndarray:
+        mask = in_year & flow_rows
+        return np.bincount(codes[mask], weights=values[mask], minlength=size)
+
+    current, before = years == year, years == year - 1
+    value = _measure(total(current, exported), total(current, ~exported), flow)
+    previous = _measure(total(before, exported), total(before, ~exported), flow)
+    present = np.bincount(codes[current], minlength=size) > 0
+    present_before = np.bincount(codes[before], minlength=size) > 0
+    if not present.any():
+        present_before[:] = False  # no row of the year: no table (as the joins give)
+    base = previous.sum() if present_before.any() else math.nan
+    if math.isnan(base):
+        previous = np.full(size, math.nan)
+    keep = (present | present_before) & ((value != 0) | (np.nan_to_num(previous) != 0))
+    if not present.any():
+        keep[:] = False
+    table = pd.DataFrame({by: parts[keep] if size else rows[by].iloc[:0],
+                          "value": value[keep], "previous": previous[keep]})
+    year_total = table["value"].sum()
+    change = table["value"] - table["previous"]
     return (
-        frame.loc[frame["year"].isin([year - 1, year])]
-        .pipe(flows_wide, keys=["year", by])
-        .loc[:, ["year", by, flow]]
-        .rename(columns={flow: "value"})
-        .pipe(contributions, by=by, value="value")
-        .loc[lambda f: f["year"] == year]
-        .loc[lambda f: (f["value"] != 0) | (f["previous"].fillna(0.0) != 0)]
-        .pipe(shares, by=by, value="value", within=["year"])
-        .pipe(ranks, by=by, value="value", within=["year"])
-        .assign(change=lambda f: f["value"] - f["previous"])
-        .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
-        .sort_values("rank", kind="stable")
+        table.assign(
+            share=percent(table["value"], pd.Series(year_total, index=table.index)),
+            change=change,
+            change_pct=percent(change, table["previous"]),
+            contribution=percent(change, pd.Series(base, index=table.index)),
+        )
+        .sort_values(["value", by], ascending=[False, True], kind="stable", na_position="last")
+        .assign(rank=lambda f: np.arange(1, len(f) + 1, dtype="int64"))
         .loc[:, [by, *TABLE_COLUMNS]]
         .reset_index(drop=True)
     )
@@ -168,9 +197,12 @@ def commodity_table(
     partner_table. Confidential lines form their own row (hs_code "XXXXXXXXXX").
     """
     require_columns(frame, ["year", "flow", "hs_code", "value_usd"], where="commodity_table")
-    return aggregate_hs(
-        frame.loc[:, ["year", "flow", "hs_code", "value_usd"]], level=level, keys=["year", "flow"]
-    ).pipe(_part_table, by="hs_code", year=year, flow=flow)
+    # _part_table sums the rows of each code, so mapping codes to the level is enough.
+    return (
+        frame.loc[:, ["year", "flow", "hs_code", "value_usd"]]
+        .assign(hs_code=lambda f: hs_level_code(f["hs_code"], level))
+        .pipe(_part_table, by="hs_code", year=year, flow=flow)
+    )
 
 
 def _per(value: pd.Series, denominator: pd.Series | None) -> pd.Series:
