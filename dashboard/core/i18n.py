@@ -243,6 +243,25 @@ def month_name(month: int, lang: str) -> str:
     return t("month_names", lang).split(",")[month - 1]
 
 
+def period_label(lang: str, *, year: int | None = None, month: int | None = None,
+                 ytd: int | None = None) -> str:
+    """The period a figure covers, the one wording for pages, deck and options.
+
+    Without a year it names the choice ('Год целиком', 'янв–июн', 'только мар');
+    with one the period itself ('2018 г.' / '2018', 'янв–июн 2018', 'мар 2018').
+    """
+    if ytd:
+        span = f"{month_name(1, lang)}–{month_name(ytd, lang)}"
+        return span if year is None else f"{span} {year}"
+    if month:
+        if year is None:
+            return t("only_month", lang, month=month_name(month, lang))
+        return f"{month_name(month, lang)} {year}"
+    if year is None:
+        return t("period_year", lang)
+    return f"{year} г." if lang == "ru" else str(year)
+
+
 def flow_label(flow: str, lang: str) -> str:
     """turnover/export/import/balance in the language."""
     return t(flow, lang)

@@ -36,7 +36,7 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
-from dashboard.core.i18n import flow_label, month_name
+from dashboard.core.i18n import flow_label, period_label
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
@@ -287,10 +287,8 @@ class _Images:
 
 
 def _period(view: View, lang: str, year: int | None = None) -> str:
-    year = view.year if year is None else year
-    if view.ytd:
-        return f"{month_name(1, lang)}–{month_name(view.ytd, lang)} {year}"
-    return f"{year}" + (" г." if lang == "ru" else "")
+    return period_label(lang, year=view.year if year is None else year, month=view.month,
+                        ytd=view.ytd)
 
 
 def _pair(view: View, lang: str) -> str:

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.analysis.views import View
 from dashboard.app import queries
 from dashboard.core.config import settings
-from dashboard.core.i18n import LANGS, flow_label, month_name, t
+from dashboard.core.i18n import LANGS, flow_label, period_label, t
 from dashboard.reference.countries import country_name
 from dashboard.reference.regions import region_name
 
@@ -34,14 +34,9 @@ def _period_fields(period: str) -> dict[str, int | None]:
             "month": int(number) if kind == "m" else None}
 
 
-def period_label(period: str, lang: str) -> str:
-    """'Год целиком', 'янв–июн', 'только март' in the language."""
-    fields = _period_fields(period)
-    if fields["ytd"]:
-        return f"{month_name(1, lang)}–{month_name(fields['ytd'], lang)}"
-    if fields["month"]:
-        return t("only_month", lang, month=month_name(fields["month"], lang))
-    return t("period_year", lang)
+def period_option(period: str, lang: str) -> str:
+    """A period option of the widget ('year', 'ytd-6', 'm-3') in words."""
+    return period_label(lang, **_period_fields(period))
 
 
 @dataclass(frozen=True)
@@ -150,7 +145,7 @@ def sidebar_filters() -> Filters | None:
         flow = _select(t("flow", lang), list(FLOW_CHOICES), "filters.flow", "flow",
                        fmt=lambda f: flow_label(f, lang))
         period = _select(t("period", lang), list(PERIODS), "filters.period", "period",
-                         fmt=lambda p: period_label(p, lang))
+                         fmt=lambda p: period_option(p, lang))
         currency = _select(t("currency", lang), list(CURRENCIES), "filters.currency",
                            "currency")
         hs_level = _select(t("hs_level", lang), list(HS_LEVELS), "filters.hs_level", "hs_level",
