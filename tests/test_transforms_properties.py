@@ -17,7 +17,6 @@ from dashboard.analysis.transforms import (
     partner_table,
     ranks,
     shares,
-    top_n,
     yoy,
 )
 from dashboard.analysis.transforms._common import percent
@@ -102,20 +101,6 @@ def test_partner_table_contributions_sum_to_the_total_change(cells, flow) -> Non
     if base is not None and base > 0:
         change = (wide[year] - base) / base * 100
         assert table["contribution"].sum() == pytest.approx(change, rel=1e-9, abs=1e-9)
-
-
-@PROPERTY
-@given(
-    st.lists(st.tuples(PARTNERS, DOLLARS), min_size=0, max_size=30),
-    st.integers(0, 9),
-)
-def test_top_n_plus_other_equals_the_total(rows, n) -> None:
-    frame = pd.DataFrame(rows, columns=["partner", "value_usd"])
-    result = top_n(frame, by="partner", n=n)
-    assert result["value_usd"].sum() == frame["value_usd"].sum()
-    named = result.loc[result["partner"] != "OTHER"]
-    assert len(named) == min(n, frame["partner"].nunique())
-    assert (result["partner"] == "OTHER").sum() == (frame["partner"].nunique() > n)
 
 
 @PROPERTY

@@ -222,6 +222,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data.viewer_only": ("Загружать и удалять данные может только редактор.",
                          "Only an editor may upload or delete data."),
     "only_month": ("только {month}", "{month} only"),
+    "quality.missing_months": (
+        "В {year} году нет данных за месяцы: {months}. Сравнение неполное.",
+        "{year} lacks data for: {months}. The comparison is incomplete.",
+    ),
+    "quality.fcs_gap": (
+        "ФТС не публиковала региональную статистику с начала 2022 до начала 2023 года: "
+        "провал на графиках — отсутствие данных, а не падение торговли.",
+        "The customs service did not publish regional data from early 2022 to early 2023: "
+        "a dip there is missing data, not a collapse in trade.",
+    ),
     "unexpected_error": ("Не удалось показать эту часть страницы из-за внутренней ошибки. "
                          "Ссылка для отчёта: {reference} (подробности — в журнале).",
                          "This part of the page failed with an internal error. "

@@ -21,10 +21,6 @@ FLOW_COLOURS = {
 PALETTE = ["#1f6fb2", "#e07b39", "#5a9e6f", "#b2493f", "#7d5ba6", "#c9a227", "#3f9fb2",
            "#8c6d46", "#d16fa3", "#6b7b8c"]
 FONT = "DejaVu Sans, Arial, sans-serif"
-GAP_NOTE = {
-    "ru": "Нет данных ФТС по регионам: публикация приостановлена (2022 — начало 2023)",
-    "en": "No FCS regional data: publication suspended (2022 – early 2023)",
-}
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:

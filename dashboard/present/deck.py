@@ -25,6 +25,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_date
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -481,17 +482,8 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
     return result
 
 
-def build_deck(store: Store, view: View, *, lang: str = "ru", currency: str | None = None,
-               renderer: Renderer | None = None, timeout: float = 60) -> bytes:
-    """The PPTX bytes of ``make_deck`` (see there)."""
-    return make_deck(store, view, lang=lang, currency=currency, renderer=renderer,
-                     timeout=timeout).data
-
-
 def _title_slide(deck, view: View, lang: str, pair: str, period: str, source: str,  # type: ignore[no-untyped-def]
                  result: DeckResult) -> None:
-    from babel.dates import format_date
-
     slide = deck.slides.add_slide(deck.slide_layouts[0])
     title = _t("deck_title", lang, pair=pair)
     result.titles.append(title)

@@ -26,7 +26,6 @@ import streamlit as st
 Role = Literal["viewer", "editor"]
 VIEWER: Role = "viewer"
 EDITOR: Role = "editor"
-MODES = ("off", "password", "oidc")
 _ROLE_KEY = "auth.role"  # password mode: the role signed in with
 _CURRENT_KEY = "auth.current"  # the role gate() found in this run
 
