@@ -23,7 +23,6 @@ from dashboard.analysis.transforms._common import (
     with_keys,
 )
 from dashboard.analysis.transforms.hs import HsLevel, hs_level_code, is_confidential
-from dashboard.core.terms import TABLE_COLUMNS
 
 Measure = Literal["export", "import", "turnover", "balance"]
 MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
@@ -59,21 +58,6 @@ def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> 
     )
 
 
-def _annual_wide(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return year + the four measures summed by year, from a long (flow) or wide frame."""
-    if "flow" in frame.columns:
-        return flows_wide(frame, keys="year")
-    require_columns(frame, ["year", "export", "import"], where="kpis")
-    return (
-        frame.groupby("year", as_index=False)[["export", "import"]]
-        .sum()
-        .assign(
-            turnover=lambda f: f["export"] + f["import"],
-            balance=lambda f: f["export"] - f["import"],
-        )
-    )
-
-
 @dataclass(frozen=True)
 class Kpi:
     """One KPI card: value, previous, change in the frame's money (USD as stored); change_pct %."""
@@ -92,16 +76,34 @@ def kpi_frame(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     (USD) and change_pct (%). A year absent from the frame gives NaN value; year − 1
     absent gives NaN previous/change/change_pct; a base ≤ 0 gives NaN change_pct.
     """
-    wide = _annual_wide(frame).set_index("year")
-    if year in wide.index:
-        value = wide.loc[year, list(MEASURES)].to_numpy(dtype="float64")
-        previous = (wide.loc[year - 1, list(MEASURES)].to_numpy(dtype="float64")
-                    if year - 1 in wide.index else np.full(len(MEASURES), math.nan))
+    value, previous = _year_measures(frame, year), _year_measures(frame, year - 1)
+    if np.isnan(value).all():
+        previous = value
+    change = value - previous
+    return pd.DataFrame({"measure": list(MEASURES), "value": value, "previous": previous,
+                         "change": change, "change_pct": _percent(change, previous)})
+
+
+def _year_measures(frame: pd.DataFrame, year: int) -> np.ndarray:
+    """The four MEASURES of one year (NaN when the year has no export or import row)."""
+    years = frame["year"].to_numpy()
+    if "flow" in frame.columns:
+        require_columns(frame, ["year", "flow", "value_usd"], where="kpis")
+        flows = frame["flow"].to_numpy(dtype=object)
+        values = np.nan_to_num(frame["value_usd"].to_numpy(dtype="float64"), nan=0.0)
+        exported = (years == year) & (flows == "export")
+        imported = (years == year) & (flows == "import")
+        if not (exported | imported).any():
+            return np.full(len(MEASURES), math.nan)
+        export, imports = values[exported].sum(), values[imported].sum()
     else:
-        value = previous = np.full(len(MEASURES), math.nan)
-    table = pd.DataFrame({"measure": list(MEASURES), "value": value, "previous": previous})
-    return table.assign(change=lambda f: f["value"] - f["previous"]).assign(
-        change_pct=lambda f: percent(f["change"], f["previous"]))
+        require_columns(frame, ["year", "export", "import"], where="kpis")
+        rows = years == year
+        if not rows.any():
+            return np.full(len(MEASURES), math.nan)
+        export = float(np.nansum(frame["export"].to_numpy(dtype="float64")[rows]))
+        imports = float(np.nansum(frame["import"].to_numpy(dtype="float64")[rows]))
+    return np.array([export + imports, export, imports, export - imports])
 
 
 def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
@@ -132,46 +134,52 @@ def _part_table(frame: pd.DataFrame, *, by: str, year: int, flow: Measure) -> pd
     if flow not in MEASURES:
         raise ValueError(f"flow must be one of {', '.join(MEASURES)}, got {flow!r}")
     require_columns(frame, ["year", by, "flow", "value_usd"], where=f"{by} table")
-    rows = frame.loc[frame["flow"].isin(STORED_FLOWS) & frame["year"].isin([year - 1, year])]
-    codes, parts = pd.factorize(rows[by], use_na_sentinel=False)
+    years = frame["year"].to_numpy()
+    flows = frame["flow"].to_numpy(dtype=object)
+    exported, imported = flows == "export", flows == "import"
+    current, before = years == year, years == year - 1
+    rows = (exported | imported) & (current | before)
+    codes, parts = pd.factorize(frame[by].to_numpy(dtype=object)[rows], use_na_sentinel=False)
     size = len(parts)
-    years = rows["year"].to_numpy()
-    exported = (rows["flow"] == "export").to_numpy()
-    values = np.nan_to_num(rows["value_usd"].to_numpy(dtype="float64"), nan=0.0)
+    values = np.nan_to_num(frame["value_usd"].to_numpy(dtype="float64")[rows], nan=0.0)
+    exported, current, before = exported[rows], current[rows], before[rows]
 
-    def total(in_year: np.ndarray, flow_rows: np.ndarray) -> np.ndarray:
-        mask = in_year & flow_rows
+    def total(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask], weights=values[mask], minlength=size)
 
-    current, before = years == year, years == year - 1
-    value = _measure(total(current, exported), total(current, ~exported), flow)
-    previous = _measure(total(before, exported), total(before, ~exported), flow)
+    value = _measure(total(current & exported), total(current & ~exported), flow)
+    previous = _measure(total(before & exported), total(before & ~exported), flow)
     present = np.bincount(codes[current], minlength=size) > 0
     present_before = np.bincount(codes[before], minlength=size) > 0
-    if not present.any():
-        present_before[:] = False  # no row of the year: no table (as the joins give)
     base = previous.sum() if present_before.any() else math.nan
     if math.isnan(base):
         previous = np.full(size, math.nan)
     keep = (present | present_before) & ((value != 0) | (np.nan_to_num(previous) != 0))
-    if not present.any():
+    if not present.any():  # no row of the year: no table (as the joins give)
         keep[:] = False
-    table = pd.DataFrame({by: parts[keep] if size else rows[by].iloc[:0],
-                          "value": value[keep], "previous": previous[keep]})
-    year_total = table["value"].sum()
-    change = table["value"] - table["previous"]
-    return (
-        table.assign(
-            share=percent(table["value"], pd.Series(year_total, index=table.index)),
-            change=change,
-            change_pct=percent(change, table["previous"]),
-            contribution=percent(change, pd.Series(base, index=table.index)),
-        )
-        .sort_values(["value", by], ascending=[False, True], kind="stable", na_position="last")
-        .assign(rank=lambda f: np.arange(1, len(f) + 1, dtype="int64"))
-        .loc[:, [by, *TABLE_COLUMNS]]
-        .reset_index(drop=True)
-    )
+    kept = np.flatnonzero(keep)
+    # Rank 1 = largest value, ties by code ascending (a missing code last).
+    kept = np.array(sorted(kept, key=lambda i: (-value[i], pd.isna(parts[i]), str(parts[i]))),
+                    dtype="int64")
+    value, previous = value[kept], previous[kept]
+    change = value - previous
+    year_total = value.sum()
+    return pd.DataFrame({
+        by: pd.Series(parts[kept] if size else [], dtype=frame[by].dtype),
+        "value": value,
+        "share": _percent(value, np.full(len(kept), year_total)),
+        "rank": np.arange(1, len(kept) + 1, dtype="int64"),
+        "previous": previous,
+        "change": change,
+        "change_pct": _percent(change, previous),
+        "contribution": _percent(change, np.full(len(kept), base)),
+    })
+
+
+def _percent(part: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """part / base × 100; NaN where base is missing or ≤ 0 (as _common.percent)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(base > 0, part / np.where(base > 0, base, 1.0) * 100, math.nan)
 
 
 def partner_table(frame: pd.DataFrame, *, year: int, flow: Measure) -> pd.DataFrame:
