@@ -17,11 +17,11 @@ from dashboard.analysis import transforms as tf
 from dashboard.analysis.transforms.mirror import country_of, mirror_table
 from dashboard.core.errors import NotFoundError
 from dashboard.core.i18n import flow_label
-from dashboard.core.terms import TABLE_COLUMNS
+from dashboard.core.terms import CONFIDENTIAL_HS, TABLE_COLUMNS
 from dashboard.data.store import Store, TradeQuery
 from dashboard.rates.fx import convert_frame
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
-from dashboard.reference.hs import hs_name, section_name, section_of
+from dashboard.reference.hs import hs_name, section_of
 
 FLOWS = ("turnover", "export", "import", "balance")
 STORED = ("export", "import")
@@ -230,35 +230,24 @@ def partner_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     return named.loc[:, ["partner", "name", *TABLE_COLUMNS]]
 
 
-def _hs_label(code: str, lang: str) -> str:
-    """Chapter or heading name; a bare chapter code gets its number in front."""
-    if code and not code.isdigit() and not tf.is_confidential(pd.Series([code])).iloc[0]:
-        return f"{code}. {section_name(code, lang)}"
-    name = hs_name(code, lang)
-    return f"{code} {name}" if len(code) == 2 and code.isdigit() else name
-
-
-def chart_label(code: str, lang: str, *, width: int = 34) -> str:
+def chart_label(code: str, lang: str, *, width: int = 34,
+                level: int | str | None = None) -> str:
     """A code's name cut to ``width`` characters ("44 Древесина и изделия из неё") for axes."""
-    text = _hs_label(code, lang)
+    text = hs_name(code, lang, level=level, numbered=True)
     return text if len(text) <= width else text[: width - 1].rstrip(" ,;—") + "…"
 
 
-def commodity_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+def commodity_ranking(table: pd.DataFrame, *, lang: str,
+                      level: int | str | None = None) -> pd.DataFrame:
     """A top_commodities table for display: hs_code, name and the ranking columns.
 
     ``name`` is the group's name without its code (chapters, sections); ``label``
     the code and name shortened for chart axes. Confidential lines keep their own
     row named "Конфиденциально"/"Confidential"; units as partner_ranking.
     """
-    def plain(code: str) -> str:
-        label = _hs_label(code, lang)
-        if code.isdigit() and len(code) == 2:
-            return hs_name(code, lang)
-        return label.removeprefix(f"{code}. ")  # a section's "VII. " prefix
-
-    named = table.assign(name=table["hs_code"].map(plain),
-                         label=table["hs_code"].map(lambda code: chart_label(code, lang)))
+    named = table.assign(
+        name=table["hs_code"].map(lambda code: hs_name(code, lang, level=level)),
+        label=table["hs_code"].map(lambda code: chart_label(code, lang, level=level)))
     return named.loc[:, ["hs_code", "name", *TABLE_COLUMNS, "label"]]
 
 
@@ -273,8 +262,8 @@ def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
     codes = table["hs_code"].astype(str)
     if text.replace(" ", "").isdigit():
         return table.loc[codes.str.startswith(text.replace(" ", ""))]
-    names = codes.map(lambda code: f"{_hs_label(code, 'ru')} {_hs_label(code, 'en')} "
-                                   f"{hs_name(code, 'ru')} {hs_name(code, 'en')}".lower())
+    names = codes.map(lambda code: f"{hs_name(code, 'ru', numbered=True)} "
+                                   f"{hs_name(code, 'en', numbered=True)}".lower())
     return table.loc[names.str.contains(text, regex=False)]
 
 
@@ -312,10 +301,11 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
     parts = [
         pd.DataFrame({"id": "s:" + section_sums["section"],
                       "label": section_sums["section"].map(
-                          lambda s: f"{s}. {section_name(s, lang)}"),
+                          lambda s: hs_name(s, lang, level="section", numbered=True)),
                       "parent": "", "value": section_sums["value_usd"]}),
         pd.DataFrame({"id": "c:" + chapter_sums["chapter"],
-                      "label": chapter_sums["chapter"].map(lambda c: _hs_label(c, lang)),
+                      "label": chapter_sums["chapter"].map(
+                          lambda c: hs_name(c, lang, numbered=True)),
                       "parent": "s:" + chapter_sums["section"],
                       "value": chapter_sums["value_usd"]}),
         pd.DataFrame({"id": "h:" + chapters["hs_code"], "label": chapters["hs_code"],
@@ -323,7 +313,8 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
     ]
     confidential = headings.loc[secret, "value_usd"].sum()
     if confidential > 0:
-        parts.append(pd.DataFrame({"id": ["confidential"], "label": [_hs_label("XX", lang)],
+        parts.append(pd.DataFrame({"id": ["confidential"],
+                                   "label": [hs_name(CONFIDENTIAL_HS, lang)],
                                    "parent": [""], "value": [confidential]}))
     return pd.concat(parts, ignore_index=True)
 
@@ -415,7 +406,7 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
         .assign(per_unit=per_unit, quantity=merged["quantity"],
                 unit=merged["unit"].map(lambda u: UNIT_NAMES.get(u, (u, u))[index]
                                         if isinstance(u, str) else ""),
-                name=lambda f: f["hs_code"].map(lambda code: _hs_label(code, lang)),
+                name=lambda f: f["hs_code"].map(lambda code: hs_name(code, lang, numbered=True)),
                 value=lambda f: f["value_usd"])
         .rename(columns={"usd_per_kg": "per_kg"})
         .sort_values(["flow", "value_usd", "hs_code"], ascending=[True, False, True],

@@ -23,7 +23,7 @@ from dashboard.core.config import settings
 from dashboard.core.formatting import money, number, percent
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name, section_name
+from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_by_fcs_code
 
 OK, BAD_INPUT = 0, 2
@@ -230,9 +230,7 @@ class _Namer:
         if self.by == "partner":
             return country_name(code, self.lang)
 
-        if self.level == "section" and set(code.upper()) != {"X"}:
-            return section_name(code, self.lang)  # hs_name would read X and XX as confidential
-        return hs_name(code, self.lang)
+        return hs_name(code, self.lang, level=self.level)
 
 
 def top_records(table: pd.DataFrame, *, by: str, lang: str, level: int | str) -> list[dict]:

@@ -43,7 +43,7 @@ from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
 from dashboard.rates import fx
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name, section_name
+from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_name
 
 log = logging.getLogger(__name__)
@@ -323,10 +323,9 @@ def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
     return "<br>".join(out)
 
 
-def _commodity_label(code: str, lang: str) -> str:
-    name = section_name(code, lang) if code.isalpha() and code.upper() == code and \
-        not set(code) <= {"X"} else hs_name(code, lang)
-    return _wrap(f"{code} {name}" if code.isdigit() and len(code) == 2 else name)
+def _commodity_label(code: str, lang: str, level: int | str) -> str:
+    numbered = code.isdigit() and len(code) == 2  # sections without their roman numeral
+    return _wrap(hs_name(code, lang, level=level, numbered=numbered))
 
 
 def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> str | None:
@@ -585,7 +584,8 @@ def _commodities_slide(slide, store: Store, view: View, lang: str, source: str, 
     for index, flow in enumerate(("export", "import")):
         flow_view = replace(view, flow=flow)
         table = analysis.top_commodities(store, flow_view, n=TOP_N).assign(
-            name=lambda f: f["hs_code"].map(lambda c: _commodity_label(str(c), lang)))
+            name=lambda f: f["hs_code"].map(
+                lambda c: _commodity_label(str(c), lang, view.hs_level)))
         fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
                                  lang=lang, flow=flow,
                                  title=_t("structure", lang, flow=flow_label(flow, lang).lower()))

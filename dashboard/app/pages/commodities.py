@@ -24,7 +24,7 @@ def render() -> None:
     try:
         goods = queries.commodity_frame(version, view, 4)
         ranking = analysis.commodity_ranking(queries.top_commodities(version, view, None),
-                                             lang=lang)
+                                             lang=lang, level=view.hs_level)
         if ranking.empty:
             st.info(t("no_data", lang))
             return
