@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.core import terms
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dashboard"
 UI_ALLOWED = ("app/",)
@@ -192,3 +194,22 @@ def test_widgets_and_pages_go_through_the_facade():
               for node, name, _ in _imports(path)
               if name.startswith(BEHIND_THE_FACADE) and not name.endswith("TickerItem")]
     assert around == []
+
+
+def test_each_term_is_written_once():
+    """A literal list of measures, currencies or HS levels outside core/terms.py will drift."""
+    words = {frozenset(terms.MEASURES): "MEASURES", frozenset(terms.DISPLAY_CURRENCIES):
+             "DISPLAY_CURRENCIES", frozenset(terms.RATE_CURRENCIES): "RATE_CURRENCIES",
+             frozenset(map(str, terms.HS_LEVELS)): "HS_LEVELS",
+             frozenset(terms.TABLE_COLUMNS): "TABLE_COLUMNS"}
+    copies = []
+    for path in _sources():
+        if path.name == "terms.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Tuple | ast.List) and len(node.elts) >= 3 and all(
+                    isinstance(e, ast.Constant) for e in node.elts):
+                found = frozenset(str(e.value) for e in node.elts)
+                if found in words:
+                    copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {words[found]}")
+    assert copies == []

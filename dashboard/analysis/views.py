@@ -17,14 +17,11 @@ from dashboard.analysis import transforms as tf
 from dashboard.analysis.transforms.mirror import country_of, mirror_table
 from dashboard.core.errors import NotFoundError
 from dashboard.core.i18n import flow_label
-from dashboard.core.terms import CONFIDENTIAL_HS, TABLE_COLUMNS
+from dashboard.core.terms import BASE_FLOWS, CONFIDENTIAL_HS, TABLE_COLUMNS
 from dashboard.data.store import Store, TradeQuery
 from dashboard.rates.fx import convert_frame
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
 from dashboard.reference.hs import hs_name, section_of
-
-FLOWS = ("turnover", "export", "import", "balance")
-STORED = ("export", "import")
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True) -
     return TradeQuery(
         reporter=view.reporter,
         partners=(view.partner,) if partner and view.partner else None,
-        flows=STORED,
+        flows=BASE_FLOWS,
         years=years,
         months=view.months(),
     )

@@ -21,14 +21,14 @@ from dashboard.analysis import narrative
 from dashboard.analysis import views as analysis
 from dashboard.core.config import settings
 from dashboard.core.formatting import money, number, percent
+from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES, parse_hs_level
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.countries import country_name
 from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_by_fcs_code
 
 OK, BAD_INPUT = 0, 2
-CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
-HS_LEVEL_CHOICES = ("section", "2", "4", "6", "8", "10")
+HS_LEVEL_CHOICES = tuple(str(level) for level in HS_LEVELS)
 # ISO 3166-1 alpha-2 or ISO 3166-2 (RU-TOM); anything else is read as an FCS region code.
 _ISO = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")
 _LISTED = 40  # codes named in an error line before "… (N in all)"
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add summary, top and narrative."""
     p = subparsers.add_parser("summary", help="value, change and rank of a region with a partner")
     _view_arguments(p, partner_required=False)
-    p.add_argument("--flow", default="turnover", choices=analysis.FLOWS)
+    p.add_argument("--flow", default="turnover", choices=MEASURES)
     p.add_argument("--hs-level", default="2", choices=HS_LEVEL_CHOICES)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_summary)
@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("top", help="ranked partners or commodity groups")
     _view_arguments(p, partner_required=False)
     p.add_argument("--by", required=True, choices=("partner", "commodity"))
-    p.add_argument("--flow", default="turnover", choices=analysis.FLOWS)
+    p.add_argument("--flow", default="turnover", choices=MEASURES)
     p.add_argument("--n", type=int, default=10, help="rows to show (default %(default)s)")
     p.add_argument("--hs-level", default="2", choices=HS_LEVEL_CHOICES)
     p.add_argument("--lang", default="ru", choices=("ru", "en"), help="language of the names")
@@ -75,7 +75,7 @@ def _view_arguments(p: argparse.ArgumentParser, *, partner_required: bool) -> No
     period = p.add_mutually_exclusive_group()
     period.add_argument("--month", type=_month, metavar="N", help="one month (1-12) of each year")
     period.add_argument("--ytd", type=_month, metavar="N", help="January to month N of each year")
-    p.add_argument("--currency", default="USD", type=str.upper, choices=CURRENCIES)
+    p.add_argument("--currency", default="USD", type=str.upper, choices=DISPLAY_CURRENCIES)
 
 
 def _month(text: str) -> int:
@@ -153,7 +153,7 @@ def _period(args: argparse.Namespace) -> str:
 
 
 def _hs_level(text: str) -> int | str:
-    return text if text == "section" else int(text)
+    return parse_hs_level(text)
 
 
 def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 
 from dashboard.core.config import settings
 from dashboard.core.errors import OborotError, SchemaError, SourceError
+from dashboard.core.terms import RATE_CURRENCIES, TICKER_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.rates import fx
 
@@ -40,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.add_argument("--from", dest="start", metavar="DATE",
                         help="fetch from this date (default: the day after the newest stored)")
     update.add_argument("--to", dest="end", metavar="DATE", help="fetch up to this date")
-    update.add_argument("--currencies", default=",".join(fx.DEFAULT_CURRENCIES),
+    update.add_argument("--currencies", default=",".join(RATE_CURRENCIES),
                         help="comma-separated ISO codes (default %(default)s)")
     update.add_argument("--source", default="cbr", choices=sorted(fx.HOME),
                         help="cbr: RUB per unit; nbk: KZT; ecb: EUR; ecb-bundled: offline copy")
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="rates with their change against the previous one")
     show.add_argument("--date", dest="on", metavar="DATE",
                       help="as of this date (default: newest stored)")
-    show.add_argument("--currencies", default=",".join(fx.TICKER_CURRENCIES),
+    show.add_argument("--currencies", default=",".join(TICKER_CURRENCIES),
                       help="comma-separated ISO codes (default %(default)s)")
     show.add_argument("--json", action="store_true", help="print a JSON list")
     show.set_defaults(func=run_show)

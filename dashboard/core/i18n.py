@@ -232,6 +232,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "The customs service did not publish regional data from early 2022 to early 2023: "
         "a dip there is missing data, not a collapse in trade.",
     ),
+    "hs_level.section": ("разделы", "sections"),
+    "hs_level.2": ("группы (2 знака)", "chapters (2 digits)"),
+    "hs_level.4": ("товарные позиции (4)", "headings (4 digits)"),
+    "hs_level.6": ("субпозиции (6)", "subheadings (6 digits)"),
+    "hs_level.8": ("подсубпозиции ЕАЭС (8)", "CN subheadings (8 digits)"),
+    "hs_level.10": ("подсубпозиции (10)", "national (10 digits)"),
     "unexpected_error": ("Не удалось показать эту часть страницы из-за внутренней ошибки. "
                          "Ссылка для отчёта: {reference} (подробности — в журнале).",
                          "This part of the page failed with an internal error. "

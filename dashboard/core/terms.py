@@ -13,6 +13,9 @@ Measure = Literal["turnover", "export", "import", "balance"]
 MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
 """Turnover = export + import, balance = export - import (re-exports are not counted)."""
 
+BASE_FLOWS = ("export", "import")
+"""The stored flows the four measures are made of."""
+
 FLOWS = ("export", "import", "re-export", "re-import")
 """Stored flows.  Turnover and balance are derived from export and import only."""
 

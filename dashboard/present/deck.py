@@ -38,6 +38,7 @@ from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
 from dashboard.core.i18n import flow_label, period_label
+from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
@@ -58,8 +59,6 @@ CONTENT_TOP, CONTENT_BOTTOM = 1.55, 6.85  # inches
 PX_PER_INCH = 100  # chart layout pixels per slide inch: 14 px type reads as ~10 pt
 IMAGE_SCALE = 2.5
 TOP_N = 10
-RATE_CURRENCIES = ("USD", "EUR", "CNY", "KZT")
-MEASURES = ("turnover", "export", "import", "balance")
 
 _TEXT: dict[str, tuple[str, str]] = {
     "deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),
@@ -121,7 +120,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "all_partners": ("все страны", "all partners"),
     "currency_in": ("долл. США|руб.|евро|юанях|тенге", "US dollars|RUB|EUR|CNY|KZT"),
 }
-_CURRENCY_ORDER = ("USD", "RUB", "EUR", "CNY", "KZT")
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -488,7 +486,7 @@ def _title_slide(deck, view: View, lang: str, pair: str, period: str, source: st
     result.titles.append(title)
     _place_title(slide, title, left=0.9, top=2.0, width=11.5, height=1.8, size=38)
     built = format_date(date.today(), format="long", locale="ru_RU" if lang == "ru" else "en_US")
-    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    words = dict(zip(DISPLAY_CURRENCIES, _t("currency_in", lang).split("|"), strict=True))
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top = Inches(0.9), Inches(4.0)
     subtitle.width, subtitle.height = Inches(11.5), Inches(1.6)
@@ -594,7 +592,7 @@ def _commodities_slide(slide, store: Store, view: View, lang: str, source: str, 
 
 
 def _rates_slide(slide, store: Store, view: View, lang: str, result: DeckResult) -> None:
-    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    words = dict(zip(DISPLAY_CURRENCIES, _t("currency_in", lang).split("|"), strict=True))
     method = [(_t("rate_method", lang), 15, False, DARK),
               (_t("deck_currency", lang, currency=words.get(view.currency, view.currency)),
                15, True, DARK)]

@@ -36,6 +36,7 @@ import pandas as pd
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, SchemaError, SourceError
 from dashboard.core.formatting import rate
+from dashboard.core.terms import RATE_CURRENCIES, TICKER_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.rates import cbr, ecb, nbk
 from dashboard.rates.conversion import average_rates, best_source, convert, cross_rates
@@ -43,8 +44,6 @@ from dashboard.rates.rates_file import RATE_COLUMNS, rates_frame
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CURRENCIES = ("USD", "EUR", "CNY", "KZT")
-TICKER_CURRENCIES = ("USD", "EUR", "CNY")
 HOME = {"cbr": "RUB", "nbk": "KZT", "ecb": "EUR", "ecb-bundled": "EUR"}
 # Which (quote, source) the ticker shows, first one with data wins.
 TICKER_PREFERENCE = (("RUB", "cbr"), ("KZT", "nbk"), ("EUR", "ecb"), ("EUR", "ecb-bundled"))
@@ -121,7 +120,7 @@ def _supported(source: str, currency: str) -> str | None:
 def update(
     store: Store,
     *,
-    currencies: Sequence[str] = DEFAULT_CURRENCIES,
+    currencies: Sequence[str] = RATE_CURRENCIES,
     start: date | None = None,
     end: date | None = None,
     source: str = "cbr",

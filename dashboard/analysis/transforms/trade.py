@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,13 +22,7 @@ from dashboard.analysis.transforms._common import (
     with_keys,
 )
 from dashboard.analysis.transforms.hs import HsLevel, hs_level_code, is_confidential
-
-Measure = Literal["export", "import", "turnover", "balance"]
-MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
-"""KPI card order; turnover and balance are derived from export and import only."""
-
-STORED_FLOWS = ("export", "import")
-
+from dashboard.core.terms import BASE_FLOWS, MEASURES, Measure
 
 
 def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> pd.DataFrame:
@@ -41,12 +34,12 @@ def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> 
     """
     ids = as_list(keys)
     require_columns(frame, [*ids, "flow", value], where="flows_wide")
-    work, group = with_keys(frame.loc[frame["flow"].isin(STORED_FLOWS)], ids)
+    work, group = with_keys(frame.loc[frame["flow"].isin(BASE_FLOWS)], ids)
     return (
         work.groupby([*group, "flow"], dropna=False)[value]
         .sum()
         .unstack("flow", fill_value=0.0)
-        .reindex(columns=list(STORED_FLOWS), fill_value=0.0)
+        .reindex(columns=list(BASE_FLOWS), fill_value=0.0)
         .astype("float64")
         .rename_axis(columns=None)
         .reset_index()

@@ -12,6 +12,7 @@ from dashboard.app.ui.filters import Filters, current
 from dashboard.app.ui.page import source_name
 from dashboard.core.formatting import money, percent
 from dashboard.core.i18n import t
+from dashboard.core.terms import MEASURES
 from dashboard.present import charts
 
 
@@ -37,7 +38,7 @@ def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
 def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> None:
     """Turnover, exports, imports and balance with their change on the year before."""
     columns = st.columns(4)
-    for column, measure in zip(columns, ("turnover", "export", "import", "balance"),
+    for column, measure in zip(columns, MEASURES,
                                strict=True):
         kpi = cards[measure]
         delta = None
