@@ -184,7 +184,8 @@ def test_tests_never_importorskip_our_own_modules():
 
 # The widgets and pages read and write through the façade (app/queries.py, app/actions.py).
 BEHIND_THE_FACADE = ("dashboard.data.store", "dashboard.data.ingest", "dashboard.data.sources",
-                     "dashboard.rates.fx", "dashboard.present.deck")
+                     "dashboard.rates.refresh", "dashboard.rates.files",
+                     "dashboard.rates.bundled", "dashboard.present.deck")
 
 
 def test_widgets_and_pages_go_through_the_facade():

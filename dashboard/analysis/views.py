@@ -19,7 +19,7 @@ from dashboard.core.errors import NotFoundError
 from dashboard.core.i18n import flow_label
 from dashboard.core.terms import BASE_FLOWS, CONFIDENTIAL_HS, TABLE_COLUMNS
 from dashboard.data.store import Store, TradeQuery
-from dashboard.rates.fx import convert_frame
+from dashboard.rates.averages import convert_frame
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
 from dashboard.reference.hs import hs_name, section_of
 

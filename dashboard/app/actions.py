@@ -19,7 +19,7 @@ from dashboard.core.errors import OborotError
 from dashboard.data import staging
 from dashboard.data.staging import Staged
 from dashboard.data.store import IngestResult, Store
-from dashboard.rates import fx
+from dashboard.rates import files, refresh
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +52,15 @@ def delete_dataset(dataset_id: int) -> None:
 
 
 def refresh_rates(*, source: str, currencies: tuple[str, ...] | None = None,
-                  store: Store | None = None) -> fx.UpdateResult:
+                  store: Store | None = None) -> refresh.UpdateResult:
     """Fetch missing official rates from a bank into the store, then forget cached answers.
 
     ``store`` is given by the background thread (it runs outside a page run);
     the page's refresh button uses the app's store.
     """
     target = store if store is not None else queries.store()
-    result = (fx.update(target, source=source) if currencies is None
-              else fx.update(target, currencies=currencies, source=source))
+    result = (refresh.update(target, source=source) if currencies is None
+              else refresh.update(target, currencies=currencies, source=source))
     log.info("rates refresh from %s: %s rows", source, result.rows)
     queries.clear()
     return result
@@ -110,7 +110,7 @@ def background_refresh(currencies: tuple[str, ...]) -> RefreshState:
 
 def import_rates(data: bytes, file_name: str) -> tuple[str, int]:
     """Parse a rates file a bank publishes and store its rows: (format, rows written)."""
-    parsed = fx.detect_and_parse(data, file_name)
+    parsed = files.detect_and_parse(data, file_name)
     written = queries.store().upsert_rates(parsed.frame)
     queries.clear()
     return parsed.format, written

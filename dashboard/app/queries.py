@@ -18,7 +18,7 @@ from dashboard.core.config import settings
 from dashboard.data.store import Store, TradeQuery
 from dashboard.present.deck import DeckResult, make_deck
 from dashboard.present.export import Renderer
-from dashboard.rates import fx
+from dashboard.rates import averages, latest
 from dashboard.rates.conversion import average_rates
 
 
@@ -137,14 +137,14 @@ def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
 def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
                  years: int) -> pd.DataFrame:
     """Daily rates of the chosen currencies over the last ``years`` years of stored data."""
-    return fx.history(store(), currencies=currencies, quote=quote, years=years)
+    return averages.history(store(), currencies=currencies, quote=quote, years=years)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
                   years: int, period: str) -> pd.DataFrame:
     """Monthly or annual averages of the same series."""
-    daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
+    daily = averages.history(store(), currencies=currencies, quote=quote, years=years)
     return average_rates(daily, period=period)  # type: ignore[arg-type]
 
 
@@ -155,12 +155,13 @@ def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) ->
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def ticker_items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
+def ticker_items(version: str, currencies: tuple[str, ...]) -> list[latest.TickerItem]:
     """The ticker's latest rates and their change; never writes (bundled ECB history if empty)."""
-    return fx.ticker(store(), currencies=currencies) or fx.bundled_ticker(currencies=currencies)
+    return (latest.ticker(store(), currencies=currencies)
+            or latest.bundled_ticker(currencies=currencies))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
     """How values were converted into the chosen currency (source and average rates)."""
-    return fx.conversion_note(store(), to=currency, year=year, lang=lang)
+    return averages.conversion_note(store(), to=currency, year=year, lang=lang)

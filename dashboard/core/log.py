@@ -50,24 +50,25 @@ def log_path(store: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen) if chosen else settings(store).store_path.parent / "oborot.log"
 
 
-def configure(*, level: int = logging.INFO, stderr_level: int | None = None,
+def configure(*, level: int = logging.INFO, stderr_level: int = logging.WARNING,
               store: str | os.PathLike[str] | None = None) -> Path | None:
     """Attach the stderr and file handlers to the ``dashboard`` logger (once per process).
 
-    Returns the log file, or None when it cannot be written (then stderr only).
-    ``stderr_level`` defaults to ``level``.
+    The file gets records from ``level`` up, stderr from ``stderr_level`` up (the
+    CLI's ``--verbose`` lowers it).  Returns the log file, or None when it cannot
+    be written (then stderr only).
     """
     logger = logging.getLogger("dashboard")
-    logger.setLevel(min(level, stderr_level or level))
+    logger.setLevel(min(level, stderr_level))
     ours = [h for h in logger.handlers if getattr(h, _MARK, False)]
     for handler in ours:
         if isinstance(handler, _Stderr):
-            handler.setLevel(stderr_level or level)
+            handler.setLevel(stderr_level)
     existing = [h for h in ours if isinstance(h, logging.FileHandler)]
     if ours:
         return Path(existing[0].baseFilename) if existing else None
     stream = _Stderr()
-    stream.setLevel(stderr_level or level)
+    stream.setLevel(stderr_level)
     handlers: list[logging.Handler] = [stream]
     path: Path | None = log_path(store)
     try:

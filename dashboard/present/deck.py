@@ -8,8 +8,8 @@ are PNG images rendered by one Chromium for the whole deck.
 
 When Chromium is missing (or a chart does not render in time) the deck is still
 built: each chart becomes a grey box saying why, and ``DeckResult.notes`` says
-so too.  The summary paragraph (``dashboard.analysis.narrative``) and the rates slide
-(``dashboard.rates.fx``) degrade the same way when their modules are unavailable.
+so too.  A summary paragraph that cannot be written (no trade for the pair) and
+a year without rates leave a note instead of failing the deck.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
-from dashboard.rates import fx
+from dashboard.rates import averages, bundled
 from dashboard.reference.countries import country_name
 from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_name
@@ -276,7 +276,7 @@ def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> st
 @functools.lru_cache(maxsize=8)
 def _bundled_year(year: int) -> pd.DataFrame:
     """The bundled ECB history of one year for the deck's currencies (parsing it takes ~1 s)."""
-    history = fx.bundled_history()
+    history = bundled.bundled_history()
     days = pd.to_datetime(history["date"]).dt.year
     return history.loc[days.eq(year) & history["currency"].isin([*RATE_CURRENCIES, "RUB"])]
 
@@ -297,12 +297,12 @@ def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], s
     rows: list[list[str]] = []
     for currency in RATE_CURRENCIES:
         try:
-            averages = fx.annual_average(data, currency=currency, quote="RUB", start=start,
-                                         end=end)
+            found = averages.annual_average(data, currency=currency, quote="RUB", start=start,
+                                            end=end)
         except (OborotError, KeyError, ValueError) as exc:
             log.info("no %s/RUB average for %s: %s", currency, year, exc)
-            averages = pd.DataFrame()
-        row = averages.loc[averages["year"] == year] if not averages.empty else averages
+            found = pd.DataFrame()
+        row = found.loc[found["year"] == year] if not found.empty else found
         if row.empty:
             rows.append([currency, "—", "—", "—"])
             continue

@@ -14,7 +14,7 @@ from dashboard.core.errors import OborotError
 from dashboard.core.formatting import rate
 from dashboard.core.i18n import LABELS, t
 from dashboard.core.terms import TICKER_CURRENCIES
-from dashboard.rates.fx import TickerItem
+from dashboard.rates.latest import TickerItem
 
 CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
 
