@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app.ui import upload
 from dashboard.core.errors import LimitError, SchemaError
 from dashboard.data import staging
@@ -243,7 +243,7 @@ def test_dataset_table_provenance_columns():
         "separator": ["\t"], "loaded_at": [pd.Timestamp("2024-01-02 03:04")],
         "sha256": ["0123456789abcdef" * 4], "notes": [""], "licence": [""],
     })
-    row = analysis.dataset_table(frame).iloc[0]
+    row = tables.dataset_table(frame).iloc[0]
     assert row["periods"] == "2017-01–2018-12"
     assert row["reporters"] == "RU-NVS, RU-TOM"
     assert row["sha256"] == "0123456789ab"

@@ -316,7 +316,7 @@ def legend_right(fig: go.Figure) -> go.Figure:
 
 def hs_treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
                lang: str, depth: int = 2) -> go.Figure:
-    """Treemap of ids/labels/parents/values (analysis.treemap_frame), one hue per top box.
+    """Treemap of ids/labels/parents/values (tables.treemap_frame), one hue per top box.
 
     Shows ``depth`` levels at once (sections and chapters); a click opens the next.
     """

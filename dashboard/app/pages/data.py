@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app import queries
 from dashboard.app.ui import upload
 from dashboard.app.ui.auth import can_edit, current_role
@@ -40,7 +40,7 @@ def render() -> None:
         if datasets.empty:
             st.info(t("data.no_datasets", lang))
             return
-        table(analysis.dataset_table(datasets), key="data.datasets", lang=lang,
+        table(tables.dataset_table(datasets), key="data.datasets", lang=lang,
               file_name="datasets.csv", column_config=upload.dataset_columns(lang))
         if editable:
             upload.delete_controls(datasets, lang)

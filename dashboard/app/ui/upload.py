@@ -161,7 +161,7 @@ def _show_problem(staged: Staged, lang: str) -> None:
 
 
 def dataset_columns(lang: str) -> dict:
-    """Column labels of analysis.dataset_table."""
+    """Column labels of tables.dataset_table."""
     text, number = st.column_config.TextColumn, st.column_config.NumberColumn
     return {
         "id": number("ID", format="%d", width="small"),
