@@ -1,6 +1,6 @@
 """CEPII BACI (reconciled world trade, HS6, annual) -> canonical trade batches.
 
-Year files hold ``t,i,j,k,v,q`` (FORMATS.md §3): year, exporter, importer
+Year files hold ``t,i,j,k,v,q`` (docs/formats.md §3): year, exporter, importer
 (BACI numeric country codes), HS6 product, value in **thousands** of USD and
 quantity in **tonnes**.  BACI reconciles both declarations into one figure, so
 each row is stored once, as the exporter's export to the importer

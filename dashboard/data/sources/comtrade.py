@@ -1,6 +1,6 @@
 """UN Comtrade -> canonical trade batches: downloaded files and the v1 API.
 
-Files (FORMATS.md §2), matched by column name case-insensitively:
+Files (docs/formats.md §2), matched by column name case-insensitively:
 
 * the Comtrade+ CSV download (47 camelCase columns, comma, quoted cmdDesc,
   maybe latin-1, maybe a trailing comma on every data row);

@@ -1,6 +1,6 @@
 """Russian customs (FCS) regional foreign-trade exports -> canonical trade batches.
 
-Two header layouts (FORMATS.md §1): the portal's Russian ``DATTSVT.csv``
+Two header layouts (docs/formats.md §1): the portal's Russian ``DATTSVT.csv``
 (``napr period strana tnved edizm Stoim Netto Kol Region Region_s``; TAB,
 UTF-8, decimal comma, ЭК/ИМ) and the English one (``DIRECTION PERIOD COUNTRY
 HS UM VALUE NETWEIGHT QUANTITY REGION REGION_S``; IMP/EXP).  Excel re-saves
