@@ -214,3 +214,14 @@ def test_each_term_is_written_once():
                 if found in words:
                     copies.append(f"{path.relative_to(ROOT)}:{node.lineno} {words[found]}")
     assert copies == []
+
+
+def test_documents_the_code_cites_exist():
+    """Docstrings point to docs/*.md; each must be in the repository (FORMATS.md was not)."""
+    cited = {(path.relative_to(ROOT), match)
+             for path in _sources()
+             for match in re.findall(r"\b((?:docs/)?[A-Za-z_]+\.md)\b", path.read_text())}
+    missing = [f"{path}: {name}" for path, name in sorted(cited)
+               if not (ROOT / name).exists() and not (ROOT / "docs" / name).exists()
+               and not (PACKAGE / path.relative_to("dashboard").parent / name).exists()]
+    assert missing == []

@@ -100,7 +100,7 @@ def _daily_in_roubles(store: Store, *, source: str, via: str, currencies: set[st
                       start: date, end: date) -> pd.DataFrame:
     """Daily RUB per unit of each currency from one source (crossed through EUR for the ECB).
 
-    Crossing day by day before averaging keeps the method of DESIGN.md: the
+    Crossing day by day before averaging keeps the method of docs/architecture.md (Definitions): the
     average of the daily USD→RUB rates, not a ratio of two averages.
     """
     wanted = sorted((currencies | {"RUB"}) - {via})

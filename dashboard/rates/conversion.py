@@ -4,7 +4,7 @@ Rates frames hold ``date, currency, quote, rate[, source]`` with ``rate`` in
 units of ``quote`` per 1 unit of ``currency`` (see dashboard.rates.rates_file).
 A value in currency C is ``value_usd × avg(USD→RUB) / avg(C→RUB)``, each
 average taken over the same month (monthly rows) or year (annual rows) as the
-trade figure (DESIGN.md "Definitions").  A missing average gives NaN and a
+trade figure (docs/architecture.md, "Definitions").  A missing average gives NaN and a
 ``rate_missing`` flag, never a rate from another period.
 """
 
