@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 
@@ -43,10 +44,35 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; nothing was half-written", file=sys.stderr)
         return 130
     except Exception as exc:
+        reason = _storage_full(exc)
+        if reason is not None:
+            print(f"error: could not write the store ({reason}); the change was rolled back "
+                  "and the stored data is as before", file=sys.stderr)
+            return 2
         reference = log_unexpected(log, exc, f"command {args.command} failed")
         print(f"error: internal error {reference} ({type(exc).__name__}); the traceback is in "
               f"the log", file=sys.stderr)
         return 1
+
+
+_FULL = {errno.ENOSPC: "no space left on the device", errno.EFBIG: "file size limit reached",
+         errno.EDQUOT: "disk quota exceeded"}
+_FULL_TEXT = {"No space left on device": _FULL[errno.ENOSPC],
+              "File too large": _FULL[errno.EFBIG], "Disk quota exceeded": _FULL[errno.EDQUOT]}
+
+
+def _storage_full(exc: BaseException) -> str | None:
+    """Why a write failed when the disk (or a size limit) is full, whatever the engine said."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _FULL:
+            return _FULL[seen.errno]
+        text = str(seen)  # engines (DuckDB, PostgreSQL) report it in their own exception types
+        for marker, reason in _FULL_TEXT.items():
+            if marker in text:
+                return reason
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 if __name__ == "__main__":

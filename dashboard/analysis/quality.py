@@ -6,9 +6,7 @@ import pandas as pd
 
 from dashboard.analysis.transforms import ytd_coverage
 from dashboard.core.i18n import month_name, t
-
-# The customs service stopped publishing regional statistics from early 2022 to early 2023.
-FCS_GAP = (2022, 2023)
+from dashboard.data.sources.fcs import PUBLICATION_GAP as FCS_GAP
 
 
 def quality_notes(months: pd.DataFrame, *, year: int, ytd: int | None, lang: str) -> list[str]:

@@ -29,6 +29,11 @@ def stage_upload(data: bytes, display_name: str) -> Staged:
     return staging.stage(data, display_name, queries.store())
 
 
+def discard_upload(staged: Staged) -> None:
+    """Remove a staged file the user took out of the uploader (nothing was stored)."""
+    staging.discard(staged)
+
+
 def guess_mapping(header: tuple[str, ...]) -> dict[str, str]:
     """Canonical role -> column of a generic table's header (prefills the mapping widgets)."""
     return staging.guess_mapping(header)

@@ -13,8 +13,10 @@ import streamlit as st
 from dashboard.analysis import narrative as text
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
-from dashboard.analysis.views import View
+from dashboard.analysis.views import NewSinceUpdate, View
+from dashboard.app import updates
 from dashboard.core.config import settings
+from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
 from dashboard.present.deck import DeckResult, make_deck
 from dashboard.present.export import Renderer
@@ -165,3 +167,23 @@ def ticker_items(version: str, currencies: tuple[str, ...]) -> list[latest.Ticke
 def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
     """How values were converted into the chosen currency (source and average rates)."""
     return averages.conversion_note(store(), to=currency, year=year, lang=lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def new_since_update(version: str, view: View, lang: str) -> NewSinceUpdate | None:
+    """Months the last update added for the region and the month's largest movers."""
+    return analysis.new_since_update(store(), view, lang=lang)
+
+
+def update_log() -> pd.DataFrame:
+    """The update log, newest first (not cached: a scheduled run may add to it any time)."""
+    return log_table.entries(store())
+
+
+def update_now(progress: updates.Progress | None = None,
+               report: updates.Emit | None = None) -> updates.UpdateRun:
+    """Run ``update`` against the app's store, then forget every cached answer."""
+    try:
+        return updates.update_all(store(), progress=progress, report=report)
+    finally:
+        clear()

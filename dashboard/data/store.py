@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
 from dashboard.core.terms import CONFIDENTIAL_SQL, HS_DIGITS
+from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
 
@@ -182,6 +183,7 @@ class Store:
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
         con.execute(_DDL)
+        con.execute(update_log.DDL)
         _backfill_summaries(con)
         return con
 

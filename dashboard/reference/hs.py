@@ -9,17 +9,23 @@ import pandas as pd
 
 from dashboard.core.terms import CONFIDENTIAL_HS, is_confidential_code
 
+is_confidential = is_confidential_code
+"""The one confidential rule (dashboard.core.terms), under the name this module exports."""
+
 __all__ = [
     "CONFIDENTIAL_HS",
+    "CONFIDENTIAL_NAMES",
     "hs_chapters",
     "hs_name",
     "hs_sections",
+    "is_confidential",
     "section_name",
     "section_of",
 ]
 
 _DIR = Path(__file__).parent
-_CONFIDENTIAL = {"ru": "Конфиденциально", "en": "Confidential"}
+CONFIDENTIAL_NAMES = {"ru": "Конфиденциально", "en": "Confidential"}
+"""How an undisclosed commodity (all-X code) is shown."""
 
 
 @cache
@@ -95,7 +101,7 @@ def hs_name(code: str, lang: str = "ru", *, level: str | int | None = None,
     if section is not None and (level == "section" or not is_confidential_code(key)):
         return f"{key}. {section[lang_index]}" if numbered else section[lang_index]
     if is_confidential_code(key):
-        return _CONFIDENTIAL["ru" if lang_index == 0 else "en"]
+        return CONFIDENTIAL_NAMES["ru" if lang_index == 0 else "en"]
     if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):
         return code
     chapter = _chapter_index().get(key[:2])

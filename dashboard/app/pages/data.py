@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.analysis import tables
 from dashboard.app import queries
-from dashboard.app.ui import upload
+from dashboard.app.ui import updates, upload
 from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current, current_lang
@@ -39,10 +39,11 @@ def render() -> None:
         datasets = queries.datasets(queries.version())
         if datasets.empty:
             st.info(t("data.no_datasets", lang))
-            return
-        table(tables.dataset_table(datasets), key="data.datasets", lang=lang,
-              file_name="datasets.csv", column_config=upload.dataset_columns(lang))
-        if editable:
-            upload.delete_controls(datasets, lang)
+        else:
+            table(tables.dataset_table(datasets), key="data.datasets", lang=lang,
+                  file_name="datasets.csv", column_config=upload.dataset_columns(lang))
+            if editable:
+                upload.delete_controls(datasets, lang)
+        updates.update_panel(lang, editable=editable)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

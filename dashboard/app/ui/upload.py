@@ -9,7 +9,6 @@ dataframe cells), never as markdown.
 from __future__ import annotations
 
 import logging
-import shutil
 
 import pandas as pd
 import streamlit as st
@@ -62,7 +61,7 @@ def staged_files(files: list) -> list[Staged]:
     cache: dict[str, Staged] = st.session_state.setdefault(_STATE, {})
     current = {file.file_id: file for file in files}
     for file_id in [key for key in cache if key not in current]:
-        shutil.rmtree(cache.pop(file_id).path.parent, ignore_errors=True)
+        actions.discard_upload(cache.pop(file_id))
     for file_id, file in current.items():
         if file_id not in cache:
             cache[file_id] = actions.stage_upload(file.getvalue(), file.name)

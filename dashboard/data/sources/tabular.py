@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -21,11 +20,23 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 from charset_normalizer import from_bytes
 
+from dashboard.core.config import env_int
 from dashboard.core.errors import SchemaError
 from dashboard.data.sources.base import Sniff
 
 BLOCK_SIZE = 16 << 20  # bytes per Arrow block: big enough for throughput, small for memory
 MIN_BLOCK_SIZE = 4 << 10
+
+
+_INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"  # BOM, zero-width space/marks, word joiner
+
+
+def clean_name(name: str) -> str:
+    """A header name without surrounding whitespace, NBSP, stray BOMs or zero-width marks."""
+    previous = None
+    while previous != name:
+        previous, name = name, name.strip().strip(_INVISIBLE)
+    return name
 
 
 def detect_encoding(head: bytes) -> str:
@@ -65,10 +76,7 @@ def detect_separator(header_line: str) -> str:
 
 def configured_block_size() -> int:
     """Bytes per Arrow block: ``OBOROT_BLOCK_BYTES`` if set (tests use small ones), else default."""
-    text = os.environ.get("OBOROT_BLOCK_BYTES", "").strip()
-    if not text.isdigit():
-        return BLOCK_SIZE
-    return max(int(text), MIN_BLOCK_SIZE)
+    return max(env_int("OBOROT_BLOCK_BYTES", BLOCK_SIZE), MIN_BLOCK_SIZE)
 
 
 def open_binary(path: Path, sniff: Sniff) -> BinaryIO:
@@ -115,7 +123,9 @@ def stream_csv(
             open_binary(path, sniff),
             read_options=pv.ReadOptions(
                 encoding=encoding, block_size=block_size or configured_block_size(),
-                skip_rows=sniff.header_line - 1,
+                # The sniffed (trimmed) names, not the file's: "period " or "Stoim\xa0" in a
+                # header must still name the period and value columns.
+                skip_rows=sniff.header_line, column_names=list(sniff.header),
             ),
             parse_options=pv.ParseOptions(delimiter=sniff.separator, quote_char='"'),
             convert_options=pv.ConvertOptions(
@@ -150,6 +160,8 @@ def _locate(
 ) -> SchemaError:
     """Turn Arrow's row-less message into a SchemaError with line and column."""
     text = str(exc)
+    if "invalid UTF8" in text:
+        return mixed_encoding_error(path, sniff, reason="invalid UTF-8")
     match = _CONVERSION.search(text)
     if match is None:
         return _structure_error(text, path, sniff)
@@ -170,13 +182,32 @@ def _locate(
     return SchemaError(sniff.display_name, "a number", column=column, found=match.group(3))
 
 
+def mixed_encoding_error(path: Path, sniff: Sniff, *, reason: str,
+                         locate: bool = True) -> SchemaError:
+    """SchemaError at the first line that does not decode as the encoding sniffed at the start."""
+    line = None
+    codec = "utf-8" if sniff.encoding in {"utf-8-sig", "ascii"} else sniff.encoding
+    if locate:
+        with open_binary(path, sniff) as raw:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    data.decode(codec)
+                except UnicodeDecodeError:
+                    line = number
+                    break
+    return SchemaError(sniff.display_name,
+                       f"text in one encoding throughout (the file starts as {sniff.encoding}; "
+                       "save the whole file again as CSV UTF-8)", line=line,
+                       found=f"bytes that are not {sniff.encoding} ({reason})")
+
+
 _COLUMN_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
 
 def _structure_error(text: str, path: Path, sniff: Sniff) -> SchemaError:
     """A structural Arrow error (ragged row, unclosed quote, empty) as file + line + what."""
     name = sniff.display_name
-    if "Empty CSV file" in text:
+    if "Empty CSV file" in text or "Could not skip initial" in text:
         return SchemaError(name, "data rows below the header", found="no data rows")
     if "straddl" in text:
         return SchemaError(name, f"lines shorter than {configured_block_size():,} bytes",
