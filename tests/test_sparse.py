@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.__main__ import main
-from dashboard.analysis import narrative
+from dashboard.analysis import narrative, tables
 from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError
+from dashboard.core.terms import MEASURES, TABLE_COLUMNS
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
 from tests.conftest import TOMSK, ru_text
@@ -55,7 +56,7 @@ def test_top_partners_of_a_flow_with_no_rows_is_an_empty_table(kirov: Store) -> 
     view = View(reporter="RU-KIR", year=2015, flow="import")
     table = analysis.top_partners(kirov, view)
     assert table.empty
-    assert list(table.columns) == ["partner", *analysis.TABLE_COLUMNS]
+    assert list(table.columns) == ["partner", *TABLE_COLUMNS]
     assert analysis.top_commodities(kirov, view).empty
     exports = analysis.top_partners(kirov, View(reporter="RU-KIR", year=2015, flow="export"))
     assert exports[["partner", "value", "rank"]].to_dict("records") == [
@@ -122,7 +123,7 @@ SELECTION = st.builds(
     reporter=st.sampled_from(sorted(REGIONS)),
     year=st.sampled_from((2014, 2015, 2016)),
     partner=st.sampled_from((None, *PARTNER_CODES)),
-    flow=st.sampled_from(analysis.FLOWS),
+    flow=st.sampled_from(MEASURES),
     month=st.sampled_from((None, 2, 3)),
     hs_level=st.sampled_from((2, 4, "section")),
 )
@@ -144,11 +145,11 @@ def _answers(store: Store, view: View) -> dict[str, pd.DataFrame]:
         "annual": analysis.annual_trend(store, view),
         "monthly": analysis.monthly_trend(store, view),
         "partner_trend": analysis.partner_trend(store, view, PARTNER_CODES),
-        "treemap": analysis.treemap_frame(commodities, view.flow, "en", year=view.year),
-        "chapters": analysis.chapter_flows(commodities, year=view.year, lang="en"),
-        "units": analysis.unit_value_table(units, year=view.year, flow=view.flow, lang="ru"),
-        "ranking": analysis.partner_ranking(analysis.top_partners(store, view), lang="ru"),
-        "goods": analysis.commodity_ranking(analysis.top_commodities(store, view), lang="en"),
+        "treemap": tables.treemap_frame(commodities, view.flow, "en", year=view.year),
+        "chapters": tables.chapter_flows(commodities, year=view.year, lang="en"),
+        "units": tables.unit_value_table(units, year=view.year, flow=view.flow, lang="ru"),
+        "ranking": tables.partner_ranking(analysis.top_partners(store, view), lang="ru"),
+        "goods": tables.commodity_ranking(analysis.top_commodities(store, view), lang="en"),
     }
 
 
@@ -160,7 +161,7 @@ def test_any_sparse_store_and_selection_answers_without_an_exception(rows, views
         store = _store(Path(directory), [_line(row) for row in rows])
         for view in views:
             cards = analysis.kpis(store, view)
-            assert set(cards) == set(analysis.FLOWS)
+            assert set(cards) == set(MEASURES)
             for card in cards.values():
                 assert card.value != card.value or math.isfinite(card.value)
                 assert card.value != card.value or card.value >= 0 or card is cards["balance"]
@@ -171,7 +172,7 @@ def test_any_sparse_store_and_selection_answers_without_an_exception(rows, views
                 assert list(table["rank"]) == list(range(1, len(table) + 1)), name
                 shares = table["share"].dropna()
                 assert ((shares >= -1e-9) | (view.flow == "balance")).all(), name
-            share = analysis.confidential_percent(
+            share = tables.confidential_percent(
                 analysis.commodity_frame(store, view, level=4), year=view.year, flow=view.flow)
             assert share != share or 0 <= share <= 100
             try:

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
+from dashboard.core.terms import CONFIDENTIAL_SQL, HS_DIGITS
 from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
@@ -108,7 +109,7 @@ _GROUP_EXPR = {
     "unit": "unit",
     "dataset_id": "dataset_id",
 }
-_HS_LEVELS = (2, 4, 6, 8, 10)
+_HS_LEVELS = HS_DIGITS
 _LOCK_WAIT_S = 10.0
 
 
@@ -357,12 +358,19 @@ class Store:
             return con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 
     def version(self) -> str:
-        """Changes whenever datasets are added or removed (a cache key for the UI)."""
+        """Changes whenever datasets or rates are written (the one cache key of the app).
+
+        Every rates write stamps its rows with ``fetched_at``, so a refresh that
+        replaces rates with new values moves the latest stamp even when the count stays.
+        """
         with self.connect() as con:
             n, last, total = con.execute(
                 "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0) FROM datasets"
             ).fetchone()
-        return f"{n}:{last}:{total}"
+            rates, stamp = con.execute(
+                "SELECT count(*), coalesce(max(fetched_at)::VARCHAR, '') FROM fx_rates"
+            ).fetchone()
+        return f"{n}:{last}:{total}:{rates}:{stamp}"
 
     # -- trade queries -------------------------------------------------------------
 
@@ -382,7 +390,7 @@ class Store:
                     select.append("hs_code")
                 elif hs_level in _HS_LEVELS:
                     # The confidential marker stays whole at every level (see schema).
-                    select.append(f"CASE WHEN starts_with(hs_code, 'X') THEN hs_code "
+                    select.append(f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code "
                                   f"ELSE left(hs_code, {int(hs_level)}) END AS hs_code")
                 else:
                     raise ValueError(f"hs_level must be one of {_HS_LEVELS}")
@@ -576,7 +584,7 @@ def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
 _HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
-_HEADING = "CASE WHEN starts_with(hs_code, 'X') THEN hs_code ELSE hs_code[1:4] END"
+_HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE hs_code[1:4] END"
 _SUMMARIES = {
     "trade_by_partner": "dataset_id, reporter, partner, flow, year, month",
     "trade_by_heading": f"dataset_id, reporter, flow, year, {_HEADING}",

@@ -40,7 +40,7 @@ def show(ranking: pd.DataFrame, *, flow: str, currency: str, source: str, lang: 
          key: str, path: str = str(GEOMETRY)) -> None:
     """A choropleth of the ranking's value by partner, or a clear note without geometry.
 
-    ``ranking`` holds partner, name and value in the currency (analysis.partner_ranking).
+    ``ranking`` holds partner, name and value in the currency (tables.partner_ranking).
     """
     collection = geometry(path)
     if collection is None:
