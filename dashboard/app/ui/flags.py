@@ -17,6 +17,8 @@ def show(filters: Filters) -> None:
                               month_name=month_name):
         st.warning(note, icon="ℹ️")
     if filters.currency != "USD":
+        for missing in queries.rate_notes(queries.version(), filters.view(), filters.lang):
+            st.warning(missing, icon="ℹ️")
         note = queries.conversion_note(queries.version(), filters.currency, filters.year,
                                        filters.lang)
         st.caption(note or "")
