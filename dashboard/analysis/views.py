@@ -75,6 +75,11 @@ def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
     return converted
 
 
+def overlaps(store: Store, view: View) -> pd.DataFrame:
+    """Datasets counted twice in the view's two years (Store.overlaps: year, first, second)."""
+    return store.overlaps(_query(view, years=_two_years(view)))
+
+
 def unconverted_years(store: Store, view: View) -> list[int]:
     """The view's two years with trade that no stored rates convert into its currency."""
     if view.currency == "USD":

@@ -161,6 +161,12 @@ def conversion_note(version: str, currency: str, year: int, lang: str) -> str | 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def overlaps(version: str, view: View) -> pd.DataFrame:
+    """Datasets the view's figures count twice (year, first, second)."""
+    return analysis.overlaps(store(), view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def rate_notes(version: str, view: View, lang: str) -> list[str]:
     """Years of the view that no stored rates convert into its currency (missing, not 0)."""
     return analysis.rate_notes(store(), view, lang)

@@ -134,6 +134,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data.not_mapped": ("— нет —", "— none —"),
     "data.name": ("Название набора данных", "Dataset name"),
     "data.load": ("Загрузить в хранилище", "Load into the store"),
+    "data.overlap": ("Если файл пересекается с загруженными данными (тот же регион, партнёр и "
+                     "период)", "If the file overlaps loaded data (same region, partner and "
+                     "period)"),
+    "data.overlap_keep": ("оставить оба набора (итоги учтут оба)",
+                          "keep both (totals count both)"),
+    "data.overlap_replace": ("заменить: удалить пересекающиеся наборы",
+                             "replace: delete the overlapped dataset(s)"),
+    "data.overlap_help": ("Замена выполняется в той же транзакции, что и загрузка: либо новый "
+                          "набор загружен и старые удалены, либо ничего не изменилось.",
+                          "Replacing happens in the load's transaction: either the new dataset "
+                          "is in and the old ones are gone, or nothing changed."),
     "data.loading": ("Загрузка: {rows} строк", "Loading: {rows} rows"),
     "data.loaded": ("Загружено: {rows} строк (набор {id}).", "Loaded {rows} rows (dataset {id})."),
     "data.already": ("Этот файл уже загружен (набор {id}); повторно он не добавляется.",

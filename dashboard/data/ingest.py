@@ -21,8 +21,12 @@ def ingest_file(
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
     mapping: Mapping[str, str] | None = None,
+    replace: bool = False,
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
+
+    ``replace``: delete older datasets covering the same rows (Store.ingest) in
+    the same transaction, instead of keeping both and noting the overlap.
 
     Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
     ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.
@@ -39,7 +43,7 @@ def ingest_file(
     parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping)
     return store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
                         max_rows=config.max_rows if max_rows is None else max_rows,
-                        progress=progress)
+                        progress=progress, replace=replace)
 
 
 def check_size(path: Path, *, display_name: str, max_upload_mb: int) -> None:
