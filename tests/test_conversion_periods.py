@@ -105,10 +105,11 @@ def test_a_year_without_rates_is_missing_and_flagged(tomsk, capsys) -> None:
 # -- invariants -------------------------------------------------------------------------
 
 _rate = st.floats(min_value=0.01, max_value=1000, allow_nan=False)
-_value = st.floats(min_value=0, max_value=1e12, allow_nan=False)
+# 0 or a real amount (from a cent): subnormal floats would underflow to 0 in any unit.
+_value = st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=1e12))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(values=st.lists(st.tuples(st.integers(2015, 2019), _value), min_size=1, max_size=8),
        usd=st.lists(_rate, min_size=5, max_size=5), eur=st.lists(_rate, min_size=5, max_size=5))
 def test_converting_there_and_back_keeps_totals_and_never_invents_zero(values, usd, eur):

@@ -10,7 +10,7 @@ trade figure (DESIGN.md "Definitions").  A missing average gives NaN and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -208,17 +208,18 @@ def convert_by_period(
     frame: pd.DataFrame,
     *,
     to: str,
-    sources: Sequence[tuple[str, pd.DataFrame]],
+    sources: Iterable[tuple[str, pd.DataFrame]],
     period: Period = "annual",
     columns: Sequence[str] = ("value_usd",),
     via: str = "RUB",
 ) -> pd.DataFrame:
     """``convert`` with each row's period taking the first of ``sources`` that covers it.
 
-    ``sources`` are ``(name, rates)`` in order of preference (e.g. Bank of
-    Russia, then ECB rates crossed into roubles); a row takes the averages of
-    the first source that has both USD and ``to`` for its month or year, so a
-    year only one source covers is still converted.  Adds ``rate_source``
+    ``sources`` are ``(name, rates)`` in order of preference, e.g. Bank of
+    Russia, then ECB rates crossed into roubles (an iterable, consumed only
+    until every period is covered); a row takes the averages of the first
+    source that has both USD and ``to`` for its month or year, so a year only
+    one source covers is still converted.  Adds ``rate_source``
     (missing where no source covers the period: value NaN, ``rate_missing``
     True — a missing period is never read as 0).
     """
@@ -229,6 +230,8 @@ def convert_by_period(
     rate_used = np.full(len(frame), np.nan)
     chosen = np.full(len(frame), None, dtype=object)
     for name, rates in sources:
+        if not np.isnan(rate_used).any():
+            break  # every period covered: later (lazily read) sources are not needed
         if rates.empty:
             continue
         rated = convert(frame, to=to, rates=rates, period=period, columns=(), via=via)

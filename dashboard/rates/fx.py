@@ -362,11 +362,11 @@ def _rated(frame: pd.DataFrame, store: Store, *, to: str) -> pd.DataFrame:
     """``convert_by_period`` of ``frame`` (1 unit per row) with every conversion source."""
     monthly = "month" in frame.columns and bool(frame["month"].notna().any())
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    sources = [
+    sources = (
         (source, _daily_in_roubles(store, source=source, via=via, currencies={"USD", to},
                                    start=date(first, 1, 1), end=date(last, 12, 31)))
         for source, via in CONVERSION_SOURCES
-    ]
+    )
     return convert_by_period(frame, to=to, sources=sources,
                              period="monthly" if monthly else "annual", columns=())
 
