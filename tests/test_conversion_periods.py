@@ -91,7 +91,8 @@ def test_a_year_without_rates_is_missing_and_flagged(tomsk, capsys) -> None:
     cards = views.kpis(tomsk, views.View(reporter="RU-TOM", year=2018, currency="RUB"))
     assert math.isnan(cards["turnover"].previous)
     text = narrative(tomsk, view, "ru")
-    assert "не было" not in text and "2017" in text
+    assert "не было" not in text and "курсов для пересчёта за 2017 год нет" in text
+    assert "no exchange rates for 2017" in narrative(tomsk, view, "en")
     assert fx.conversion_note(tomsk, to="RUB", year=2018, lang="en") == (
         "Converted to RUB at annual average rates of the Bank of Russia: 63.0000 RUB per USD "
         "in 2018.")

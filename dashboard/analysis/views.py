@@ -18,6 +18,7 @@ from dashboard.analysis.transforms.changes import movers
 from dashboard.core.errors import NotFoundError
 from dashboard.data import update_log
 from dashboard.data.store import Store, TradeQuery
+from dashboard.rates.conversion import rates_missing_text
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
 
 FLOWS = ("turnover", "export", "import", "balance")
@@ -94,8 +95,6 @@ def unconverted_years(store: Store, view: View) -> list[int]:
 
 def rate_notes(store: Store, view: View, lang: str = "en") -> list[str]:
     """Flags ("no rates for 2017 in RUB") for the view's ``unconverted_years``."""
-    from dashboard.rates.fx import rates_missing_text
-
     return [rates_missing_text(year, view.currency, lang)
             for year in unconverted_years(store, view)]
 

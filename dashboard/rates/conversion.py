@@ -251,3 +251,10 @@ def missing_years(converted: pd.DataFrame) -> list[int]:
     _require(converted, ["year", "rate_missing"], "missing_years")
     years = converted.loc[converted["rate_missing"].astype(bool), "year"]
     return sorted({int(year) for year in years.dropna()})
+
+
+def rates_missing_text(year: int, to: str, lang: str) -> str:
+    """The flag of a year whose values cannot be converted: missing, not zero."""
+    if lang == "ru":
+        return f"Нет курсов за {year} год для пересчёта в {to}: значения за {year} год не показаны."
+    return f"No rates for {year} in {to}: values for {year} are left empty."

@@ -604,10 +604,3 @@ def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | Non
             head += " — " if ru else ": "
         parts.append(head + ", ".join(amounts) + ("" if ru else "."))
     return " ".join(parts) or None
-
-
-def rates_missing_text(year: int, to: str, lang: str) -> str:
-    """The flag of a year whose values cannot be converted: missing, not zero."""
-    if lang == "ru":
-        return f"Нет курсов за {year} год для пересчёта в {to}: значения за {year} год не показаны."
-    return f"No rates for {year} in {to}: values for {year} are left empty."
