@@ -580,9 +580,13 @@ def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | Non
              BUNDLED_SOURCE: ("ЕЦБ (встроенный архив)", "ECB (bundled history)")}
     cross = {"ru": ", кросс-курс через EUR", "en": ", crossed through EUR"}["ru" if ru else "en"]
 
-    def source_text(source: str) -> str:
+    def source_text(source: str, *, alone: bool = False) -> str:
+        """Genitive in Russian after "курсы", nominative ``alone`` in brackets."""
         via = dict(CONVERSION_SOURCES)[source]
-        return names[source][0 if ru else 1] + (cross if via != "RUB" else "")
+        name = names[source][0 if ru else 1]
+        if alone and ru and source == "cbr":
+            name = "Банк России"
+        return name + (cross if via != "RUB" else "")
 
     found = [(int(row.year), float(row.rate_used), str(row.rate_source))
              for row in rated.itertuples() if not row.rate_missing][::-1]
@@ -594,7 +598,8 @@ def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | Non
             amount = rate(per_usd, lang, digits=4)
             unit = (f" {to} за 1 USD" if ru else f" {to} per USD") if position == 0 else ""
             where = f" в {when} г." if ru else f" in {when}"
-            amounts.append(amount + unit + where + ("" if same else f" ({source_text(source)})"))
+            named = "" if same else f" ({source_text(source, alone=True)})"
+            amounts.append(amount + unit + where + named)
         head = (f"Пересчёт в {to}: средние за год курсы" if ru
                 else f"Converted to {to} at annual average rates")
         if same:
