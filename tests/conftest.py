@@ -1,16 +1,21 @@
-"""Shared fixtures: real DuckDB store files in a temp dir, FCS files in their real layouts."""
+"""Shared fixtures: real stores (a DuckDB file, a PostgreSQL schema), FCS files in their layouts."""
 
 from __future__ import annotations
 
+import os
+import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
+import psycopg
 import pytest
 
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
+from scripts.pg_cluster import Cluster, Unavailable
 
 RU_HEADER = "napr\tperiod\tstrana\ttnved\tedizm\tStoim\tNetto\tKol\tRegion\tRegion_s"
 TOMSK = "69000 - ТОМСКАЯ ОБЛАСТЬ\t06-СИБИРСКИЙ ФЕДЕРАЛЬНЫЙ ОКРУГ"
@@ -38,6 +43,48 @@ def ru_text(rows: list[str] | None = None, *, sep: str = "\t", newline: str = "\
 def store(tmp_path: Path) -> Store:
     """A fresh store in a real DuckDB file."""
     return Store(tmp_path / "store.duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL database the tests may use freely.
+
+    ``OBOROT_TEST_PG_URL`` when set (``make test`` starts one throwaway cluster for
+    all workers); otherwise a throwaway cluster of this test process.  Without a
+    server the PostgreSQL tests are skipped with the reason, except where
+    ``OBOROT_TEST_PG_REQUIRED=1`` (CI) makes that a failure.
+    """
+    url = os.environ.get("OBOROT_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    reason = os.environ.get("OBOROT_TEST_PG_SKIP")
+    cluster = None
+    if reason is None:
+        try:
+            cluster = Cluster().start()
+        except Unavailable as exc:
+            reason = str(exc)
+    if cluster is None:
+        if os.environ.get("OBOROT_TEST_PG_REQUIRED") == "1":
+            pytest.fail(f"PostgreSQL is required here: {reason}")
+        pytest.skip(f"no PostgreSQL: {reason}")
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A URL whose connections see only a fresh, empty schema (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in pg_server else "?"
+    yield f"{pg_server}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
