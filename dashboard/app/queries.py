@@ -21,7 +21,7 @@ from dashboard.data.store import Store, TradeQuery
 @st.cache_resource
 def store() -> Store:
     """The app's store, with one connection held for the process (cursors per query)."""
-    return Store(settings().store_path, keep_open=True)
+    return Store(settings().store, keep_open=True)
 
 
 def version() -> str:

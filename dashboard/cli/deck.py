@@ -73,7 +73,7 @@ def run_deck(args: argparse.Namespace) -> int:
     """Build the deck and write it atomically; warnings (no Chromium) go to stderr."""
     from dashboard.present.deck import make_deck
 
-    store = Store(settings(args.store).store_path)
+    store = Store(settings(args.store).store, create=False)
     view = _check(store, args)
     result = make_deck(store, view, lang=args.lang, currency=view.currency,
                        timeout=args.timeout)

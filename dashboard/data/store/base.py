@@ -1,14 +1,17 @@
-"""The DuckDB store: one file holding trade rows, dataset provenance and exchange rates.
+"""The store interface and the SQL every engine shares.
 
-Every ingest is one transaction: the dataset's provenance row and all its trade
-rows land together, or nothing changes.  Aggregations run in SQL with filters
-pushed down (always ``?`` parameters), so pandas only ever sees small frames.
+A ``Store`` holds trade rows, dataset provenance and exchange rates.  Every
+ingest is one transaction: the dataset's provenance row, all its trade rows and
+its summaries land together, or nothing changes.  Aggregations run in SQL with
+filters pushed down (always ``?`` parameters), so pandas only ever sees small
+frames.  What differs between engines (connections, bulk load, upsert, locking,
+schema DDL) lives in one small ``Engine`` class per engine, in the spirit of
+SQLAlchemy's dialects; the SQL here is written once and runs on both.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -16,87 +19,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
-from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
+from dashboard.data.store.engine import Engine
+from dashboard.data.store.summaries import SUMMARIES, fill_summaries
+from dashboard.data.store.target import engine_for
 
 log = logging.getLogger(__name__)
-
-_DDL = """
-CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1;
-CREATE TABLE IF NOT EXISTS datasets (
-    id INTEGER PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    format VARCHAR NOT NULL,
-    file_name VARCHAR,
-    sha256 VARCHAR UNIQUE,
-    row_count BIGINT NOT NULL DEFAULT 0,
-    rejected_rows BIGINT NOT NULL DEFAULT 0,
-    period_start VARCHAR,
-    period_end VARCHAR,
-    reporters VARCHAR,
-    encoding VARCHAR,
-    separator VARCHAR,
-    notes VARCHAR,
-    licence VARCHAR,
-    loaded_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trade (
-    dataset_id INTEGER NOT NULL,
-    reporter VARCHAR NOT NULL,
-    partner VARCHAR NOT NULL,
-    flow VARCHAR NOT NULL,
-    year SMALLINT NOT NULL,
-    month TINYINT,
-    hs_code VARCHAR,
-    value_usd DOUBLE NOT NULL,
-    net_kg DOUBLE,
-    quantity DOUBLE,
-    unit VARCHAR
-);
--- Covering sums of trade per dataset, built in the ingest's transaction: the pages'
--- questions (a reporter's flows by partner and month, or by HS heading) read these few
--- thousand rows per reporter instead of scanning every customs line.  Headings are
--- summed over whole years (months and YTD views read trade itself).
-CREATE TABLE IF NOT EXISTS trade_by_partner (
-    dataset_id INTEGER NOT NULL,
-    reporter VARCHAR NOT NULL,
-    partner VARCHAR NOT NULL,
-    flow VARCHAR NOT NULL,
-    year SMALLINT NOT NULL,
-    month TINYINT,
-    value_usd DOUBLE NOT NULL,
-    net_kg DOUBLE,
-    quantity DOUBLE
-);
-CREATE TABLE IF NOT EXISTS trade_by_heading (
-    dataset_id INTEGER NOT NULL,
-    reporter VARCHAR NOT NULL,
-    flow VARCHAR NOT NULL,
-    year SMALLINT NOT NULL,
-    hs_code VARCHAR,
-    value_usd DOUBLE NOT NULL,
-    net_kg DOUBLE,
-    quantity DOUBLE
-);
-CREATE TABLE IF NOT EXISTS fx_rates (
-    date DATE NOT NULL,
-    currency VARCHAR NOT NULL,
-    quote VARCHAR NOT NULL,
-    rate DOUBLE NOT NULL,
-    source VARCHAR NOT NULL,
-    fetched_at TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, currency, quote, source)
-);
-"""
 
 # Grouping keys a caller may ask for, and the SQL each stands for.
 _GROUP_EXPR = {
@@ -109,15 +45,9 @@ _GROUP_EXPR = {
     "dataset_id": "dataset_id",
 }
 _HS_LEVELS = (2, 4, 6, 8, 10)
-_LOCK_WAIT_S = 10.0
 
-
-def _lock_wait_s() -> float:
-    """Seconds to wait for another process's lock: ``OBOROT_LOCK_WAIT_S`` or _LOCK_WAIT_S."""
-    try:
-        return float(os.environ.get("OBOROT_LOCK_WAIT_S", _LOCK_WAIT_S))
-    except ValueError:
-        return _LOCK_WAIT_S
+# Rows handed to the engine's bulk load at once.
+_LOAD_ROWS = 4 * 122_880
 
 
 @dataclass(frozen=True)
@@ -150,67 +80,36 @@ class TradeQuery:
 
 
 class Store:
-    """One DuckDB file.  ``keep_open`` holds a connection for a long-running app.
+    """Trade rows, provenance and rates in one database: a DuckDB file or PostgreSQL.
 
-    DuckDB lets one process write a file at a time: a short-lived CLI connection
-    waits up to ``_LOCK_WAIT_S`` for another process to let go, then says so.
+    ``Store(target)`` takes a path (the embedded DuckDB file) or a
+    ``postgresql://`` URL; ``keep_open`` holds connections for a long-running app;
+    ``create=False`` (read commands) refuses a store that does not exist yet.
     """
 
-    def __init__(self, path: str | Path, *, keep_open: bool = False) -> None:
-        self.path = Path(path)
-        self._keep_open = keep_open
-        self._base: duckdb.DuckDBPyConnection | None = None
-        self._lock = threading.Lock()
-        self._write_lock = threading.Lock()  # one ingest/delete at a time per process
+    def __init__(self, target: object, *, keep_open: bool = False, create: bool = True) -> None:
+        self.engine: Engine = engine_for(target, keep_open=keep_open, create=create)
+        self._write_lock = threading.Lock()  # one ingest/delete/upsert at a time per process
 
-    # -- connections ---------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the store lives (a path, or a URL without its password)."""
+        return self.engine.location
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + _lock_wait_s()
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise OborotError(
-                        f"{self.path}: the store is in use by another process "
-                        "(is the dashboard running? load files through its Data page)"
-                    ) from exc
-                time.sleep(0.2)
-            except duckdb.Error as exc:
-                raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
-        con.execute(_DDL)
-        con.execute(update_log.DDL)
-        _backfill_summaries(con)
-        return con
+    @property
+    def path(self) -> Any:
+        """The DuckDB file's path (None for a server engine)."""
+        return getattr(self.engine, "path", None)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation (a cursor of the held one when kept open)."""
-        if self._keep_open:
-            with self._lock:
-                if self._base is None:
-                    self._base = self._open()
-            cursor = self._base.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-        else:
-            con = self._open()
-            try:
-                yield con
-            finally:
-                con.close()
+    def connect(self) -> Iterator[Any]:
+        """A connection of the engine's driver for one operation."""
+        with self.engine.connection() as con:
+            yield con
 
     def close(self) -> None:
-        """Release the held connection, if any."""
-        with self._lock:
-            if self._base is not None:
-                self._base.close()
-                self._base = None
+        """Release held connections, if any."""
+        self.engine.close()
 
     def __enter__(self) -> Store:
         return self
@@ -218,13 +117,21 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:
+        with self.connect() as con:
+            row = self.engine.execute(con, sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        with self.connect() as con:
+            return self.engine.frame(con, sql, params)
+
     # -- datasets ------------------------------------------------------------------
 
     def find_by_sha256(self, sha256: str) -> int | None:
         """The id of the dataset loaded from a file with these bytes, if any."""
-        with self.connect() as con:
-            row = con.execute("SELECT id FROM datasets WHERE sha256 = ?", [sha256]).fetchone()
-        return None if row is None else int(row[0])
+        found = self._scalar("SELECT id FROM datasets WHERE sha256 = ?", [sha256])
+        return None if found is None else int(found)
 
     def ingest(
         self,
@@ -236,17 +143,24 @@ class Store:
         max_rows: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> IngestResult:
-        """Load all batches as one dataset in one transaction; raise and change nothing on error."""
+        """Load all batches as one dataset in one transaction; raise and change nothing on error.
+
+        A file whose sha256 is stored already (or is being stored by another
+        loader that then commits) is reported as ``already_loaded``.
+        """
         if sha256 is not None:
             existing = self.find_by_sha256(sha256)
             if existing is not None:
                 return self.already_loaded(existing)
+        engine = self.engine
         started = time.perf_counter()
-        with self._write_lock, self.connect() as con, _bulk_insert(con):
-            con.execute("BEGIN TRANSACTION")
-            try:
-                dataset_id = int(con.execute("SELECT nextval('dataset_ids')").fetchone()[0])
-                con.execute(
+        try:
+            with (self._write_lock, self.connect() as con, engine.bulk_session(con),
+                  engine.transaction(con)):
+                dataset_id = int(engine.execute(con, "SELECT nextval('dataset_ids')").fetchone()[0])
+                # First, so that a second loader of the same bytes waits here, not after its load.
+                engine.execute(
+                    con,
                     "INSERT INTO datasets (id, name, format, file_name, sha256, encoding, "
                     "separator, licence, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [dataset_id, name, parsed.format, file_name, sha256, parsed.encoding,
@@ -260,38 +174,43 @@ class Store:
                             f"{file_name or name}: more than {max_rows:,} rows "
                             "(the configured limit, OBOROT_MAX_ROWS)"
                         )
+                    _check_canonical(batch)
                     pending.append(batch)
-                    if sum(b.num_rows for b in pending) >= _INSERT_ROWS:
-                        _insert_batches(con, dataset_id, pending)
+                    if sum(b.num_rows for b in pending) >= _LOAD_ROWS:
+                        engine.load_trade(con, dataset_id, pending)
                         pending = []
                     tally.add(batch)
                     if progress is not None:
                         progress(tally.rows)
                 if pending:
-                    _insert_batches(con, dataset_id, pending)
+                    engine.load_trade(con, dataset_id, pending)
                 rows = tally.rows
                 if rows == 0:
                     raise OborotError(f"{file_name or name}: the file holds no data rows")
                 period_start, period_end, reporters = tally.summary()
-                _fill_summaries(con, dataset_id)
-                overlap = _overlapping(con, dataset_id)
+                fill_summaries(engine, con, dataset_id)
+                overlap = self._overlapping(con, dataset_id)
                 if overlap:
                     parsed.notes.append(
                         f"covers the same region and months as dataset(s) "
                         f"{', '.join(map(str, overlap))}: totals add both; delete one to "
                         "avoid counting twice")
-                con.execute(
+                engine.execute(
+                    con,
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
                     "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
                     [rows, parsed.rejected, period_start, period_end, reporters,
                      "\n".join(parsed.notes), dataset_id],
                 )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        log.info("ingested dataset %s: %s rows in %.2f s", dataset_id, rows,
-                 time.perf_counter() - started)
+                _bump_version(engine, con)
+        except Exception as exc:
+            if sha256 is not None and engine.is_duplicate(exc):
+                existing = self.find_by_sha256(sha256)
+                if existing is not None:
+                    return self.already_loaded(existing)
+            raise
+        log.info("ingested dataset %s: %s rows in %.2f s (%s)", dataset_id, rows,
+                 time.perf_counter() - started, engine.name)
         return IngestResult(
             dataset_id=dataset_id, format=parsed.format, rows=rows, rejected=parsed.rejected,
             period_start=period_start, period_end=period_end, encoding=parsed.encoding,
@@ -299,54 +218,50 @@ class Store:
         )
 
     def already_loaded(self, dataset_id: int) -> IngestResult:
+        """The IngestResult of a dataset loaded before."""
         with self.connect() as con:
-            row = con.execute(
+            row = self.engine.execute(
+                con,
                 "SELECT format, row_count, rejected_rows, period_start, period_end, encoding, "
                 "separator FROM datasets WHERE id = ?", [dataset_id]
             ).fetchone()
         fmt, rows, rejected, start, end, encoding, separator = row
-        return IngestResult(dataset_id, fmt, rows, rejected, start, end, True,
+        return IngestResult(dataset_id, fmt, int(rows), int(rejected), start, end, True,
                             encoding or "", separator or "")
 
     def datasets(self) -> pd.DataFrame:
         """All datasets with their provenance, oldest first."""
-        with self.connect() as con:
-            return con.execute(
-                "SELECT id, name, format, file_name, row_count, rejected_rows, period_start, "
-                "period_end, reporters, encoding, separator, loaded_at, sha256, notes, licence "
-                "FROM datasets ORDER BY id"
-            ).df()
+        return self._frame(
+            "SELECT id, name, format, file_name, row_count, rejected_rows, period_start, "
+            "period_end, reporters, encoding, separator, loaded_at, sha256, notes, licence "
+            "FROM datasets ORDER BY id"
+        )
 
     def delete(self, dataset_id: int) -> None:
         """Remove a dataset and all its rows in one transaction."""
-        with self._write_lock, self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                found = con.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone()
-                if found is None:
-                    raise NotFoundError(f"no dataset with id {dataset_id}")
-                con.execute("DELETE FROM trade WHERE dataset_id = ?", [dataset_id])
-                for table in _SUMMARIES:
-                    con.execute(f"DELETE FROM {table} WHERE dataset_id = ?",  # noqa: S608
-                                [dataset_id])
-                con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        engine = self.engine
+        with self._write_lock, self.connect() as con, engine.transaction(con):
+            found = engine.execute(con, "SELECT 1 FROM datasets WHERE id = ?",
+                                   [dataset_id]).fetchone()
+            if found is None:
+                raise NotFoundError(f"no dataset with id {dataset_id}")
+            for table in ("trade", *SUMMARIES):
+                engine.execute(con, f"DELETE FROM {table} WHERE dataset_id = ?",  # noqa: S608
+                               [dataset_id])
+            engine.execute(con, "DELETE FROM datasets WHERE id = ?", [dataset_id])
+            _bump_version(engine, con)
 
     def is_empty(self) -> bool:
         """True when no dataset has been loaded."""
-        with self.connect() as con:
-            return con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
+        return self._scalar("SELECT count(*) FROM datasets") == 0
 
     def version(self) -> str:
-        """Changes whenever datasets are added or removed (a cache key for the UI)."""
-        with self.connect() as con:
-            n, last, total = con.execute(
-                "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0) FROM datasets"
-            ).fetchone()
-        return f"{n}:{last}:{total}"
+        """Changes whenever any process adds or removes a dataset or writes rates.
+
+        A counter bumped inside every writing transaction, so a cache keyed on
+        it drops exactly when a committed change becomes visible.
+        """
+        return str(self._scalar("SELECT changes FROM store_version"))
 
     # -- trade queries -------------------------------------------------------------
 
@@ -376,15 +291,15 @@ class Store:
                 raise ValueError(f"cannot group by {key!r}")
         where, params = _where(query, monthly="month" in by)
         keys = ", ".join(select)
-        group = "GROUP BY ALL ORDER BY ALL" if select else ""
+        positions = ", ".join(str(n) for n in range(1, len(select) + 1))
+        group = f"GROUP BY {positions} ORDER BY {positions}" if select else ""
         sql = (
             # Only whitelisted column expressions are formatted in; values go as parameters.
             f"SELECT {keys}{', ' if keys else ''}sum(value_usd) AS value_usd, "  # noqa: S608
             f"sum(net_kg) AS net_kg, sum(quantity) AS quantity "
             f"FROM {_source(by, query, hs_level)} {where} {group}"
         )
-        with self.connect() as con:
-            return con.execute(sql, params).df()
+        return self._frame(sql, params)
 
     def distinct(self, column: str, query: TradeQuery = TradeQuery()) -> list:
         """Distinct values of one key column under the filters, sorted."""
@@ -394,17 +309,16 @@ class Store:
         table = _source([column], query, None)
         sql = f"SELECT DISTINCT {column} FROM {table} {where} ORDER BY 1"  # noqa: S608
         with self.connect() as con:
-            return [row[0] for row in con.execute(sql, params).fetchall()]
+            return [row[0] for row in self.engine.execute(con, sql, params).fetchall()]
 
     def months_present(self, query: TradeQuery = TradeQuery()) -> pd.DataFrame:
         """Which (year, month) pairs hold monthly data under the filters."""
         where, params = _where(query, monthly=True)
-        with self.connect() as con:
-            return con.execute(
-                f"SELECT DISTINCT year, month FROM {_source(['year', 'month'], query, None)} "  # noqa: S608
-                f"{where} ORDER BY 1, 2",
-                params,
-            ).df()
+        return self._frame(
+            f"SELECT DISTINCT year, month FROM {_source(['year', 'month'], query, None)} "  # noqa: S608
+            f"{where} ORDER BY 1, 2",
+            params,
+        )
 
     # -- exchange rates ------------------------------------------------------------
 
@@ -418,20 +332,10 @@ class Store:
             fetched_at=_now(),
         )
         table = pa.Table.from_pandas(rows, preserve_index=False)
-        with self._write_lock, self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.register("incoming_rates", table)
-                con.execute(
-                    "INSERT OR REPLACE INTO fx_rates (date, currency, quote, rate, source, "
-                    "fetched_at) SELECT date, currency, quote, rate, source, fetched_at "
-                    "FROM incoming_rates"
-                )
-                con.unregister("incoming_rates")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        engine = self.engine
+        with self._write_lock, self.connect() as con, engine.transaction(con):
+            engine.upsert_rates(con, table)
+            _bump_version(engine, con)
         return len(rows)
 
     def rates(
@@ -455,23 +359,50 @@ class Store:
                 clauses.append(f"{column} {op} ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self.connect() as con:
-            frame = con.execute(
-                "SELECT date, currency, quote, rate, source, fetched_at "  # noqa: S608
-                f"FROM fx_rates {where} "  # clauses are fixed text, values are parameters
-                "ORDER BY currency, quote, date, source",
-                params,
-            ).df()
+        frame = self._frame(
+            "SELECT date, currency, quote, rate, source, fetched_at "  # noqa: S608
+            f"FROM fx_rates {where} "  # clauses are fixed text, values are parameters
+            "ORDER BY currency, quote, date, source",
+            params,
+        )
         return frame.assign(date=pd.to_datetime(frame["date"]))
 
     def rate_dates(self, *, currency: str, quote: str, source: str) -> set[date]:
         """Dates with a stored rate for this currency, quote and source."""
         with self.connect() as con:
-            rows = con.execute(
+            rows = self.engine.execute(
+                con,
                 "SELECT date FROM fx_rates WHERE currency = ? AND quote = ? AND source = ?",
                 [currency, quote, source],
             ).fetchall()
         return {row[0] for row in rows}
+
+    # -- summaries -----------------------------------------------------------------
+
+    def _overlapping(self, con: Any, dataset_id: int) -> list[int]:
+        """Older datasets with rows for the same reporter, year and month (queries add them up)."""
+        rows = self.engine.execute(
+            con,
+            "SELECT DISTINCT other.dataset_id FROM "
+            "(SELECT DISTINCT reporter, year, month FROM trade_by_partner WHERE dataset_id = ?) "
+            "AS mine JOIN trade_by_partner AS other USING (reporter, year, month) "
+            "WHERE other.dataset_id <> ? ORDER BY 1",
+            [dataset_id, dataset_id],
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
+
+_PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
+_HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
+
+
+def _bump_version(engine: Engine, con: Any) -> None:
+    engine.execute(con, "UPDATE store_version SET changes = changes + 1")
+
+
+def _check_canonical(batch: pa.RecordBatch) -> None:
+    if batch.schema.names != list(TRADE_COLUMNS):
+        raise OborotError(f"internal: batch columns {batch.schema.names} are not canonical")
 
 
 class _Tally:
@@ -515,9 +446,9 @@ _DONE = object()
 def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """The batches, parsed in a helper thread while the caller inserts the previous ones.
 
-    Parsing (Arrow's reader and compute kernels) and DuckDB's insert both release the GIL,
-    so on two cores they overlap.  A source's error is raised here, in the caller's thread,
-    as the same exception; when the caller stops early the helper stops too.
+    Parsing (Arrow's reader and compute kernels) and the engine's load both release the
+    GIL, so on two cores they overlap.  A source's error is raised here, in the caller's
+    thread, as the same exception; when the caller stops early the helper stops too.
     """
     handoff: queue.Queue[object] = queue.Queue(maxsize=_PREFETCH)
     stop = threading.Event()
@@ -558,15 +489,6 @@ def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             close()
 
 
-_PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
-_HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
-_HEADING = "CASE WHEN starts_with(hs_code, 'X') THEN hs_code ELSE hs_code[1:4] END"
-_SUMMARIES = {
-    "trade_by_partner": "dataset_id, reporter, partner, flow, year, month",
-    "trade_by_heading": f"dataset_id, reporter, flow, year, {_HEADING}",
-}
-
-
 def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
     """The smallest table that answers exactly: a summary when it holds every key and filter."""
     keys = set(by) | {"reporter", "flow", "year", "dataset_id"}
@@ -582,85 +504,6 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
     if keys <= _HEADING_KEYS and heading_level and len(query.hs_prefix or "") <= 4:
         return "trade_by_heading"
     return "trade"
-
-
-def _overlapping(con: duckdb.DuckDBPyConnection, dataset_id: int) -> list[int]:
-    """Older datasets with rows for the same reporter, year and month (queries add them up)."""
-    rows = con.execute(
-        "SELECT DISTINCT other.dataset_id FROM "
-        "(SELECT DISTINCT reporter, year, month FROM trade_by_partner WHERE dataset_id = ?) "
-        "AS mine JOIN trade_by_partner AS other USING (reporter, year, month) "
-        "WHERE other.dataset_id <> ? ORDER BY 1",
-        [dataset_id, dataset_id],
-    ).fetchall()
-    return [int(row[0]) for row in rows]
-
-
-def _fill_summaries(con: duckdb.DuckDBPyConnection, dataset_id: int | None) -> None:
-    """Sum one dataset's rows (all datasets when None) into the summary tables.
-
-    Rows go in by reporter so that a page's ``reporter = ?`` skips most row groups.
-    """
-    where = "" if dataset_id is None else "WHERE dataset_id = ?"
-    for table, keys in _SUMMARIES.items():
-        con.execute(
-            f"INSERT INTO {table} SELECT {keys}, sum(value_usd), sum(net_kg), "  # noqa: S608
-            f"sum(quantity) FROM trade {where} GROUP BY ALL ORDER BY reporter",
-            [] if dataset_id is None else [dataset_id],
-        )
-
-
-def _backfill_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the summaries once for a store written before they existed."""
-    missing = con.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM trade_by_partner) AND EXISTS (SELECT 1 FROM trade)"
-    ).fetchone()[0]
-    if missing:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _fill_summaries(con, None)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-# Rows per INSERT: several Arrow blocks at once (a multiple of DuckDB's 122,880-row groups)
-# let DuckDB's threads append row groups side by side.
-_INSERT_ROWS = 4 * 122_880
-
-
-@contextmanager
-def _bulk_insert(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Let DuckDB append row groups in parallel while a dataset loads.
-
-    Rows of a dataset then land in no particular order, which nothing relies on:
-    every query of the store says ORDER BY.  The setting is restored afterwards.
-    """
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        con.execute("RESET preserve_insertion_order")
-
-
-def _insert_batches(
-    con: duckdb.DuckDBPyConnection, dataset_id: int, batches: list[pa.RecordBatch]
-) -> None:
-    for batch in batches:
-        if batch.schema.names != list(TRADE_COLUMNS):
-            raise OborotError(f"internal: batch columns {batch.schema.names} are not canonical")
-    # A relation rather than register(): a view registered and dropped inside the open
-    # transaction keeps its Arrow data alive until COMMIT, so a 10M-row load held every
-    # batch in memory at once.
-    dataset = duckdb.ConstantExpression(dataset_id).cast(duckdb.sqltype("INTEGER"))
-    con.from_arrow(pa.Table.from_batches(batches)).project(
-        dataset.alias("dataset_id"), *(duckdb.ColumnExpression(c) for c in TRADE_COLUMNS)
-    ).insert_into("trade")
 
 
 def _where(query: TradeQuery, *, monthly: bool) -> tuple[str, list[object]]:
@@ -688,3 +531,7 @@ def _where(query: TradeQuery, *, monthly: bool) -> tuple[str, list[object]]:
     if monthly or query.months is not None:
         clauses.append("month IS NOT NULL")
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

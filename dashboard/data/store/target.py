@@ -1,0 +1,76 @@
+"""Which engine a store argument names: a DuckDB file path or a ``postgresql://`` URL.
+
+Anything else gets one clear message instead of the engine's own confusion (a
+text file used to be reported as "in use by another process").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from dashboard.core.errors import OborotError
+from dashboard.data.store.duckdb_file import DuckDBEngine
+from dashboard.data.store.engine import Engine
+from dashboard.data.store.postgres import PostgresEngine, redacted
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_LOOKS_LIKE = (  # file signatures a mistaken --store tends to point at
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (an XLSX workbook?)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+_EXPECTED = "give a DuckDB file path (e.g. data/oborot.duckdb) or a postgresql:// URL"
+
+
+class StoreTargetError(OborotError):
+    """The store argument names neither a DuckDB file nor a PostgreSQL database."""
+
+
+def engine_for(target: object, *, keep_open: bool, create: bool) -> Engine:
+    """The engine for a path or URL; ``create=False`` refuses a store that does not exist."""
+    text = os.fspath(target) if isinstance(target, os.PathLike) else str(target)
+    if text.startswith(POSTGRES_SCHEMES):
+        return PostgresEngine(text, keep_open=keep_open, create=create)
+    if text.strip() == "":
+        raise StoreTargetError(f"the store is empty: {_EXPECTED}")
+    if text.startswith(":memory:"):
+        raise StoreTargetError(f"{text}: an in-memory DuckDB database is lost when the "
+                               f"command ends; {_EXPECTED}")
+    if text.startswith(("md:", "motherduck:")):
+        raise StoreTargetError(f"{text}: MotherDuck databases are not supported; {_EXPECTED}")
+    if _URL.match(text):
+        raise StoreTargetError(f"{redacted(text)}: not a store URL Oborot knows; {_EXPECTED}")
+    path = Path(text)
+    if path.is_dir():
+        raise StoreTargetError(f"{path}: is a directory; {_EXPECTED}, "
+                               f"such as {path / 'oborot.duckdb'}")
+    if path.exists():
+        _check_duckdb_file(path)
+    elif not create:
+        raise StoreTargetError(f"{path}: no store here (is the path right?); a read command "
+                               "never creates one")
+    return DuckDBEngine(path, keep_open=keep_open, create=create)
+
+
+def _check_duckdb_file(path: Path) -> None:
+    """Raise unless the file starts like a DuckDB database."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError as exc:
+        raise StoreTargetError(f"{path}: cannot read the store ({exc.strerror})") from exc
+    if head[8:12] == _DUCKDB_MAGIC:
+        return
+    if not head:
+        what = "an empty file"
+    else:
+        what = next((name for magic, name in _LOOKS_LIKE if head.startswith(magic)), None)
+        if what is None:
+            what = "some other file" if b"\x00" in head else "a text file"
+    raise StoreTargetError(f"{path}: not a DuckDB store, it is {what}; {_EXPECTED}")
