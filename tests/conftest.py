@@ -39,10 +39,22 @@ def ru_text(rows: list[str] | None = None, *, sep: str = "\t", newline: str = "\
     return newline.join(line.replace("\t", sep) for line in lines) + newline
 
 
+ENGINES = ["duckdb", "postgres"]
+
+
+@pytest.fixture(params=ENGINES)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh, empty store lives: a DuckDB file path or a PostgreSQL URL (own schema)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "store.duckdb")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """A fresh store in a real DuckDB file."""
-    return Store(tmp_path / "store.duckdb")
+def store(store_target: str) -> Iterator[Store]:
+    """A fresh, empty store on each engine in turn (a real file, a real server)."""
+    with Store(store_target) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")
