@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from pathlib import Path
 
 from dashboard.core.errors import OborotError
@@ -17,6 +18,10 @@ from dashboard.data.store.postgres import PostgresEngine, redacted
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+# DuckDB's file: a 4 KiB main header, then two 4 KiB database headers (the one with the
+# higher iteration is current) holding the block count and block size, then the blocks.
+_HEADER = 4096
+_DB_HEADER = struct.Struct("<QQqqQQ")  # checksum, iteration, meta, free list, blocks, size
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LOOKS_LIKE = (  # file signatures a mistaken --store tends to point at
     (b"\x89PNG", "a PNG image"),
@@ -62,10 +67,16 @@ def _check_duckdb_file(path: Path) -> None:
     """Raise unless the file starts like a DuckDB database."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(64)
+            head = handle.read(3 * _HEADER)
     except OSError as exc:
         raise StoreTargetError(f"{path}: cannot read the store ({exc.strerror})") from exc
     if head[8:12] == _DUCKDB_MAGIC:
+        expected = _expected_size(head)
+        size = path.stat().st_size
+        if expected is not None and size < expected:
+            raise StoreTargetError(
+                f"{path}: the DuckDB store is cut short ({size:,} of {expected:,} bytes): "
+                "a truncated copy? Copy the whole file again")
         return
     if not head:
         what = "an empty file"
@@ -74,3 +85,14 @@ def _check_duckdb_file(path: Path) -> None:
         if what is None:
             what = "some other file" if b"\x00" in head else "a text file"
     raise StoreTargetError(f"{path}: not a DuckDB store, it is {what}; {_EXPECTED}")
+
+
+def _expected_size(head: bytes) -> int | None:
+    """Bytes the file must hold according to its current header (None if unreadable)."""
+    if len(head) < 3 * _HEADER:
+        return 3 * _HEADER
+    headers = [_DB_HEADER.unpack_from(head, offset) for offset in (_HEADER, 2 * _HEADER)]
+    _, _, _, _, blocks, block_size = max(headers, key=lambda h: h[1])
+    if block_size & (block_size - 1) or not 4096 <= block_size <= 1 << 24:
+        return None  # a layout this check does not know: let DuckDB judge
+    return 3 * _HEADER + blocks * block_size
