@@ -153,9 +153,10 @@ def publisher_urls(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def make_loaded(path: Path) -> Path:
-    """A store file holding one good FCS dataset and two official rates."""
-    good = path.with_name("good.csv")
+def make_loaded(path: Path | str, directory: Path | None = None) -> Path | str:
+    """A store (a file path, or a URL with ``directory`` for the FCS file) holding one good
+    FCS dataset and two official rates."""
+    good = (directory / "good.csv") if directory is not None else Path(path).with_name("good.csv")
     good.write_text(ru_text())
     with Store(path, keep_open=True) as store:
         ingest_file(store, good)

@@ -106,6 +106,7 @@ INSERT INTO store_version VALUES (0);
 
 _MIGRATION_LOCK = 0x0B0207  # pg_advisory_xact_lock key: one migrating process at a time
 _MAX_IDLE = 4  # connections kept for reuse
+_BULK_WORK_MEM = "256MB"  # per sort or hash of one load's summaries
 
 # PostgreSQL type OIDs of result columns -> the Arrow type DuckDB would have returned.
 _ARROW_TYPES = {
@@ -213,6 +214,20 @@ class PostgresEngine(Engine):
         return _to_pandas(table)
 
     # -- writing ------------------------------------------------------------------------
+
+    @contextmanager
+    def bulk_session(self, con: psycopg.Connection) -> Iterator[None]:
+        """Room to sort and group a dataset's rows in memory while its summaries are built.
+
+        The planner has no statistics for rows COPYed in the same transaction and
+        the default 4 MB spilled the summaries' sort to disk.
+        """
+        con.execute(f"SET work_mem = '{_BULK_WORK_MEM}'")
+        try:
+            yield
+        finally:
+            if not con.closed:
+                con.execute("RESET work_mem")
 
     def load_trade(self, con: psycopg.Connection, dataset_id: int,
                    batches: list[pa.RecordBatch]) -> None:
