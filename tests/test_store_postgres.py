@@ -167,3 +167,32 @@ def test_an_unreachable_server_is_one_clear_line():
     with pytest.raises(OborotError, match=r"postgresql://oborot:\*\*\*@127.0.0.1:1/x: cannot "
                                           "connect to PostgreSQL"):
         Store("postgresql://oborot:secret@127.0.0.1:1/x").is_empty()
+
+
+def test_a_whole_store_moves_up_to_postgresql_and_back(tmp_path, pg_url, write_file, capsys):
+    from dashboard.__main__ import main
+
+    source = tmp_path / "laptop.duckdb"
+    with Store(source) as laptop:
+        ingest_file(laptop, write_file("tomsk.csv", ru_text()))
+        ingest_file(laptop, write_file("again.csv", ru_text(sep=";"), encoding="cp1251"))
+        laptop.delete(1)  # ids with a gap survive the copy
+        laptop.upsert_rates(pd.DataFrame({
+            "date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
+            "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443], "source": ["cbr", "cbr"]}))
+        before = (laptop.datasets(), laptop.aggregate(["year", "partner"]), laptop.rates())
+    assert main(["--store", str(source), "copy", "--to", pg_url]) == 0
+    assert "dataset 2: 6 rows, 1,470.50 USD -> 6 rows, 1,470.50 USD" in capsys.readouterr().out
+    back = tmp_path / "back.duckdb"
+    assert main(["--store", pg_url, "copy", "--to", str(back)]) == 0
+    for target in (pg_url, str(back)):
+        with Store(target) as copy:
+            pd.testing.assert_frame_equal(copy.datasets(), before[0])
+            pd.testing.assert_frame_equal(copy.aggregate(["year", "partner"]), before[1])
+            pd.testing.assert_frame_equal(copy.rates().drop(columns="fetched_at"),
+                                          before[2].drop(columns="fetched_at"))
+            new = ingest_file(copy, write_file("moscow.csv", ru_text(
+                ["ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t45000 - Г. МОСКВА\tX"])))
+            assert new.dataset_id == 3  # ids continue after the copied ones
+    assert main(["--store", str(source), "copy", "--to", pg_url]) == 2
+    assert "already holds data" in capsys.readouterr().err

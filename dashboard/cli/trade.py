@@ -29,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_delete)
     register_demo(sub)
 
+    p = sub.add_parser("copy", help="copy the whole store (datasets, provenance, rates) into "
+                       "an empty one, e.g. a postgresql:// URL, in one verified transaction")
+    p.add_argument("--to", required=True, metavar="STORE",
+                   help="the target: a DuckDB file path or a postgresql:// URL")
+    p.set_defaults(func=_copy)
+
 
 def _store(args: argparse.Namespace, *, create: bool = True) -> Store:
     return Store(settings(args.store).store, create=create)
@@ -75,6 +81,19 @@ def _datasets(args: argparse.Namespace) -> int:
         for row in frame.itertuples():
             print(f"{row.id:>4}  {row.name}  [{row.format}]  {row.row_count:,} rows  "
                   f"{row.period_start}..{row.period_end}  {row.reporters}")
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    source = _store(args, create=False)
+    with Store(args.to) as target:
+        checked = source.copy_to(target)
+        rates = len(target.rates())
+    for item in checked:
+        print(f"dataset {item.dataset_id}: {item.rows:,} rows, {item.value_usd:,.2f} USD "
+              f"-> {item.copied_rows:,} rows, {item.copied_value_usd:,.2f} USD")
+    print(f"copied {len(checked)} dataset(s) and {rates:,} rates from {source.location} to "
+          f"{target.location}; every dataset's rows and value sum match")
     return 0
 
 

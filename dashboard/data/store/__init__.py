@@ -5,7 +5,7 @@
 share; ``duckdb_file`` and ``postgres`` hold only what differs.
 """
 
-from dashboard.data.store.base import IngestResult, Store, TradeQuery
+from dashboard.data.store.base import CopiedDataset, IngestResult, Store, TradeQuery
 from dashboard.data.store.target import StoreTargetError, engine_for
 
-__all__ = ["IngestResult", "Store", "StoreTargetError", "TradeQuery", "engine_for"]
+__all__ = ["CopiedDataset", "IngestResult", "Store", "StoreTargetError", "TradeQuery", "engine_for"]

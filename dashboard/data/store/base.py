@@ -377,6 +377,64 @@ class Store:
             ).fetchall()
         return {row[0] for row in rows}
 
+    # -- moving a whole store ----------------------------------------------------------
+
+    def copy_to(self, other: Store) -> list[CopiedDataset]:
+        """Copy every dataset (ids and provenance kept) and every rate into an empty store.
+
+        One transaction on ``other``: each dataset's row count and value sum are
+        compared on both sides before it commits; any difference leaves ``other``
+        unchanged.  Returns what was compared, per dataset.
+        """
+        datasets = self._frame(f"SELECT {', '.join(_DATASET_COLUMNS)} FROM datasets "  # noqa: S608
+                               "ORDER BY id")
+        ours = self._checks()
+        rates = self.rates()
+        target = other.engine
+        with other._write_lock, other.connect() as con, target.bulk_session(con), \
+                target.transaction(con):
+            if target.execute(con, "SELECT count(*) FROM datasets").fetchone()[0]:
+                raise OborotError(f"{other.location}: the target store already holds data; "
+                                  "copy into an empty one")
+            for record in datasets.to_dict("records"):
+                values = [_plain(v) for v in record.values()]
+                target.execute(
+                    con, f"INSERT INTO datasets ({', '.join(_DATASET_COLUMNS)}) VALUES "  # noqa: S608
+                    f"({', '.join('?' * len(_DATASET_COLUMNS))})", values)
+                dataset_id = int(record["id"])
+                with self.connect() as source:
+                    pending: list[pa.RecordBatch] = []
+                    for batch in self.engine.read_trade(source, dataset_id):
+                        pending.append(batch)
+                        if sum(b.num_rows for b in pending) >= _LOAD_ROWS:
+                            target.load_trade(con, dataset_id, pending)
+                            pending = []
+                    if pending:
+                        target.load_trade(con, dataset_id, pending)
+                fill_summaries(target, con, dataset_id)
+            if not rates.empty:
+                target.upsert_rates(con, pa.Table.from_pandas(
+                    rates.assign(date=rates["date"].dt.date), preserve_index=False))
+            theirs = {row[0]: row[1:] for row in target.execute(con, _CHECKS).fetchall()}
+            checked = [CopiedDataset(int(i), int(n), float(v or 0), *_their(theirs, i))
+                       for i, (n, v) in sorted(ours.items())]
+            bad = [c for c in checked if not c.matches]
+            if bad:
+                raise OborotError(f"{other.location}: the copy differs for dataset(s) "
+                                  f"{', '.join(str(c.dataset_id) for c in bad)}; nothing kept")
+            rates_there = target.execute(con, "SELECT count(*) FROM fx_rates").fetchone()[0]
+            if rates_there != len(rates):
+                raise OborotError(f"{other.location}: {rates_there} of {len(rates)} rates "
+                                  "copied; nothing kept")
+            next_id = int(datasets["id"].max()) + 1 if len(datasets) else 1
+            target.restart_ids(con, next_id)
+            _bump_version(target, con)
+        return checked
+
+    def _checks(self) -> dict[int, tuple[int, float | None]]:
+        with self.connect() as con:
+            return {int(row[0]): row[1:] for row in self.engine.execute(con, _CHECKS).fetchall()}
+
     # -- summaries -----------------------------------------------------------------
 
     def _overlapping(self, con: Any, dataset_id: int) -> list[int]:
@@ -390,6 +448,46 @@ class Store:
             [dataset_id, dataset_id],
         ).fetchall()
         return [int(row[0]) for row in rows]
+
+
+_DATASET_COLUMNS = ("id", "name", "format", "file_name", "sha256", "row_count",
+                    "rejected_rows", "period_start", "period_end", "reporters", "encoding",
+                    "separator", "notes", "licence", "loaded_at")
+# Per dataset: rows and the sum of values, compared on both sides of a copy.
+_CHECKS = ("SELECT d.id, count(t.dataset_id), sum(t.value_usd) FROM datasets AS d "
+           "LEFT JOIN trade AS t ON t.dataset_id = d.id GROUP BY d.id ORDER BY d.id")
+
+
+@dataclass(frozen=True)
+class CopiedDataset:
+    """One dataset's rows and value sum (USD) in the source and in the copy."""
+
+    dataset_id: int
+    rows: int
+    value_usd: float
+    copied_rows: int
+    copied_value_usd: float
+
+    @property
+    def matches(self) -> bool:
+        """Same rows; sums equal up to float rounding of a different summation order."""
+        scale = max(abs(self.value_usd), 1.0)
+        return (self.rows == self.copied_rows
+                and abs(self.value_usd - self.copied_value_usd) <= 1e-9 * scale)
+
+
+def _plain(value: object) -> object:
+    """A frame's cell as a plain Python value every driver takes (None for NaN/NaT)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _their(theirs: dict, dataset_id: int) -> tuple[int, float]:
+    rows, value = theirs.get(dataset_id, (0, None))
+    return int(rows), float(value or 0)
 
 
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from dashboard.core.errors import OborotError
 from dashboard.data import update_log
-from dashboard.data.schema import TRADE_COLUMNS
+from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
 from dashboard.data.store.summaries import fill_summaries
 
@@ -102,6 +102,7 @@ def _backfill_summaries(engine: Engine, con: Any) -> None:
 
 
 _LOCK_WAIT_S = 10.0
+_READ_ROWS = 4 * 122_880  # rows per batch when a dataset is read back
 
 
 def _lock_wait_s() -> float:
@@ -227,6 +228,19 @@ class DuckDBEngine(Engine):
         con.from_arrow(pa.Table.from_batches(batches)).project(
             dataset.alias("dataset_id"), *(duckdb.ColumnExpression(c) for c in TRADE_COLUMNS)
         ).insert_into("trade")
+
+    def read_trade(self, con: duckdb.DuckDBPyConnection,
+                   dataset_id: int) -> Iterator[pa.RecordBatch]:
+        reader = con.execute(
+            f"SELECT {', '.join(TRADE_COLUMNS)} FROM trade WHERE dataset_id = ?",  # noqa: S608
+            [dataset_id]).to_arrow_reader(_READ_ROWS)
+        for batch in reader:
+            yield batch.cast(TRADE_SCHEMA)
+
+    def restart_ids(self, con: duckdb.DuckDBPyConnection, next_id: int) -> None:
+        # DuckDB has no setval: the sequence is made again, inside the same transaction.
+        con.execute("DROP SEQUENCE dataset_ids")
+        con.execute(f"CREATE SEQUENCE dataset_ids START {int(next_id)}")
 
     def upsert_rates(self, con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
         con.register("incoming_rates", table)

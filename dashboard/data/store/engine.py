@@ -77,6 +77,14 @@ class Engine:
         """Insert or replace rates on (date, currency, quote, source)."""
         raise NotImplementedError
 
+    def read_trade(self, con: Any, dataset_id: int) -> Iterator[pa.RecordBatch]:
+        """A dataset's rows as canonical batches, streamed (for copying a store)."""
+        raise NotImplementedError
+
+    def restart_ids(self, con: Any, next_id: int) -> None:
+        """Make ``nextval('dataset_ids')`` continue at ``next_id`` (after a copy)."""
+        raise NotImplementedError
+
     def is_duplicate(self, exc: BaseException) -> bool:
         """True when ``exc`` is the unique sha256 refusing a file another loader committed."""
         return False

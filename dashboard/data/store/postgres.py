@@ -10,6 +10,7 @@ read: a role with SELECT on the tables is enough for a viewer instance.
 from __future__ import annotations
 
 import io
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ import pyarrow.csv as pa_csv
 
 from dashboard.core.errors import OborotError
 from dashboard.data import update_log
-from dashboard.data.schema import TRADE_COLUMNS
+from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
 
 # Text columns compare and sort byte-wise ("C"), as in DuckDB, whatever the
@@ -256,6 +257,30 @@ class PostgresEngine(Engine):
             "FROM incoming_rates ON CONFLICT (date, currency, quote, source) DO UPDATE "
             "SET rate = excluded.rate, fetched_at = excluded.fetched_at"
         )
+
+    def read_trade(self, con: psycopg.Connection, dataset_id: int) -> Iterator[pa.RecordBatch]:
+        # COPY out as CSV, spooled to a temp file and read back by Arrow in blocks: no
+        # Python object per value, memory bounded by the block size.
+        with tempfile.TemporaryFile() as spool:
+            with con.cursor() as cursor, cursor.copy(
+                f"COPY (SELECT {', '.join(TRADE_COLUMNS)} FROM trade "  # noqa: S608
+                f"WHERE dataset_id = {int(dataset_id)}) TO STDOUT (FORMAT csv)"
+            ) as copy:
+                for chunk in copy:
+                    spool.write(chunk)
+            spool.seek(0)
+            reader = pa_csv.open_csv(
+                spool,
+                read_options=pa_csv.ReadOptions(column_names=list(TRADE_COLUMNS),
+                                                block_size=16 << 20),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=TRADE_SCHEMA, strings_can_be_null=True,
+                    quoted_strings_can_be_null=False),
+            )
+            yield from reader
+
+    def restart_ids(self, con: psycopg.Connection, next_id: int) -> None:
+        con.execute("SELECT setval('dataset_ids', %s, false)", [next_id])
 
     def is_duplicate(self, exc: BaseException) -> bool:
         return (isinstance(exc, psycopg.errors.UniqueViolation)
