@@ -209,6 +209,7 @@ class Store:
                 if existing is not None:
                     return self.already_loaded(existing)
             raise
+        self._after_load()
         log.info("ingested dataset %s: %s rows in %.2f s (%s)", dataset_id, rows,
                  time.perf_counter() - started, engine.name)
         return IngestResult(
@@ -429,7 +430,16 @@ class Store:
             next_id = int(datasets["id"].max()) + 1 if len(datasets) else 1
             target.restart_ids(con, next_id)
             _bump_version(target, con)
+        other._after_load()
         return checked
+
+    def _after_load(self) -> None:
+        """The engine's housekeeping after a committed load; the load stands if it fails."""
+        try:
+            with self.connect() as con:
+                self.engine.after_load(con)
+        except Exception:
+            log.warning("%s: housekeeping after a load failed", self.location, exc_info=True)
 
     def _checks(self) -> dict[int, tuple[int, float | None]]:
         with self.connect() as con:

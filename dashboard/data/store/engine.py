@@ -77,6 +77,9 @@ class Engine:
         """Insert or replace rates on (date, currency, quote, source)."""
         raise NotImplementedError
 
+    def after_load(self, con: Any) -> None:
+        """Housekeeping once a load has committed (e.g. fresh planner statistics)."""
+
     def read_trade(self, con: Any, dataset_id: int) -> Iterator[pa.RecordBatch]:
         """A dataset's rows as canonical batches, streamed (for copying a store)."""
         raise NotImplementedError
