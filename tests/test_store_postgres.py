@@ -196,3 +196,15 @@ def test_a_whole_store_moves_up_to_postgresql_and_back(tmp_path, pg_url, write_f
             assert new.dataset_id == 3  # ids continue after the copied ones
     assert main(["--store", str(source), "copy", "--to", pg_url]) == 2
     assert "already holds data" in capsys.readouterr().err
+
+
+def test_a_dropped_connection_is_one_clear_line_and_the_next_call_reconnects(pg_url,
+                                                                               pg_server):
+    with Store(pg_url, keep_open=True) as app:
+        with app.connect() as con:  # the pooled connection the next call will take
+            pid = con.info.backend_pid
+        with psycopg.connect(pg_server, autocommit=True) as admin:  # e.g. a server restart
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        with pytest.raises(OborotError, match="the PostgreSQL connection failed"):
+            app.is_empty()
+        assert app.is_empty()  # a fresh connection

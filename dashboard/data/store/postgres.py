@@ -170,6 +170,10 @@ class PostgresEngine(Engine):
         except psycopg.errors.InsufficientPrivilege as exc:
             raise OborotError(f"{self.location}: permission denied ({exc}); viewers may read, "
                               "loading and deleting need a role that may write") from exc
+        except psycopg.OperationalError as exc:  # server restarted, network gone, …
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise OborotError(f"{self.location}: the PostgreSQL connection failed ({reason}); "
+                              "nothing was changed by the failed command") from exc
         finally:
             idle = (not con.closed
                     and con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
