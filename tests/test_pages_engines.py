@@ -15,8 +15,11 @@ from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
 from tests.apptest import clear_caches, open_page
 
+# Sums agree to float rounding, not bit for bit (the engines add in different orders), so
+# a figure exactly on a display tie could show either way: Tomsk's exports to KZ grew by
+# exactly $8,050,000.00 (shown as "+$8M" or "+$8.1M"), hence CN in English below.
 PAGES = [("overview", {}), ("partners", {}), ("commodities", {}), ("data", {}),
-         ("overview", {"partner": "KZ", "lang": "en"}), ("partners", {"year": "2017"}),
+         ("overview", {"partner": "CN", "lang": "en"}), ("partners", {"year": "2017"}),
          ("commodities", {"partner": "KZ", "flow": "import"})]
 
 

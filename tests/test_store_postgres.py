@@ -208,3 +208,18 @@ def test_a_dropped_connection_is_one_clear_line_and_the_next_call_reconnects(pg_
         with pytest.raises(OborotError, match="the PostgreSQL connection failed"):
             app.is_empty()
         assert app.is_empty()  # a fresh connection
+
+
+@pytest.mark.parametrize("table", ["trade_by_partner", "trade_by_heading"])
+def test_summaries_summed_by_arrow_equal_the_sql_ones(pg_url, tmp_path, write_file, table):
+    path = write_file("tomsk.csv", ru_text())
+    stores = [Store(pg_url), Store(tmp_path / "file.duckdb")]
+    rows = []
+    for store in stores:
+        ingest_file(store, path)
+        with store.connect() as con:
+            rows.append(sorted(con.execute(f"SELECT * FROM {table}").fetchall(),
+                               key=lambda r: tuple((v is None, str(v)) for v in r)))
+        store.close()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == (5 if table == "trade_by_partner" else 6)

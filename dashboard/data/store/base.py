@@ -29,7 +29,7 @@ from dashboard.core.errors import LimitError, NotFoundError, OborotError
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
 from dashboard.data.store.engine import Engine
-from dashboard.data.store.summaries import SUMMARIES, fill_summaries
+from dashboard.data.store.summaries import SUMMARIES
 from dashboard.data.store.target import engine_for
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ class Store:
                 if rows == 0:
                     raise OborotError(f"{file_name or name}: the file holds no data rows")
                 period_start, period_end, reporters = tally.summary()
-                fill_summaries(engine, con, dataset_id)
+                engine.fill_summaries(con, dataset_id)
                 overlap = self._overlapping(con, dataset_id)
                 if overlap:
                     parsed.notes.append(
@@ -412,7 +412,7 @@ class Store:
                             pending = []
                     if pending:
                         target.load_trade(con, dataset_id, pending)
-                fill_summaries(target, con, dataset_id)
+                target.fill_summaries(con, dataset_id)
             if not rates.empty:
                 target.upsert_rates(con, pa.Table.from_pandas(
                     rates.assign(date=rates["date"].dt.date), preserve_index=False))

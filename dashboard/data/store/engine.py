@@ -73,6 +73,10 @@ class Engine:
         """Append canonical batches as rows of ``dataset_id`` (inside the open transaction)."""
         raise NotImplementedError
 
+    def fill_summaries(self, con: Any, dataset_id: int) -> None:
+        """Sum the dataset's rows into the summary tables (inside the open transaction)."""
+        raise NotImplementedError
+
     def upsert_rates(self, con: Any, table: pa.Table) -> None:
         """Insert or replace rates on (date, currency, quote, source)."""
         raise NotImplementedError

@@ -23,12 +23,14 @@ import pandas as pd
 import psycopg
 import psycopg.errors
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from dashboard.core.errors import OborotError
 from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
+from dashboard.data.store.summaries import SUMMARIES, combine, fill_summaries, summarize
 
 # Text columns compare and sort byte-wise ("C"), as in DuckDB, whatever the
 # database's locale: the same ORDER BY gives the same order on both engines.
@@ -108,6 +110,7 @@ INSERT INTO store_version VALUES (0);
 _MIGRATION_LOCK = 0x0B0207  # pg_advisory_xact_lock key: one migrating process at a time
 _MAX_IDLE = 4  # connections kept for reuse
 _BULK_WORK_MEM = "256MB"  # per sort or hash of one load's summaries
+_COMPACT_PARTS = 8  # partial summaries combined once this many have piled up
 
 # PostgreSQL type OIDs of result columns -> the Arrow type DuckDB would have returned.
 _ARROW_TYPES = {
@@ -148,6 +151,9 @@ class PostgresEngine(Engine):
         self.location = redacted(url)
         self._idle: list[psycopg.Connection] = []
         self._lock = threading.Lock()
+        # Partial summaries of the rows loaded so far, per summary table (one load at a
+        # time per Store: its write lock).
+        self._partials: dict[str, list[pa.Table]] = {}
 
     # -- connections ------------------------------------------------------------------
 
@@ -228,9 +234,11 @@ class PostgresEngine(Engine):
         the default 4 MB spilled the summaries' sort to disk.
         """
         con.execute(f"SET work_mem = '{_BULK_WORK_MEM}'")
+        self._partials = {}
         try:
             yield
         finally:
+            self._partials = {}
             if not con.closed:
                 con.execute("RESET work_mem")
 
@@ -245,6 +253,35 @@ class PostgresEngine(Engine):
         pa_csv.write_csv(table, sink, _CSV)
         with con.cursor() as cursor, cursor.copy(_TRADE_COPY) as copy:
             copy.write(sink.getbuffer())
+        # The summaries are summed here, by Arrow, while the rows are at hand: reading
+        # them back from the table was most of a load's time on the server.
+        for name, part in summarize(table).items():
+            parts = self._partials.setdefault(name, [])
+            parts.append(part)
+            if len(parts) >= _COMPACT_PARTS:
+                parts[:] = [combine(parts)]
+
+    def fill_summaries(self, con: psycopg.Connection, dataset_id: int) -> None:
+        partials, self._partials = self._partials, {}
+        if not partials:  # rows that did not come through load_trade: sum them in SQL
+            fill_summaries(self, con, dataset_id)
+            return
+        for name in SUMMARIES:
+            parts = [p for p in partials.get(name, []) if p.num_rows]
+            if not parts:
+                continue
+            table = combine(parts)
+            if set(pc.unique(table.column("dataset_id")).to_pylist()) != {dataset_id}:
+                raise OborotError(f"internal: summaries of another dataset than {dataset_id}")
+            sink = io.BytesIO()
+            pa_csv.write_csv(table, sink, _CSV)
+            with con.cursor() as cursor, cursor.copy(
+                f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT csv)"
+            ) as copy:
+                copy.write(sink.getbuffer())
+        # Statistics for the overlap check that follows in this transaction (a join on
+        # trade_by_partner); the summaries are small, so this takes milliseconds.
+        con.execute("ANALYZE trade_by_partner")
 
     def upsert_rates(self, con: psycopg.Connection, table: pa.Table) -> None:
         con.execute("CREATE TEMPORARY TABLE incoming_rates (LIKE fx_rates) ON COMMIT DROP")
