@@ -126,6 +126,27 @@ class Store:
         with self.connect() as con:
             return self.engine.frame(con, sql, params)
 
+    # -- portable SQL of other modules (the update log) ---------------------------------
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        """A read of portable SQL with ``?`` parameters, as a frame (same dtypes on both
+        engines)."""
+        return self._frame(sql, params)
+
+    def query_rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """A read of portable SQL with ``?`` parameters, as tuples."""
+        with self.connect() as con:
+            return [tuple(row) for row in self.engine.execute(con, sql, params).fetchall()]
+
+    def write_rows(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """One statement of portable SQL for each row, in one transaction that bumps the
+        version (so cached answers that read these rows drop)."""
+        engine = self.engine
+        with self._write_lock, self.connect() as con, engine.transaction(con):
+            for row in rows:
+                engine.execute(con, sql, row)
+            _bump_version(engine, con)
+
     # -- datasets ------------------------------------------------------------------
 
     def find_by_sha256(self, sha256: str) -> int | None:
