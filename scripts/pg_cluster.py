@@ -70,7 +70,10 @@ class Cluster:
     def __init__(self, *, durable: bool = False) -> None:
         self.bin = server_bin()
         self.owner = self._owner()
-        self.root = Path(tempfile.mkdtemp(prefix="oborot-pg-"))
+        # /tmp rather than $TMPDIR: a test may point TMPDIR into a directory of its own
+        # that the postgres user cannot enter.
+        base = "/tmp" if os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="oborot-pg-", dir=base))
         self.data = self.root / "data"
         self.port = 0
         self.durable = durable
