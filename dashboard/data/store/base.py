@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
+from dashboard.core.terms import CONFIDENTIAL_SQL, HS_DIGITS
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
 from dashboard.data.store.engine import Engine
@@ -44,7 +45,7 @@ _GROUP_EXPR = {
     "unit": "unit",
     "dataset_id": "dataset_id",
 }
-_HS_LEVELS = (2, 4, 6, 8, 10)
+_HS_LEVELS = HS_DIGITS
 
 # Rows handed to the engine's bulk load at once.
 _LOAD_ROWS = 4 * 122_880
@@ -89,7 +90,7 @@ class Store:
 
     def __init__(self, target: object, *, keep_open: bool = False, create: bool = True) -> None:
         self.engine: Engine = engine_for(target, keep_open=keep_open, create=create)
-        self._write_lock = threading.Lock()  # one ingest/delete/upsert at a time per process
+        self._write_lock = self.engine.write_lock  # one write at a time per store and process
 
     @property
     def location(self) -> str:
@@ -178,6 +179,15 @@ class Store:
         try:
             with (self._write_lock, self.connect() as con, engine.bulk_session(con),
                   engine.transaction(con)):
+                # Asked again under the write lock: another thread of this process may have
+                # loaded the same bytes since the check above (across processes the unique
+                # sha256 makes the second loader wait and then say "already loaded").
+                if sha256 is not None:
+                    found = engine.execute(con, "SELECT id FROM datasets WHERE sha256 = ?",
+                                           [sha256]).fetchone()
+                    if found is not None:
+                        existing = int(found[0])
+                        raise _AlreadyLoaded(existing)
                 dataset_id = int(engine.execute(con, "SELECT nextval('dataset_ids')").fetchone()[0])
                 # First, so that a second loader of the same bytes waits here, not after its load.
                 engine.execute(
@@ -224,6 +234,8 @@ class Store:
                      "\n".join(parsed.notes), dataset_id],
                 )
                 _bump_version(engine, con)
+        except _AlreadyLoaded as done:
+            return self.already_loaded(done.dataset_id)
         except Exception as exc:
             if sha256 is not None and engine.is_duplicate(exc):
                 existing = self.find_by_sha256(sha256)
@@ -303,7 +315,7 @@ class Store:
                     select.append("hs_code")
                 elif hs_level in _HS_LEVELS:
                     # The confidential marker stays whole at every level (see schema).
-                    select.append(f"CASE WHEN starts_with(hs_code, 'X') THEN hs_code "
+                    select.append(f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code "
                                   f"ELSE left(hs_code, {int(hs_level)}) END AS hs_code")
                 else:
                     raise ValueError(f"hs_level must be one of {_HS_LEVELS}")
@@ -505,6 +517,14 @@ class CopiedDataset:
         scale = max(abs(self.value_usd), 1.0)
         return (self.rows == self.copied_rows
                 and abs(self.value_usd - self.copied_value_usd) <= 1e-9 * scale)
+
+
+class _AlreadyLoaded(Exception):  # noqa: N818  (control flow inside ingest, never escapes)
+    """The same bytes were committed by another loader while this one waited."""
+
+    def __init__(self, dataset_id: int) -> None:
+        super().__init__(dataset_id)
+        self.dataset_id = dataset_id
 
 
 def _plain(value: object) -> object:

@@ -113,6 +113,21 @@ def _lock_wait_s() -> float:
         return _LOCK_WAIT_S
 
 
+_WRITE_LOCKS: dict[Path, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    """The lock every Store of this file shares in this process (DuckDB locks other processes).
+
+    Re-entrant: opening a connection (which creates missing tables) takes it too, also
+    from inside a write.
+    """
+    key = path.expanduser().resolve()
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
 class DuckDBEngine(Engine):
     """One DuckDB file.  ``keep_open`` holds a connection for a long-running app.
 
@@ -129,6 +144,7 @@ class DuckDBEngine(Engine):
         super().__init__(create=create)
         self.path = path
         self.location = str(path)
+        self.write_lock = _write_lock(path)
         self._keep_open = keep_open
         self._base: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
@@ -157,7 +173,8 @@ class DuckDBEngine(Engine):
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the DuckDB store ({exc})") from exc
         try:
-            self.ensure_schema(con)
+            with self.write_lock:  # two connections creating the tables at once conflict
+                self.ensure_schema(con)
         except BaseException:
             con.close()
             raise

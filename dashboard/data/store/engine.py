@@ -8,6 +8,7 @@ written once, in ``base.py``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -41,6 +42,9 @@ class Engine:
     def __init__(self, *, create: bool) -> None:
         self.create = create  # False: a read command, which must not create a store
         self._schema_checked = False
+        # One write at a time per store in this process (re-entrant: opening a connection
+        # may create the tables, also from inside a write).
+        self.write_lock: threading.RLock = threading.RLock()
 
     # -- connections and statements -------------------------------------------------
 

@@ -7,10 +7,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.core.terms import CONFIDENTIAL_SQL
 from dashboard.data.store.engine import Engine
 
 # The confidential marker stays whole at every level (see schema).
-HEADING = "CASE WHEN starts_with(hs_code, 'X') THEN hs_code ELSE left(hs_code, 4) END"
+HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE left(hs_code, 4) END"
 SUMMARIES = {
     "trade_by_partner": ("dataset_id", "reporter", "partner", "flow", "year", "month"),
     "trade_by_heading": ("dataset_id", "reporter", "flow", "year", HEADING),
@@ -29,7 +30,8 @@ def summarize(table: pa.Table) -> dict[str, pa.Table]:
     """
     if "hs_code" in table.column_names and table.num_rows:
         hs = table.column("hs_code")
-        heading = pc.if_else(pc.starts_with(hs, "X"), hs, pc.utf8_slice_codeunits(hs, 0, 4))
+        confidential = pc.and_(pc.not_equal(hs, ""), pc.equal(pc.utf8_ltrim(hs, "X"), ""))
+        heading = pc.if_else(confidential, hs, pc.utf8_slice_codeunits(hs, 0, 4))
     else:
         heading = table.column("hs_code") if "hs_code" in table.column_names else None
     out = {}
