@@ -6,7 +6,7 @@ PORT ?= 8501
 ROWS ?= 10000000
 export OBOROT_STORE ?= data/oborot.duckdb
 
-.PHONY: run test lint bench demo deps dev-deps browser clean
+.PHONY: run test lint bench demo deps dev-deps browser postgres shared-demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ run: demo  ## set up and open the dashboard on http://localhost:$(PORT)
 browser:  ## Debian chromium for the browser tests (installed when missing and root)
 	@sh scripts/ensure_chromium.sh
 
-test: dev-deps browser  ## set up and run the whole suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+postgres:  ## Debian postgresql for the PostgreSQL engine's tests (installed when missing and root)
+	@sh scripts/ensure_postgresql.sh
+
+test: dev-deps browser postgres  ## set up and run the whole suite, on both store engines
+	$(BIN)/python -m scripts.pg_cluster -- $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+shared-demo: deps postgres  ## PostgreSQL + two app instances (ports 8601, 8602), demo loaded while both serve
+	PYTHON=$(BIN)/python bash scripts/shared_demo.sh
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -200,7 +200,7 @@ def _stats(times: dict[str, list[float]]) -> dict[str, float]:
     }
 
 
-def measure(store_path: Path, csv_path: Path, regions: list[str], year: int, runs: int,
+def measure(store_path: str, csv_path: Path, regions: list[str], year: int, runs: int,
             pandas_runs: int) -> dict:
     """First call, warm p50/p95 per page and region, the pandas baseline, and the check.
 
@@ -239,7 +239,7 @@ def measure(store_path: Path, csv_path: Path, regions: list[str], year: int, run
 
 def main(argv: list[str]) -> int:
     store, csv, regions, year, runs, pandas_runs = argv
-    print(json.dumps(measure(Path(store), Path(csv), regions.split(","), int(year), int(runs),
+    print(json.dumps(measure(store, Path(csv), regions.split(","), int(year), int(runs),
                              int(pandas_runs))))
     return 0
 

@@ -15,9 +15,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.generate import LAYOUTS, OUT, YEARS, generate, plan
+from bench.step import bench_url
+from scripts.pg_cluster import Cluster, Unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bench files are larger than the app's default upload limits on purpose.
@@ -33,6 +37,31 @@ TARGETS = {
     "first call s": ("<=", 1.0),
     "store/csv": ("<=", 0.2),
 }
+# Measured when a PostgreSQL server is at hand (OBOROT_BENCH_PG_URL, or a throwaway one).
+POSTGRES_TARGETS = {
+    "postgres/duckdb ingest": ("<=", 3.0),
+    "postgres page p95 ms": ("<=", 150.0),
+}
+
+
+@contextmanager
+def postgres() -> Iterator[str | None]:
+    """A database URL for the PostgreSQL engine's run (its ``oborot_bench`` schema is
+    dropped and made again), or None with the reason printed."""
+    url = os.environ.get("OBOROT_BENCH_PG_URL")
+    if url:
+        yield url
+        return
+    try:
+        cluster = Cluster(durable=True).start()  # fsync on: timed as a real server would be
+    except Unavailable as exc:
+        print(f"PostgreSQL engine not measured: {exc}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
 
 
 def _child(module: str, *args: object, env: dict[str, str] | None = None) -> dict:
@@ -59,7 +88,8 @@ def _summary(samples: list[dict]) -> dict:
     }
 
 
-def measure_ingest(files: dict[str, Path], work: Path, repeat: int) -> dict[str, dict]:
+def measure_ingest(files: dict[str, Path], work: Path, repeat: int,
+                   pg_url: str | None = None) -> dict[str, dict]:
     """Median time, CPU and peak RSS of each reader on each layout, interleaved per repeat."""
     plans = []
     for layout, path in files.items():
@@ -68,6 +98,8 @@ def measure_ingest(files: dict[str, Path], work: Path, repeat: int) -> dict[str,
         if layout == "portal":  # DuckDB's reader has no cp1251 offline (DESIGN.md)
             plans.append((f"{layout}/duckdb", "duckdb", path, (work / "duckdb-csv.duckdb",)))
         plans.append((f"{layout}/oborot", "oborot", path, (work / f"oborot-{layout}.duckdb",)))
+        if layout == "portal" and pg_url is not None:
+            plans.append((f"{layout}/postgres", "oborot", path, (pg_url,)))
     samples: dict[str, list[dict]] = {name: [] for name, *_ in plans}
     for _ in range(repeat):
         for name, kind, path, extra in plans:
@@ -83,12 +115,15 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
     files = {layout: generate(rows, layout, seed=seed, out=work) for layout in LAYOUTS}
     generated = time.perf_counter() - started
     stores = work / f"stores-{rows}-s{seed}"
-    ingest = measure_ingest(files, stores, repeat)
-
     by_size = plan(seed).regions_by_size()
     regions = [by_size[0], by_size[len(by_size) // 2]]
-    pages = _child("bench.pages", stores / "oborot-portal.duckdb", files["portal"],
-                   ",".join(regions), max(YEARS), runs, pandas_runs)
+    with postgres() as pg_url:
+        ingest = measure_ingest(files, stores, repeat, pg_url)
+        pages = _child("bench.pages", stores / "oborot-portal.duckdb", files["portal"],
+                       ",".join(regions), max(YEARS), runs, pandas_runs)
+        pg_pages = None if pg_url is None else _child(
+            "bench.pages", bench_url(pg_url), files["portal"], ",".join(regions), max(YEARS),
+            runs, 1)  # answers checked against pandas once more
 
     csv_bytes = files["portal"].stat().st_size
     store_bytes = ingest["portal/oborot"]["store_bytes"]
@@ -99,6 +134,7 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
         "files": {k: {"path": str(v), "bytes": v.stat().st_size} for k, v in files.items()},
         "ingest": ingest,
         "queries": pages,
+        "postgres_queries": pg_pages,
         "regions": {"largest": regions[0], "mid": regions[1]},
         "store_bytes": store_bytes,
         "csv_bytes": csv_bytes,
@@ -111,11 +147,12 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
         "wall_s": time.perf_counter() - started,
     }
     report["ratios"] = ratios(report)
+    targets = {**TARGETS, **(POSTGRES_TARGETS if pg_pages is not None else {})}
     report["targets"] = {
         name: {"value": report["ratios"][name], "target": f"{op} {limit}",
                "met": report["ratios"][name] <= limit if op == "<=" else
                report["ratios"][name] >= limit}
-        for name, (op, limit) in TARGETS.items()
+        for name, (op, limit) in targets.items()
     }
     if results is not None:
         results.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -126,7 +163,15 @@ def ratios(report: dict) -> dict[str, float]:
     """The key figures of one run (time ratios of medians measured in that run)."""
     ing = report["ingest"]
     pages = report["queries"]["pages"].values()
-    return {
+    found = {}
+    if report.get("postgres_queries"):
+        found = {
+            "postgres/duckdb ingest": ing["portal/postgres"]["seconds"]
+            / ing["portal/oborot"]["seconds"],
+            "postgres page p95 ms": max(p["oborot"]["p95"] for p in
+                                        report["postgres_queries"]["pages"].values()) * 1e3,
+        }
+    return found | {
         "ingest/pyarrow": ing["portal/oborot"]["seconds"] / ing["portal/pyarrow"]["seconds"],
         "pandas/ingest": ing["portal/pandas"]["seconds"] / ing["portal/oborot"]["seconds"],
         "cp1251 ingest/pyarrow": ing["cp1251/oborot"]["seconds"]
@@ -194,6 +239,9 @@ def ratio_line(report: dict) -> str:
             f"whole update p95 {r['page update p95 ms']:.0f} ms, "
             f"first call {r['first call s']:.2f} s, RSS {r['ingest peak RSS GB']:.2f} GB, "
             f"store/csv {r['store/csv']:.2f}"
+            + (f", postgres/duckdb ingest {r['postgres/duckdb ingest']:.1f}x, postgres page "
+               f"queries p95 {r['postgres page p95 ms']:.0f} ms"
+               if "postgres/duckdb ingest" in r else "")
             + (f"; missed: {', '.join(missed)}" if missed else "; all targets met"))
 
 

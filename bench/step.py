@@ -76,12 +76,47 @@ def oborot_ingest(path: Path, store: str) -> dict:
     from dashboard.data.ingest import ingest_file
     from dashboard.data.store import Store
 
-    _fresh(Path(store))
+    store = fresh_store(store)
     started = _clock()
     with Store(store) as target:
         result = ingest_file(target, path)
-    return _done(started, rows=result.rows, store_bytes=_size(Path(store)),
+    return _done(started, rows=result.rows, store_bytes=store_bytes(store),
                  period=[result.period_start, result.period_end], format=result.format)
+
+
+BENCH_SCHEMA = "oborot_bench"  # the only schema the bench touches in a PostgreSQL database
+
+
+def bench_url(url: str) -> str:
+    """The URL of the bench's own schema in the database ``url`` names."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{BENCH_SCHEMA}"
+
+
+def fresh_store(store: str) -> str:
+    """An empty store: a new file, or the bench schema made again in PostgreSQL."""
+    if not store.startswith(("postgresql://", "postgres://")):
+        _fresh(Path(store))
+        return store
+    import psycopg
+
+    with psycopg.connect(store, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE")
+        con.execute(f"CREATE SCHEMA {BENCH_SCHEMA}")
+    return bench_url(store)
+
+
+def store_bytes(store: str) -> int:
+    """Bytes on disk: the file and its WAL, or the tables and indexes of the schema."""
+    if not store.startswith(("postgresql://", "postgres://")):
+        return _size(Path(store))
+    import psycopg
+
+    with psycopg.connect(store) as con:
+        return int(con.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class AS c "
+            "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r'").fetchone()[0])
 
 
 def _fresh(store: Path) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: real DuckDB store files in a temp dir, FCS files in their real layouts."""
+"""Shared fixtures: real stores (a DuckDB file, a PostgreSQL schema), FCS files in their layouts."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import ipaddress
 import os
 import socket
 import threading
+import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
+import psycopg
 import pytest
 
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
+from scripts.pg_cluster import Cluster, Unavailable
 
 # -- No network beyond loopback ------------------------------------------------------------
 #
@@ -129,10 +133,64 @@ def ru_text(rows: list[str] | None = None, *, sep: str = "\t", newline: str = "\
     return newline.join(line.replace("\t", sep) for line in lines) + newline
 
 
+ENGINES = ["duckdb", "postgres"]
+
+
+@pytest.fixture(params=ENGINES)
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh, empty store lives: a DuckDB file path or a PostgreSQL URL (own schema)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "store.duckdb")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """A fresh store in a real DuckDB file."""
-    return Store(tmp_path / "store.duckdb")
+def store(store_target: str) -> Iterator[Store]:
+    """A fresh, empty store on each engine in turn (a real file, a real server)."""
+    with Store(store_target) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL database the tests may use freely.
+
+    ``OBOROT_TEST_PG_URL`` when set (``make test`` starts one throwaway cluster for
+    all workers); otherwise a throwaway cluster of this test process.  Without a
+    server the PostgreSQL tests are skipped with the reason, except where
+    ``OBOROT_TEST_PG_REQUIRED=1`` (CI) makes that a failure.
+    """
+    url = os.environ.get("OBOROT_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    reason = os.environ.get("OBOROT_TEST_PG_SKIP")
+    cluster = None
+    if reason is None:
+        try:
+            cluster = Cluster().start()
+        except Unavailable as exc:
+            reason = str(exc)
+    if cluster is None:
+        if os.environ.get("OBOROT_TEST_PG_REQUIRED") == "1":
+            pytest.fail(f"PostgreSQL is required here: {reason}")
+        pytest.skip(f"no PostgreSQL: {reason}")
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A URL whose connections see only a fresh, empty schema (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in pg_server else "?"
+    yield f"{pg_server}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
@@ -189,9 +247,10 @@ def publisher_urls(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def make_loaded(path: Path) -> Path:
-    """A store file holding one good FCS dataset and two official rates."""
-    good = path.with_name("good.csv")
+def make_loaded(path: Path | str, directory: Path | None = None) -> Path | str:
+    """A store (a file path, or a URL with ``directory`` for the FCS file) holding one good
+    FCS dataset and two official rates."""
+    good = (directory / "good.csv") if directory is not None else Path(path).with_name("good.csv")
     good.write_text(ru_text())
     with Store(path, keep_open=True) as store:
         ingest_file(store, good)

@@ -43,6 +43,10 @@ def test_a_broken_file_exits_2_with_one_line_naming_file_line_column(tmp_path, w
 def test_missing_file_and_unknown_dataset_exit_2(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
     assert main(["--store", store, "ingest", str(tmp_path / "nope.csv")]) == 2
+    assert main(["--store", store, "delete", "7"]) == 2  # a mistyped path creates nothing
+    assert "s.duckdb: no store here" in capsys.readouterr().err
+    assert not (tmp_path / "s.duckdb").exists()
+    assert main(["--store", store, "demo"]) == 0
     assert main(["--store", store, "delete", "7"]) == 2
     assert "no dataset with id 7" in capsys.readouterr().err
 

@@ -81,7 +81,7 @@ def test_a_year_from_another_source_is_converted_not_zero(tomsk) -> None:
     assert "(Bank of Russia)" in note and "(ECB (bundled history), crossed through EUR)" in note
 
 
-def test_a_year_without_rates_is_missing_and_flagged(tomsk, capsys) -> None:
+def test_a_year_without_rates_is_missing_and_flagged(tomsk, store_target, capsys) -> None:
     view = views.View(reporter="RU-TOM", year=2018, partner="KZ", currency="RUB")
     # Only the Bank of Russia's 2018 rates: 2017 cannot be converted.
     record = views.summary(tomsk, view)
@@ -96,7 +96,7 @@ def test_a_year_without_rates_is_missing_and_flagged(tomsk, capsys) -> None:
     assert fx.conversion_note(tomsk, to="RUB", year=2018, lang="en") == (
         "Converted to RUB at annual average rates of the Bank of Russia: 63.0000 RUB per USD "
         "in 2018.")
-    code = main(["--store", str(tomsk.path), "summary", "--reporter", "RU-TOM", "--partner",
+    code = main(["--store", store_target, "summary", "--reporter", "RU-TOM", "--partner",
                  "KZ", "--year", "2018", "--currency", "RUB", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["previous"] is None
@@ -126,7 +126,7 @@ def test_converting_there_and_back_keeps_totals_and_never_invents_zero(values, u
     assert np.allclose(direct["value"], there["value"])
 
 
-def test_the_views_own_year_without_rates_is_null_and_named(store, write_file,
+def test_the_views_own_year_without_rates_is_null_and_named(store, store_target, write_file,
                                                              capsys) -> None:
     ingest_file(store, write_file("tomsk.csv", ru_text()))
     store.upsert_rates(ECB_2017)  # 2017 only: the view's 2018 cannot be converted
@@ -137,7 +137,7 @@ def test_the_views_own_year_without_rates_is_null_and_named(store, write_file,
     assert record["notes"] == ["No rates for 2018 in RUB: values for 2018 are left empty."]
     with pytest.raises(NotFoundError, match="No rates for 2018 in RUB"):
         make_deck(store, view)
-    code = main(["--store", str(store.path), "summary", "--reporter", "RU-TOM", "--partner",
+    code = main(["--store", store_target, "summary", "--reporter", "RU-TOM", "--partner",
                  "KZ", "--year", "2018", "--currency", "RUB"])
     out = capsys.readouterr().out
     assert code == 0 and "note:      No rates for 2018 in RUB" in out

@@ -21,7 +21,7 @@ import pytest
 
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.data.store import Store
-from tests.conftest import make_loaded
+from tests.conftest import ENGINES, make_loaded
 from tests.corpus import make_corpus as corpus
 
 ROWS = 300_000
@@ -59,12 +59,12 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _env(store: Path) -> dict[str, str]:
+def _env(store: str) -> dict[str, str]:
     return {**os.environ, "OBOROT_STORE": str(store), "OBOROT_BLOCK_BYTES": str(BLOCK_BYTES),
             "PYTHONUNBUFFERED": "1"}
 
 
-def _run_until(store: Path, argv: list[str], *, marker: str, delay: float,
+def _run_until(store: str, argv: list[str], *, marker: str, delay: float,
                pause: float = 0.0) -> tuple[int | None, list[str]]:
     """Start the traced CLI, SIGKILL it ``delay`` s after it prints ``marker``."""
     process = subprocess.Popen(
@@ -88,13 +88,19 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return corpus.fcs_rows(tmp_path_factory.mktemp("crash") / "DATTSVT.csv", ROWS)
 
 
-@pytest.fixture
-def base_store(tmp_path: Path) -> Path:
-    """A store holding one small dataset and two rates before the killed command runs."""
-    return make_loaded(tmp_path / "store.duckdb")
+@pytest.fixture(params=ENGINES)
+def base_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store holding one small dataset and two rates before the killed command runs.
+
+    On each engine: a DuckDB file, and a schema of the throwaway PostgreSQL server
+    (there the server rolls back what a killed client left open).
+    """
+    if request.param == "postgres":
+        return str(make_loaded(request.getfixturevalue("pg_url"), tmp_path))
+    return str(make_loaded(tmp_path / "store.duckdb"))
 
 
-def _check_whole_or_nothing(path: Path) -> str:
+def _check_whole_or_nothing(path: str) -> str:
     """Open the killed store; 'whole' or 'none' of the big dataset, the earlier data intact."""
     with Store(path, keep_open=True) as store:
         datasets = store.datasets()
@@ -127,7 +133,7 @@ KILL_POINTS = [
 
 
 @pytest.mark.parametrize(("marker", "delay", "expected"), KILL_POINTS)
-def test_a_killed_ingest_leaves_all_or_nothing(big_file: Path, base_store: Path, marker: str,
+def test_a_killed_ingest_leaves_all_or_nothing(big_file: Path, base_store: str, marker: str,
                                                delay: float, expected: str | None) -> None:
     code, seen = _run_until(base_store, ["ingest", str(big_file)], marker=marker, delay=delay)
     assert marker in seen, seen[-3:]
@@ -137,7 +143,7 @@ def test_a_killed_ingest_leaves_all_or_nothing(big_file: Path, base_store: Path,
         assert outcome == expected
 
 
-def test_killed_just_before_commit_then_loaded_again(big_file: Path, base_store: Path) -> None:
+def test_killed_just_before_commit_then_loaded_again(big_file: Path, base_store: str) -> None:
     code, seen = _run_until(base_store, ["ingest", str(big_file)], marker="all rows inserted",
                             delay=0.3, pause=30)
     assert code == -signal.SIGKILL and "all rows inserted" in seen
@@ -177,7 +183,7 @@ def corpus_codes() -> set[str]:
     return set(ECB_CURRENCIES) - {"ROL"}
 
 
-def _rates_outcome(path: Path) -> str:
+def _rates_outcome(path: str) -> str:
     with Store(path, keep_open=True) as store, store.connect() as con:
         by_source = dict(con.execute(
             "SELECT source, count(*) FROM fx_rates GROUP BY 1").fetchall())
@@ -191,7 +197,7 @@ def _rates_outcome(path: Path) -> str:
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.4, 1.0])
-def test_a_killed_rates_import_leaves_all_or_nothing(big_rates: Path, base_store: Path,
+def test_a_killed_rates_import_leaves_all_or_nothing(big_rates: Path, base_store: str,
                                                      delay: float) -> None:
     code, seen = _run_until(base_store, ["rates", "import", str(big_rates)], marker="parsed",
                             delay=delay)

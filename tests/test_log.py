@@ -71,7 +71,8 @@ def test_the_cli_logs_an_unexpected_error_and_keeps_exit_code_1(tmp_path, capsys
     path = _log_file()
     # The store's folder would sit where a file is: an OSError nobody turned into a user error.
     (tmp_path / "plain.txt").write_text("x")
-    code = main(["--store", str(tmp_path / "plain.txt" / "s.duckdb"), "datasets"])
+    # (demo creates the store; a read command would say "no store here", exit 2).
+    code = main(["--store", str(tmp_path / "plain.txt" / "s.duckdb"), "demo"])
     err = capsys.readouterr().err
     assert code == 1
     assert "Traceback" not in err  # one line on stderr; the traceback is in the file

@@ -64,17 +64,18 @@ def test_replace_deletes_the_overlapped_dataset_in_the_same_load(monthly: Store,
     assert _exports(monthly, 2018, "KZ") == 0.0  # the monthly file went as a whole
 
 
-def test_cli_ingest_replace(monthly: Store, write_file, capsys) -> None:
+def test_cli_ingest_replace(monthly: Store, store_target: str, write_file, capsys) -> None:
     path = write_file("annual.csv", ANNUAL_KZ)
-    assert main(["--store", str(monthly.path), "ingest", str(path), "--replace", "--json"]) == 0
+    assert main(["--store", store_target, "ingest", str(path), "--replace", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["replaced"] == [1] and record["overlaps"] == []
     assert "replaced dataset(s) 1" in record["notes"][0]
 
 
-def test_cli_ingest_names_the_overlap(monthly: Store, write_file, capsys) -> None:
+def test_cli_ingest_names_the_overlap(monthly: Store, store_target: str, write_file,
+                                      capsys) -> None:
     path = write_file("annual.csv", ANNUAL_KZ)
-    assert main(["--store", str(monthly.path), "ingest", str(path)]) == 0
+    assert main(["--store", store_target, "ingest", str(path)]) == 0
     assert "note: covers the same region, partner and period as dataset(s) 1" in \
         capsys.readouterr().out
 
@@ -91,11 +92,11 @@ def test_overlap_notes_name_the_years_and_datasets() -> None:
 
 
 @pytest.fixture
-def app_store(monthly: Store, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OBOROT_STORE", str(monthly.path))
+def app_store(monthly: Store, store_target: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OBOROT_STORE", store_target)
     monkeypatch.setenv("OBOROT_OFFLINE", "1")
     clear_caches()
-    yield monthly.path
+    yield store_target
     clear_caches()
 
 
@@ -111,13 +112,13 @@ def _upload_annual(path: Path, choice: str):
         return at, store.datasets()["id"].tolist()
 
 
-def test_data_page_replace(app_store: Path) -> None:
+def test_data_page_replace(app_store: str) -> None:
     at, ids = _upload_annual(app_store, "replace")
     assert ids == [2]
     assert any("replaced dataset(s) 1" in str(i.value) for i in at.info)
 
 
-def test_data_page_keep_both_then_pages_flag_it(app_store: Path) -> None:
+def test_data_page_keep_both_then_pages_flag_it(app_store: str) -> None:
     at, ids = _upload_annual(app_store, "keep")
     assert ids == [1, 2]
     assert any("dataset(s) 1" in str(i.value) for i in at.info)

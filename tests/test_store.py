@@ -1,9 +1,10 @@
-"""The DuckDB store as a real file: atomic ingest, duplicates, delete, pushed-down queries."""
+"""The store on both engines: atomic ingest, duplicates, delete, pushed-down queries."""
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import psycopg
 import pytest
 
 from dashboard.core.errors import NotFoundError, SchemaError
@@ -72,11 +73,16 @@ def test_datasets_carry_provenance_and_delete_removes_every_row(loaded, write_fi
         loaded.delete(99)
 
 
-def test_the_store_is_a_real_duckdb_file(loaded):
+def test_the_store_is_a_real_database_of_its_engine(loaded, store_target):
     loaded.close()
-    con = duckdb.connect(str(loaded.path), read_only=True)
-    assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == 6
-    con.close()
+    if loaded.engine.name == "duckdb":
+        con = duckdb.connect(store_target, read_only=True)
+        assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == 6
+        con.close()
+    else:
+        with psycopg.connect(store_target) as con:
+            assert con.execute("SELECT count(*) FROM trade").fetchone()[0] == 6
+            assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize(

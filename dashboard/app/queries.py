@@ -27,7 +27,7 @@ from dashboard.rates.conversion import average_rates
 @st.cache_resource
 def store() -> Store:
     """The app's store, with one connection held for the process (cursors per query)."""
-    return Store(settings().store_path, keep_open=True)
+    return Store(settings().store, keep_open=True)
 
 
 def version() -> str:

@@ -103,11 +103,7 @@ def _reporter_code(text: str) -> str | None:
 
 
 def _open_store(args: argparse.Namespace) -> Store:
-    path = settings(args.store).store_path
-    if not path.exists():
-        raise _BadInput(f"no store at {path}; load data with `python -m dashboard ingest FILE` "
-                        "or `python -m dashboard demo`")
-    return Store(path)
+    return Store(settings(args.store).store, create=False)
 
 
 def _view(store: Store, args: argparse.Namespace, **extra: Any) -> analysis.View:

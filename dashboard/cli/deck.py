@@ -73,7 +73,7 @@ def _check(store: Store, args: argparse.Namespace) -> View:
 
 def run_deck(args: argparse.Namespace) -> int:
     """Build the deck and write it atomically; warnings (no Chromium) go to stderr."""
-    store = Store(settings(args.store).store_path)
+    store = Store(settings(args.store).store, create=False)
     view = _check(store, args)
     result = make_deck(store, view, lang=args.lang, currency=view.currency,
                        timeout=args.timeout)

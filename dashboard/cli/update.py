@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _update(args: argparse.Namespace) -> int:
-    store = Store(settings(args.store).store_path)
+    store = Store(settings(args.store).store)
     run = update_all(store, report=lambda outcome: print(outcome.line(), flush=True))
     if not run.outcomes:
         print("nothing to update: the store holds no rates, Comtrade or customs data yet")

@@ -19,7 +19,7 @@ DEMO_FILE = PROJECT_ROOT / "data" / "demo" / "DATTSVT.csv"
 class Settings:
     """Everything configurable about one running Oborot."""
 
-    store_path: Path
+    store: str  # a DuckDB file path or a postgresql:// URL
     offline: bool  # never touch the network (rates come from the store or bundled history)
     cbr_url: str  # scheme and host; the publisher's own paths are appended unchanged
     nbk_url: str
@@ -74,7 +74,7 @@ def settings(store: str | os.PathLike[str] | None = None) -> Settings:
     """Current settings; ``store`` (e.g. from ``--store``) wins over ``OBOROT_STORE``."""
     env = os.environ.get
     return Settings(
-        store_path=Path(store or env("OBOROT_STORE") or DEFAULT_STORE),
+        store=str(store or env("OBOROT_STORE") or DEFAULT_STORE),
         offline=_flag("OBOROT_OFFLINE"),
         cbr_url=env("OBOROT_CBR_URL", "https://www.cbr.ru").rstrip("/"),
         nbk_url=env("OBOROT_NBK_URL", "https://nationalbank.kz").rstrip("/"),

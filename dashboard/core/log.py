@@ -14,7 +14,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from dashboard.core.config import settings
+from dashboard.core.config import DEFAULT_STORE, settings
 
 LOG_ENV = "OBOROT_LOG"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -47,7 +47,12 @@ class _Stderr(logging.StreamHandler):
 def log_path(store: str | os.PathLike[str] | None = None) -> Path:
     """Where the log file goes: ``OBOROT_LOG``, else ``oborot.log`` in the store's folder."""
     chosen = os.environ.get(LOG_ENV, "").strip()
-    return Path(chosen) if chosen else settings(store).store_path.parent / "oborot.log"
+    if chosen:
+        return Path(chosen)
+    target = settings(store).store
+    if target.startswith(("postgresql://", "postgres://")):  # a server: the project's data/
+        return DEFAULT_STORE.parent / "oborot.log"
+    return Path(target).parent / "oborot.log"
 
 
 def configure(*, level: int = logging.INFO, stderr_level: int = logging.WARNING,

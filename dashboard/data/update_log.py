@@ -1,8 +1,8 @@
 """The update log: one row per source per ``update`` run (when, what, rows, result).
 
 All of its SQL lives here, in portable SQL (no engine-specific types or
-functions), so it moves with the store's schema code as one piece; the store
-runs ``DDL`` when it opens.
+functions), run through the store's portable-SQL methods on either engine;
+``DDL`` is schema version 2 of both engines' migrations.
 """
 
 from __future__ import annotations
@@ -44,24 +44,21 @@ def record(store: Store, run_at: datetime, outcomes: Sequence[Outcome]) -> None:
     """Append one run's outcomes (a run is identified by its start time, UTC)."""
     if not outcomes:
         return
-    with store.connect() as con:
-        con.executemany(_INSERT, [[run_at, step, o.source, o.what, o.rows, o.result,
-                                   o.message or None, o.dataset_id]
-                                  for step, o in enumerate(outcomes)])
+    store.write_rows(_INSERT, [[run_at, step, o.source, o.what, o.rows, o.result,
+                                o.message or None, o.dataset_id]
+                               for step, o in enumerate(outcomes)])
 
 
 def entries(store: Store, limit: int = 200) -> pd.DataFrame:
     """Log rows, newest run first and each run in its order: run_at, source, what, rows,
     result, message, dataset_id."""
-    with store.connect() as con:
-        return con.execute(_ENTRIES, [limit]).df()
+    return store.query(_ENTRIES, [limit])
 
 
 def last_loaded(store: Store) -> tuple[datetime | None, tuple[int, ...]]:
     """When the latest run that loaded trade data ran, and the datasets it loaded (a run
     that only brought rates does not count)."""
-    with store.connect() as con:
-        rows = con.execute(_LAST_LOADED).fetchall()
+    rows = store.query_rows(_LAST_LOADED)
     if not rows:
         return None, ()
     return rows[0][0], tuple(int(r[1]) for r in rows)

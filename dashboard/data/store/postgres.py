@@ -1,0 +1,346 @@
+"""The server engine: PostgreSQL (15+) through psycopg 3, for shared deployments.
+
+Many app instances and loaders share one database.  Each ingest is one
+transaction (COPY of the rows, provenance, summaries, version bump), so readers
+see a dataset whole or not at all; the unique sha256 makes a second loader of
+the same file wait for the first and then report "already loaded".  Reads only
+read: a role with SELECT on the tables is enough for a viewer instance.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+import duckdb
+import numpy as np
+import pandas as pd
+import psycopg
+import psycopg.errors
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from dashboard.core.errors import OborotError
+from dashboard.data import update_log
+from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
+from dashboard.data.store.engine import Engine
+from dashboard.data.store.summaries import SUMMARIES, combine, fill_summaries, summarize
+
+# Text columns compare and sort byte-wise ("C"), as in DuckDB, whatever the
+# database's locale: the same ORDER BY gives the same order on both engines.
+_SCHEMA_V1 = """
+CREATE SEQUENCE dataset_ids START 1;
+CREATE TABLE datasets (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    format text NOT NULL,
+    file_name text,
+    sha256 text CONSTRAINT datasets_sha256_unique UNIQUE,
+    row_count bigint NOT NULL DEFAULT 0,
+    rejected_rows bigint NOT NULL DEFAULT 0,
+    period_start text,
+    period_end text,
+    reporters text,
+    encoding text,
+    separator text,
+    notes text,
+    licence text,
+    loaded_at timestamp NOT NULL
+);
+CREATE TABLE trade (
+    dataset_id integer NOT NULL,
+    reporter text COLLATE "C" NOT NULL,
+    partner text COLLATE "C" NOT NULL,
+    flow text COLLATE "C" NOT NULL,
+    year smallint NOT NULL,
+    month smallint,
+    hs_code text COLLATE "C",
+    value_usd double precision NOT NULL,
+    net_kg double precision,
+    quantity double precision,
+    unit text COLLATE "C"
+);
+CREATE INDEX trade_dataset ON trade (dataset_id);
+CREATE INDEX trade_reporter_year ON trade (reporter, year);
+CREATE TABLE trade_by_partner (
+    dataset_id integer NOT NULL,
+    reporter text COLLATE "C" NOT NULL,
+    partner text COLLATE "C" NOT NULL,
+    flow text COLLATE "C" NOT NULL,
+    year smallint NOT NULL,
+    month smallint,
+    value_usd double precision NOT NULL,
+    net_kg double precision,
+    quantity double precision
+);
+CREATE INDEX trade_by_partner_slice ON trade_by_partner (reporter, year, partner);
+CREATE INDEX trade_by_partner_dataset ON trade_by_partner (dataset_id);
+CREATE TABLE trade_by_heading (
+    dataset_id integer NOT NULL,
+    reporter text COLLATE "C" NOT NULL,
+    flow text COLLATE "C" NOT NULL,
+    year smallint NOT NULL,
+    hs_code text COLLATE "C",
+    value_usd double precision NOT NULL,
+    net_kg double precision,
+    quantity double precision
+);
+CREATE INDEX trade_by_heading_slice ON trade_by_heading (reporter, year);
+CREATE INDEX trade_by_heading_dataset ON trade_by_heading (dataset_id);
+CREATE TABLE fx_rates (
+    date date NOT NULL,
+    currency text COLLATE "C" NOT NULL,
+    quote text COLLATE "C" NOT NULL,
+    rate double precision NOT NULL,
+    source text COLLATE "C" NOT NULL,
+    fetched_at timestamp NOT NULL,
+    PRIMARY KEY (date, currency, quote, source)
+);
+-- Bumped by every writing transaction: the cache key of every app instance.
+CREATE TABLE store_version (changes bigint NOT NULL);
+INSERT INTO store_version VALUES (0);
+"""
+
+_MIGRATION_LOCK = 0x0B0207  # pg_advisory_xact_lock key: one migrating process at a time
+_MAX_IDLE = 4  # connections kept for reuse
+_BULK_WORK_MEM = "256MB"  # per sort or hash of one load's summaries
+_COMPACT_PARTS = 8  # partial summaries combined once this many have piled up
+
+# PostgreSQL type OIDs of result columns -> the Arrow type DuckDB would have returned.
+_ARROW_TYPES = {
+    16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 25: pa.string(),
+    1043: pa.string(), 700: pa.float32(), 701: pa.float64(), 1700: pa.float64(),
+    1082: pa.date32(), 1114: pa.timestamp("us"),
+}
+_COLUMN_TYPES = {"month": pa.int8()}  # TINYINT in the DuckDB schema
+_TRADE_COPY = f"COPY trade (dataset_id, {', '.join(TRADE_COLUMNS)}) FROM STDIN (FORMAT csv)"
+_CSV = pa_csv.WriteOptions(include_header=False)
+_frames = threading.local()  # one in-memory DuckDB per thread turns results into frames
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _param(value: object) -> object:
+    """numpy scalars (from frames) as the Python values psycopg adapts."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class PostgresEngine(Engine):
+    """A PostgreSQL database named by a ``postgresql://`` URL; a few pooled connections."""
+
+    name = "postgresql"
+    migrations = ((_SCHEMA_V1,), (update_log.DDL,))
+
+    def __init__(self, url: str, *, keep_open: bool, create: bool) -> None:
+        super().__init__(create=create)
+        self.url = url
+        self.location = redacted(url)
+        self._idle: list[psycopg.Connection] = []
+        self._lock = threading.Lock()
+        # Partial summaries of the rows loaded so far, per summary table (one load at a
+        # time per Store: its write lock).
+        self._partials: dict[str, list[pa.Table]] = {}
+
+    # -- connections ------------------------------------------------------------------
+
+    def _new(self) -> psycopg.Connection:
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise OborotError(f"{self.location}: cannot connect to PostgreSQL ({reason})") from exc
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        with self._lock:
+            con = self._idle.pop() if self._idle else None
+        if con is None or con.closed:
+            con = self._new()
+        try:
+            self.ensure_schema(con)
+            yield con
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise OborotError(f"{self.location}: permission denied ({exc}); viewers may read, "
+                              "loading and deleting need a role that may write") from exc
+        except psycopg.OperationalError as exc:  # server restarted, network gone, …
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise OborotError(f"{self.location}: the PostgreSQL connection failed ({reason}); "
+                              "nothing was changed by the failed command") from exc
+        finally:
+            idle = (not con.closed
+                    and con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
+            with self._lock:
+                if idle and len(self._idle) < _MAX_IDLE:
+                    self._idle.append(con)
+                    con = None
+            if con is not None:
+                con.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for con in idle:
+            con.close()
+
+    @contextmanager
+    def transaction(self, con: psycopg.Connection) -> Iterator[None]:
+        with con.transaction():
+            yield
+
+    def execute(self, con: psycopg.Connection, sql: str,
+                params: Sequence[object] = ()) -> psycopg.Cursor:
+        if not params:
+            return con.execute(sql.replace("?", "%s") if "?" in sql else sql)
+        return con.execute(sql.replace("?", "%s"), [_param(p) for p in params])
+
+    def frame(self, con: psycopg.Connection, sql: str,
+              params: Sequence[object] = ()) -> pd.DataFrame:
+        cursor = self.execute(con, sql, params)
+        rows = cursor.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(cursor.description)
+        arrays = []
+        for column, values in zip(cursor.description, columns, strict=True):
+            kind = _COLUMN_TYPES.get(column.name, _ARROW_TYPES.get(column.type_code))
+            if column.type_code == 1700:
+                values = [None if v is None else float(v) for v in values]
+            elif kind is None:
+                values = [None if v is None else (float(v) if isinstance(v, Decimal) else v)
+                          for v in values]
+            arrays.append(pa.array(values, type=kind))
+        table = pa.table(arrays, names=[c.name for c in cursor.description])
+        return _to_pandas(table)
+
+    # -- writing ------------------------------------------------------------------------
+
+    @contextmanager
+    def bulk_session(self, con: psycopg.Connection) -> Iterator[None]:
+        """Room to sort and group a dataset's rows in memory while its summaries are built.
+
+        The planner has no statistics for rows COPYed in the same transaction and
+        the default 4 MB spilled the summaries' sort to disk.
+        """
+        con.execute(f"SET work_mem = '{_BULK_WORK_MEM}'")
+        self._partials = {}
+        try:
+            yield
+        finally:
+            self._partials = {}
+            if not con.closed:
+                con.execute("RESET work_mem")
+
+    def load_trade(self, con: psycopg.Connection, dataset_id: int,
+                   batches: list[pa.RecordBatch]) -> None:
+        table = pa.Table.from_batches(batches)
+        table = table.add_column(
+            0, "dataset_id", pa.array(np.full(table.num_rows, dataset_id, dtype=np.int32)))
+        # Arrow's C++ CSV writer: nulls as empty fields, "" for empty text, shortest
+        # round-trip doubles; COPY's CSV format reads exactly that back.
+        sink = io.BytesIO()
+        pa_csv.write_csv(table, sink, _CSV)
+        with con.cursor() as cursor, cursor.copy(_TRADE_COPY) as copy:
+            copy.write(sink.getbuffer())
+        # The summaries are summed here, by Arrow, while the rows are at hand: reading
+        # them back from the table was most of a load's time on the server.
+        for name, part in summarize(table).items():
+            parts = self._partials.setdefault(name, [])
+            parts.append(part)
+            if len(parts) >= _COMPACT_PARTS:
+                parts[:] = [combine(parts)]
+
+    def fill_summaries(self, con: psycopg.Connection, dataset_id: int) -> None:
+        partials, self._partials = self._partials, {}
+        if not partials:  # rows that did not come through load_trade: sum them in SQL
+            fill_summaries(self, con, dataset_id)
+            return
+        for name in SUMMARIES:
+            parts = [p for p in partials.get(name, []) if p.num_rows]
+            if not parts:
+                continue
+            table = combine(parts)
+            if set(pc.unique(table.column("dataset_id")).to_pylist()) != {dataset_id}:
+                raise OborotError(f"internal: summaries of another dataset than {dataset_id}")
+            sink = io.BytesIO()
+            pa_csv.write_csv(table, sink, _CSV)
+            with con.cursor() as cursor, cursor.copy(
+                f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT csv)"
+            ) as copy:
+                copy.write(sink.getbuffer())
+        # Statistics for the overlap check that follows in this transaction (a join on
+        # trade_by_partner); the summaries are small, so this takes milliseconds.
+        con.execute("ANALYZE trade_by_partner")
+
+    def upsert_rates(self, con: psycopg.Connection, table: pa.Table) -> None:
+        con.execute("CREATE TEMPORARY TABLE incoming_rates (LIKE fx_rates) ON COMMIT DROP")
+        sink = io.BytesIO()
+        pa_csv.write_csv(table.select(["date", "currency", "quote", "rate", "source",
+                                       "fetched_at"]), sink, _CSV)
+        with con.cursor() as cursor, cursor.copy(
+            "COPY incoming_rates (date, currency, quote, rate, source, fetched_at) "
+            "FROM STDIN (FORMAT csv)"
+        ) as copy:
+            copy.write(sink.getbuffer())
+        con.execute(
+            "INSERT INTO fx_rates SELECT DISTINCT ON (date, currency, quote, source) * "
+            "FROM incoming_rates ON CONFLICT (date, currency, quote, source) DO UPDATE "
+            "SET rate = excluded.rate, fetched_at = excluded.fetched_at"
+        )
+
+    def after_load(self, con: psycopg.Connection) -> None:
+        """Planner statistics for the summaries the pages read, now rather than when
+        autovacuum gets round to them (trade_by_partner was analysed in the load's
+        transaction; trade itself, sampled by autovacuum within a minute, is left to it:
+        analysing it here cost a small load a third of its time)."""
+        con.execute("ANALYZE trade_by_heading")
+
+    def read_trade(self, con: psycopg.Connection, dataset_id: int) -> Iterator[pa.RecordBatch]:
+        # COPY out as CSV, spooled to a temp file and read back by Arrow in blocks: no
+        # Python object per value, memory bounded by the block size.
+        with tempfile.TemporaryFile() as spool:
+            with con.cursor() as cursor, cursor.copy(
+                f"COPY (SELECT {', '.join(TRADE_COLUMNS)} FROM trade "  # noqa: S608
+                f"WHERE dataset_id = {int(dataset_id)}) TO STDOUT (FORMAT csv)"
+            ) as copy:
+                for chunk in copy:
+                    spool.write(chunk)
+            spool.seek(0)
+            reader = pa_csv.open_csv(
+                spool,
+                read_options=pa_csv.ReadOptions(column_names=list(TRADE_COLUMNS),
+                                                block_size=16 << 20),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=TRADE_SCHEMA, strings_can_be_null=True,
+                    quoted_strings_can_be_null=False),
+            )
+            yield from reader
+
+    def restart_ids(self, con: psycopg.Connection, next_id: int) -> None:
+        con.execute("SELECT setval('dataset_ids', %s, false)", [next_id])
+
+    def is_duplicate(self, exc: BaseException) -> bool:
+        return (isinstance(exc, psycopg.errors.UniqueViolation)
+                and exc.diag.constraint_name == "datasets_sha256_unique")
+
+    def migration_lock(self, con: psycopg.Connection) -> None:
+        con.execute("SELECT pg_advisory_xact_lock(%s)", [_MIGRATION_LOCK])
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    """The frame DuckDB's ``.df()`` would give for these columns (same dtypes on both engines)."""
+    local = getattr(_frames, "con", None)
+    if local is None:
+        local = _frames.con = duckdb.connect()
+    return local.from_arrow(table).df()

@@ -1,0 +1,73 @@
+"""The summary tables: covering sums of trade per dataset, shared by every engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.core.terms import CONFIDENTIAL_SQL
+from dashboard.data.store.engine import Engine
+
+# The confidential marker stays whole at every level (see schema).
+HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE left(hs_code, 4) END"
+SUMMARIES = {
+    "trade_by_partner": ("dataset_id", "reporter", "partner", "flow", "year", "month"),
+    "trade_by_heading": ("dataset_id", "reporter", "flow", "year", HEADING),
+}
+
+
+MEASURES = ("value_usd", "net_kg", "quantity")
+
+
+def summarize(table: pa.Table) -> dict[str, pa.Table]:
+    """The summary rows of canonical rows (with ``dataset_id``), computed by Arrow.
+
+    The same sums as ``fill_summaries``' SQL, for an engine that would rather not read
+    the rows back after loading them; partial results combine with ``summarize``
+    again (sums of sums).  A group whose values are all null sums to null, as in SQL.
+    """
+    if "hs_code" in table.column_names and table.num_rows:
+        hs = table.column("hs_code")
+        confidential = pc.and_(pc.not_equal(hs, ""), pc.equal(pc.utf8_ltrim(hs, "X"), ""))
+        heading = pc.if_else(confidential, hs, pc.utf8_slice_codeunits(hs, 0, 4))
+    else:
+        heading = table.column("hs_code") if "hs_code" in table.column_names else None
+    out = {}
+    for name, keys in SUMMARIES.items():
+        names = [k if k != HEADING else "hs_code" for k in keys]
+        source = table
+        if HEADING in keys and heading is not None:
+            source = table.set_column(table.column_names.index("hs_code"), "hs_code", heading)
+        grouped = source.select([*names, *MEASURES]).group_by(names, use_threads=True)
+        summed = grouped.aggregate([(m, "sum") for m in MEASURES])
+        out[name] = summed.select([*names, *(f"{m}_sum" for m in MEASURES)]).rename_columns(
+            [*names, *MEASURES])
+    return out
+
+
+def combine(parts: list[pa.Table]) -> pa.Table:
+    """Partial summary tables of one summary as one (sums of the partial sums)."""
+    table = pa.concat_tables(parts)
+    keys = [n for n in table.column_names if n not in MEASURES]
+    summed = table.group_by(keys, use_threads=True).aggregate([(m, "sum") for m in MEASURES])
+    return summed.select([*keys, *(f"{m}_sum" for m in MEASURES)]).rename_columns(
+        [*keys, *MEASURES])
+
+
+def fill_summaries(engine: Engine, con: Any, dataset_id: int | None) -> None:
+    """Sum one dataset's trade rows (every dataset's when None) into the summary tables.
+
+    Rows go in by reporter so that a page's ``reporter = ?`` touches few blocks.
+    """
+    where = "" if dataset_id is None else "WHERE dataset_id = ?"
+    for table, keys in SUMMARIES.items():
+        positions = ", ".join(str(n) for n in range(1, len(keys) + 1))
+        engine.execute(
+            con,
+            f"INSERT INTO {table} SELECT {', '.join(keys)}, sum(value_usd), "  # noqa: S608
+            f"sum(net_kg), sum(quantity) FROM trade {where} GROUP BY {positions} "
+            "ORDER BY 2",
+            [] if dataset_id is None else [dataset_id],
+        )

@@ -1,0 +1,226 @@
+"""What only a server engine must do: several instances and loaders share one PostgreSQL.
+
+Two loaders of the same file store it once; a reader never sees half a
+dataset; every instance's version moves when any of them writes; a viewer
+role that may only SELECT is enough to read; the schema is created and
+upgraded by the app, once.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import psycopg
+import pytest
+
+from dashboard.core.errors import OborotError
+from dashboard.data.ingest import ingest_file
+from dashboard.data.store import IngestResult, Store
+from tests.conftest import ru_text
+
+KZ_2018 = "ЭК\t{month:02d}/2018\tKZ\t3901109000\t\t1,0\t1\t0\t69000 - ТОМСКАЯ ОБЛАСТЬ\tX"
+
+
+def _big_file(directory: Path, rows: int = 20_000) -> Path:
+    """A file of ``rows`` one-dollar lines (several batches at the small block size)."""
+    path = directory / "big.csv"
+    path.write_text(ru_text([KZ_2018.format(month=1 + n % 12) for n in range(rows)]))
+    return path
+
+
+class _PausedLoad:
+    """An ingest in a thread that stops inside its transaction until released."""
+
+    def __init__(self, store: Store, path: Path) -> None:
+        self.inside = threading.Event()
+        self.release = threading.Event()
+        self.result: IngestResult | BaseException | None = None
+
+        def progress(rows: int) -> None:
+            self.inside.set()
+            assert self.release.wait(30)
+
+        def run() -> None:
+            try:
+                self.result = ingest_file(store, path, progress=progress)
+            except BaseException as exc:  # handed to the test
+                self.result = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert self.inside.wait(30)
+
+    def finish(self) -> IngestResult:
+        self.release.set()
+        self.thread.join(30)
+        assert isinstance(self.result, IngestResult), self.result
+        return self.result
+
+
+def test_two_loaders_of_the_same_file_store_it_once(pg_url, tmp_path, monkeypatch):
+    path = _big_file(tmp_path)
+    first, second = Store(pg_url), Store(pg_url)
+    paused = _PausedLoad(first, path)
+    outcome: list[IngestResult] = []
+    racer = threading.Thread(target=lambda: outcome.append(ingest_file(second, path)))
+    racer.start()
+    racer.join(1.0)
+    assert racer.is_alive()  # waits on the first loader's uncommitted sha256
+    loaded = paused.finish()
+    racer.join(30)
+    assert not loaded.already_loaded and loaded.rows == 20_000
+    assert outcome[0].already_loaded and outcome[0].dataset_id == loaded.dataset_id
+    assert first.datasets()["row_count"].tolist() == [20_000]
+    assert first.aggregate([])["value_usd"].item() == 20_000.0
+
+
+def test_a_reader_never_sees_half_a_dataset(pg_url, tmp_path, write_file):
+    loader, viewer = Store(pg_url), Store(pg_url, keep_open=True)
+    ingest_file(loader, write_file("small.csv", ru_text()))
+    before, version = viewer.aggregate(["year"]), viewer.version()
+    paused = _PausedLoad(loader, _big_file(tmp_path))
+    with psycopg.connect(pg_url) as con:  # the loader's transaction is open
+        assert con.execute("SELECT count(*) FROM pg_stat_activity WHERE state = "
+                           "'idle in transaction'").fetchone()[0] >= 1
+    pd.testing.assert_frame_equal(viewer.aggregate(["year"]), before)
+    assert viewer.version() == version and len(viewer.datasets()) == 1
+    paused.finish()
+    after = viewer.aggregate(["year"]).set_index("year")["value_usd"]
+    assert after.to_dict() == {2017: 150.0, 2018: 1320.5 + 20_000}
+    assert viewer.version() != version
+
+
+def test_every_instance_sees_a_write_of_any_other(pg_url, write_file):
+    app_one, app_two, loader = (Store(pg_url, keep_open=True) for _ in range(3))
+    seen = app_one.version()
+    assert app_two.version() == seen
+    loaded = ingest_file(loader, write_file("small.csv", ru_text()))
+    after_ingest = app_one.version()
+    assert after_ingest != seen and app_two.version() == after_ingest
+    loader.upsert_rates(pd.DataFrame({"date": ["2018-09-01"], "currency": ["USD"],
+                                      "quote": ["RUB"], "rate": [68.0447], "source": ["cbr"]}))
+    after_rates = app_two.version()
+    assert after_rates != after_ingest and app_one.version() == after_rates
+    loader.delete(loaded.dataset_id)
+    assert app_one.version() not in {seen, after_ingest, after_rates}
+    assert app_two.aggregate([])["value_usd"].isna().all()
+
+
+@pytest.fixture
+def viewer_url(pg_url: str, pg_server: str) -> str:
+    """The same schema through a role that may only read it."""
+    role = f"viewer_{uuid.uuid4().hex[:8]}"
+    schema = pg_url.rsplit("search_path%3D", 1)[1]
+    with Store(pg_url) as owner:  # the app creates the schema with its writing role
+        owner.is_empty()
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+        admin.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES "
+                      f"TO {role}")
+    parts = urlsplit(pg_url)
+    yield urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}"))
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP OWNED BY {role}")
+        admin.execute(f"DROP ROLE {role}")
+
+
+def test_a_read_only_role_is_enough_for_a_viewer(pg_url, viewer_url, write_file):
+    ingest_file(Store(pg_url), write_file("small.csv", ru_text()))
+    with Store(viewer_url, keep_open=True) as viewer:
+        assert viewer.aggregate(["year"])["value_usd"].tolist() == [150.0, 1320.5]
+        assert viewer.distinct("partner") == ["CN", "KZ"]
+        assert viewer.version() == "1"
+        with pytest.raises(OborotError, match="permission denied"):
+            ingest_file(viewer, write_file("other.csv", ru_text(sep=";")))
+        with pytest.raises(OborotError, match="permission denied"):
+            viewer.delete(1)
+    assert len(Store(pg_url).datasets()) == 1
+
+
+def test_the_schema_is_created_once_and_a_newer_one_refused(pg_url):
+    with Store(pg_url) as first:
+        assert first.is_empty()
+    with Store(pg_url) as second:  # a second instance finds it done, creates nothing
+        assert second.version() == "0"
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        assert con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall() == [
+            (1,), (2,)]
+        con.execute("INSERT INTO schema_migrations VALUES (3, now())")
+    with pytest.raises(OborotError, match="newer Oborot"), Store(pg_url) as newer:
+        newer.is_empty()
+
+
+def test_a_read_command_never_creates_a_store(pg_url):
+    with pytest.raises(OborotError, match="no Oborot store here yet"):
+        Store(pg_url, create=False).datasets()
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_schema = current_schema()").fetchone()[0] == 0
+
+
+def test_an_unreachable_server_is_one_clear_line():
+    with pytest.raises(OborotError, match=r"postgresql://oborot:\*\*\*@127.0.0.1:1/x: cannot "
+                                          "connect to PostgreSQL"):
+        Store("postgresql://oborot:secret@127.0.0.1:1/x").is_empty()
+
+
+def test_a_whole_store_moves_up_to_postgresql_and_back(tmp_path, pg_url, write_file, capsys):
+    from dashboard.__main__ import main
+
+    source = tmp_path / "laptop.duckdb"
+    with Store(source) as laptop:
+        ingest_file(laptop, write_file("tomsk.csv", ru_text()))
+        ingest_file(laptop, write_file("again.csv", ru_text(sep=";"), encoding="cp1251"))
+        laptop.delete(1)  # ids with a gap survive the copy
+        laptop.upsert_rates(pd.DataFrame({
+            "date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
+            "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443], "source": ["cbr", "cbr"]}))
+        before = (laptop.datasets(), laptop.aggregate(["year", "partner"]), laptop.rates())
+    assert main(["--store", str(source), "copy", "--to", pg_url]) == 0
+    assert "dataset 2: 6 rows, 1,470.50 USD -> 6 rows, 1,470.50 USD" in capsys.readouterr().out
+    back = tmp_path / "back.duckdb"
+    assert main(["--store", pg_url, "copy", "--to", str(back)]) == 0
+    for target in (pg_url, str(back)):
+        with Store(target) as copy:
+            pd.testing.assert_frame_equal(copy.datasets(), before[0])
+            pd.testing.assert_frame_equal(copy.aggregate(["year", "partner"]), before[1])
+            pd.testing.assert_frame_equal(copy.rates().drop(columns="fetched_at"),
+                                          before[2].drop(columns="fetched_at"))
+            new = ingest_file(copy, write_file("moscow.csv", ru_text(
+                ["ЭК\t01/2018\tKZ\t3901109000\t\t1,0\t1\t0\t45000 - Г. МОСКВА\tX"])))
+            assert new.dataset_id == 3  # ids continue after the copied ones
+    assert main(["--store", str(source), "copy", "--to", pg_url]) == 2
+    assert "already holds data" in capsys.readouterr().err
+
+
+def test_a_dropped_connection_is_one_clear_line_and_the_next_call_reconnects(pg_url,
+                                                                               pg_server):
+    with Store(pg_url, keep_open=True) as app:
+        with app.connect() as con:  # the pooled connection the next call will take
+            pid = con.info.backend_pid
+        with psycopg.connect(pg_server, autocommit=True) as admin:  # e.g. a server restart
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        with pytest.raises(OborotError, match="the PostgreSQL connection failed"):
+            app.is_empty()
+        assert app.is_empty()  # a fresh connection
+
+
+@pytest.mark.parametrize("table", ["trade_by_partner", "trade_by_heading"])
+def test_summaries_summed_by_arrow_equal_the_sql_ones(pg_url, tmp_path, write_file, table):
+    path = write_file("tomsk.csv", ru_text())
+    stores = [Store(pg_url), Store(tmp_path / "file.duckdb")]
+    rows = []
+    for store in stores:
+        ingest_file(store, path)
+        with store.connect() as con:
+            rows.append(sorted(con.execute(f"SELECT * FROM {table}").fetchall(),
+                               key=lambda r: tuple((v is None, str(v)) for v in r)))
+        store.close()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == (5 if table == "trade_by_partner" else 6)
