@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
+from dashboard.data.notes import NOTES_DDL
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
 
@@ -181,6 +182,7 @@ class Store:
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
         con.execute(_DDL)
+        con.execute(NOTES_DDL)
         _backfill_summaries(con)
         return con
 
