@@ -345,3 +345,46 @@ def note_line(note: pd.Series | dict, lang: str) -> str:
 def finite(value: float) -> float | None:
     """None for NaN (JSON and text output)."""
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+# -- display frames (pure) ---------------------------------------------------------------
+
+
+def chosen_region(table: pd.DataFrame, reporter: str) -> dict[str, object] | None:
+    """The chosen region's row of a regions_table as a dict (None when it is not loaded)."""
+    row = table.loc[table["reporter"] == reporter]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+def decomposition_frame(result: Decomposition) -> pd.DataFrame:
+    """measure, value (US dollars) rows of a decomposition for tables and downloads."""
+    keys = ["previous", "value", "change", "volume_effect", "price_effect", "residual",
+            "unmatched_value", "unmatched_previous"]
+    parts = {f"residual.{k}": v for k, v in result.parts.items()}
+    values = {**{k: float(result.figures[k]) for k in keys}, **parts}
+    return pd.DataFrame({"measure": list(values), "value": list(values.values())}).assign(
+        basis=str(result.figures["basis"]))
+
+
+def year_concentration(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of a concentration() table for one year, partners first, export before import."""
+    rows = table.loc[table["year"] == year]
+    return rows.sort_values(["kind", "flow"], kind="stable").reset_index(drop=True)
+
+
+def commodity_choices(goods: pd.DataFrame, *, year: int) -> list[str]:
+    """HS chapters, then headings, each by the year's value (both flows), largest first.
+
+    ``goods``: views.commodity_frame at 4 digits (year, flow, hs_code, value_usd);
+    confidential lines are left out.
+    """
+    rows = goods.loc[(goods["year"] == year) & ~is_confidential(goods["hs_code"].fillna("X"))]
+    headings = rows.groupby("hs_code", as_index=False)["value_usd"].sum()
+    chapters = (headings.assign(hs_code=headings["hs_code"].str.slice(0, 2))
+                .groupby("hs_code", as_index=False)["value_usd"].sum())
+
+    def ordered(frame: pd.DataFrame) -> list[str]:
+        return list(frame.sort_values(["value_usd", "hs_code"], ascending=[False, True],
+                                      kind="stable")["hs_code"])
+
+    return ordered(chapters) + ordered(headings)
