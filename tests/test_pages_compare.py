@@ -64,7 +64,7 @@ def test_commodities_card_splits_tomsk_vegetable_imports_exactly() -> None:
     assert "Volume effect = Σ (q₁ − q₀) × p₀" in markdown and "Residual = change" in markdown
     captions = " ".join(c.value for c in at.caption)
     assert "basis: net weight, kg" in captions
-    assert "Without the physical measure: $0 in 2018" in captions
+    assert "Without the physical measure: $0.00 in 2018, $0.00 in 2017" in captions
     waterfall = _spec(at, "commodities.pv_chart")["data"][0]
     assert waterfall["type"] == "waterfall" and waterfall["measure"][-1] == "total"
 

@@ -69,8 +69,10 @@ def test_tile_map_outlines_the_chosen_region() -> None:
                           "share": [25.0, 75.0]})
     fig = compare_charts.region_tiles(frame, tiles=region_tiles(), chosen="RU-TOM",
                                       title="t", source="s", lang="en")
-    grey, loaded = fig.data
-    assert len(grey.x) == 83
-    assert sorted(loaded.text) == ["NVS", "TOM"]
-    widths = dict(zip(loaded.text, loaded.marker.line.width, strict=True))
-    assert widths == {"TOM": 4, "NVS": 1}
+    labels, _colourbar = fig.data
+    assert len(labels.x) == 85 and len(fig.layout.shapes) == 85
+    outlines = {code: shape.line.width for code, shape in zip(
+        region_tiles()["iso_code"], fig.layout.shapes, strict=True) if shape.line.width > 1}
+    assert outlines == {"RU-TOM": 4}
+    hover = dict(zip(labels.text, labels.hovertext, strict=True))
+    assert hover["TOM"] == "Tomsk: 25.0%" and hover["MOW"] == "RU-MOW"

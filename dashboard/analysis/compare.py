@@ -372,13 +372,14 @@ def year_concentration(table: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows.sort_values(["kind", "flow"], kind="stable").reset_index(drop=True)
 
 
-def commodity_choices(goods: pd.DataFrame, *, year: int) -> list[str]:
-    """HS chapters, then headings, each by the year's value (both flows), largest first.
+def commodity_choices(goods: pd.DataFrame, *, year: int, flow: str) -> list[str]:
+    """HS chapters, then headings, each by the year's value in the flow, largest first.
 
     ``goods``: views.commodity_frame at 4 digits (year, flow, hs_code, value_usd);
     confidential lines are left out.
     """
-    rows = goods.loc[(goods["year"] == year) & ~is_confidential(goods["hs_code"].fillna("X"))]
+    rows = goods.loc[(goods["year"] == year) & (goods["flow"] == flow)
+                     & ~is_confidential(goods["hs_code"].fillna("X"))]
     headings = rows.groupby("hs_code", as_index=False)["value_usd"].sum()
     chapters = (headings.assign(hs_code=headings["hs_code"].str.slice(0, 2))
                 .groupby("hs_code", as_index=False)["value_usd"].sum())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from dashboard.present.charts import FLOW_COLOURS, PALETTE, _scale, theme, unit_label
 
@@ -19,37 +20,45 @@ def region_tiles(frame: pd.DataFrame, *, tiles: pd.DataFrame, chosen: str | None
     """A tile grid of Russia's subjects coloured by share (%): grey where not loaded.
 
     ``frame``: reporter, name, share (%) of the loaded regions (regions_table);
-    ``tiles``: iso_code, row, col (reference.regions.region_tiles). The chosen
-    region gets a red outline.
+    ``tiles``: iso_code, row, col (reference.regions.region_tiles). Tiles are
+    drawn as squares in data units, so they keep their grid at any size; the
+    chosen region gets a red outline.
     """
     grid = tiles.merge(frame.loc[:, ["reporter", "name", "share"]], how="left",
                        left_on="iso_code", right_on="reporter")
-    loaded = grid.loc[grid["share"].notna()]
-    rest = grid.loc[grid["share"].isna()]
-    short = grid["iso_code"].str.removeprefix("RU-")
+    peak = float(grid["share"].max()) if grid["share"].notna().any() else 1.0
+    scale = [[0, "#c6dbef"], [1, "#0b3d6b"]]
     fig = go.Figure()
-    fig.add_scatter(x=rest["col"], y=-rest["row"], mode="markers+text",
-                    text=short.loc[rest.index], textfont={"size": 10, "color": "#8a97a4"},
-                    marker={"symbol": "square", "size": 34, "color": EMPTY}, hoverinfo="skip",
-                    showlegend=False, name="not loaded")
+    half = 0.46
+    for tile in grid.itertuples(index=False):
+        loaded = tile.share == tile.share  # not NaN
+        colour = (sample_colorscale(scale, [tile.share / peak if peak > 0 else 0])[0]
+                  if loaded else EMPTY)
+        outline = ({"color": HIGHLIGHT, "width": 4} if tile.iso_code == chosen
+                   else {"color": "#ffffff", "width": 1})
+        fig.add_shape(type="rect", x0=tile.col - half, x1=tile.col + half,
+                      y0=-tile.row - half, y1=-tile.row + half, fillcolor=colour,
+                      line=outline, layer="below")
     decimal = "," if lang == "ru" else "."
+    loaded = grid["share"].notna()
+    dark = loaded & (grid["share"] / peak > 0.45)
     fig.add_scatter(
-        x=loaded["col"], y=-loaded["row"], mode="markers+text",
-        text=short.loc[loaded.index], textfont={"size": 11, "color": "#ffffff"},
-        hovertext=[f"{n}: {s:.1f}%".replace(".", decimal)
-                   for n, s in zip(loaded["name"], loaded["share"], strict=True)],
-        hoverinfo="text", showlegend=False, name="loaded",
-        marker={"symbol": "square", "size": 34, "color": loaded["share"], "cmin": 0,
-                "colorscale": [[0, "#9ec5e8"], [1, "#0b3d6b"]], "showscale": True,
-                "colorbar": {"title": {"text": "%"}, "thickness": 12},
-                "line": {"color": [HIGHLIGHT if r == chosen else "#ffffff"
-                                   for r in loaded["reporter"]],
-                         "width": [4 if r == chosen else 1 for r in loaded["reporter"]]}},
-    )
-    fig.update_xaxes(visible=False, range=[-0.7, int(tiles["col"].max()) + 0.7])
-    fig.update_yaxes(visible=False, range=[-int(tiles["row"].max()) - 0.7, 0.7],
+        x=grid["col"], y=-grid["row"], mode="text",
+        text=grid["iso_code"].str.removeprefix("RU-"),
+        textfont={"size": 10, "color": ["#ffffff" if d else "#1f2933" if lo else "#8a97a4"
+                                        for d, lo in zip(dark, loaded, strict=True)]},
+        hovertext=[f"{n}: {s:.1f}%".replace(".", decimal) if lo else code
+                   for n, s, lo, code in zip(grid["name"], grid["share"], loaded,
+                                             grid["iso_code"], strict=True)],
+        hoverinfo="text", showlegend=False, name="tiles")
+    fig.add_scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                    marker={"colorscale": scale, "cmin": 0, "cmax": peak, "color": [0],
+                            "showscale": True,
+                            "colorbar": {"title": {"text": "%"}, "thickness": 12}})
+    fig.update_xaxes(visible=False, range=[-0.6, int(tiles["col"].max()) + 0.6])
+    fig.update_yaxes(visible=False, range=[-int(tiles["row"].max()) - 0.6, 0.6],
                      scaleanchor="x")
-    fig.update_layout(height=440, plot_bgcolor="#ffffff")
+    fig.update_layout(height=480, plot_bgcolor="#ffffff")
     fig = theme(fig, title=title, source=source, lang=lang)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 70, "b": 90})
     return fig

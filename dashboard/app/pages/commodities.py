@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import compare
 from dashboard.analysis import views as analysis
 from dashboard.app import queries
 from dashboard.app.ui import compare as cards
@@ -60,8 +59,7 @@ def render() -> None:
               file_name=f"commodities_{filters.reporter}_{year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="commodities.name"))
         _unit_values(filters, version)
-        cards.price_volume_card(filters, compare.commodity_choices(goods, year=year),
-                                source=source)
+        cards.price_volume_card(filters, goods, source=source)
         cards.hhi_card(filters, kinds=("products",), key="commodities")
         cards.rca_table(filters, flow=flow if flow in ("export", "import") else "export")
         cards.new_products_table(filters)

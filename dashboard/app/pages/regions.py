@@ -55,7 +55,9 @@ def render() -> None:
         region_table(ranking, filters, partner=partner, flow=flow)
         chart(compare_charts.region_tiles(
             ranking, tiles=region_tiles(), chosen=filters.reporter, lang=lang,
-            source=source_name(), title=f"{t('regions.map', lang)}: {title}"),
+            source=source_name(), title=t("regions.map", lang, flow=flow_label(flow, lang).lower(),
+                                          partner=country_name(partner, lang),
+                                          period=period_label(filters))),
             key="regions.map")
         st.caption(t("regions.map_note", lang))
     except Exception as exc:  # shown once, never a traceback

@@ -24,20 +24,32 @@ from dashboard.reference.hs import hs_name
 
 
 def _usd(value: float, lang: str, *, signed: bool = False) -> str:
+    """US dollars: compact from a thousand up ("$1.66M"), whole cents below ("$637.29")."""
+    if value == value and abs(value) < 1000:
+        sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else (
+            "−" if value < 0 else "")
+        return f"{sign}${number(abs(value), lang, digits=2)}"
     return money(value, "USD", lang, digits=2, signed=signed)
 
 
-def price_volume_card(filters: Filters, codes: list[str], *, source: str) -> None:
-    """The chosen commodity's change split into volume, price and residual, formula on screen."""
+def price_volume_card(filters: Filters, goods: pd.DataFrame, *, source: str) -> None:
+    """The chosen commodity's change split into volume, price and residual, formula on screen.
+
+    ``goods``: views.commodity_frame at 4 digits, for the list of codes (largest first).
+    """
     lang, version = filters.lang, queries.version()
     st.subheader(t("pv.chart", lang))
-    left, right = st.columns([3, 1])
-    code = left.selectbox(t("pv.pick", lang), codes, key="commodities.pv_code",
-                          format_func=lambda c: f"{c} {hs_name(c, lang)}"[:80])
+    left, right = st.columns([1, 3])
     flows = ["export", "import"]
     default = flows.index(filters.flow) if filters.flow in flows else 0
-    flow = right.radio(t("pv.flow", lang), flows, index=default, key="commodities.pv_flow",
-                       format_func=lambda f: flow_label(f, lang), horizontal=True)
+    flow = left.radio(t("pv.flow", lang), flows, index=default, key="commodities.pv_flow",
+                      format_func=lambda f: flow_label(f, lang), horizontal=True)
+    codes = compare.commodity_choices(goods, year=filters.year, flow=flow)
+    if not codes:
+        st.info(t("pv.none", lang))
+        return
+    code = right.selectbox(t("pv.pick", lang), codes, key="commodities.pv_code",
+                           format_func=lambda c: f"{c} {hs_name(c, lang)}"[:80])
     try:
         result = queries.decomposition(version, filters.reporter, filters.year, (code,), flow,
                                        filters.partner)
@@ -55,7 +67,7 @@ def price_volume_card(filters: Filters, codes: list[str], *, source: str) -> Non
         cell.metric(t(label, lang), _usd(float(f[key]), lang, signed=True))
     text = FORMULA[lang]
     st.caption(f"{text[str(f['basis'])]} · {text['terms']}")
-    st.markdown(f"`{text['volume']}`  \n`{text['price']}`  \n{text['residual']}")
+    st.markdown(f"- {text['volume']}\n- {text['price']}\n- {text['residual']}")
     st.caption(t("pv.unmatched", lang, value=_usd(float(f["unmatched_value"]), lang), year=year,
                  previous=_usd(float(f["unmatched_previous"]), lang), base=year - 1))
     p = result.parts
