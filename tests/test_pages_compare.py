@@ -114,7 +114,7 @@ def test_a_note_pinned_to_june_2018_shows_on_the_monthly_chart(store_path: Path)
     monthly = _spec(at, "overview.monthly")
     notes = [a for a in monthly["layout"]["annotations"] if a.get("name") == "note"]
     assert [(a["x"], a["text"]) for a in notes] == [
-        ("Jun", "📌 2018-06: New border crossing opened")]
+        ("Jun", "◆ 2018-06: New border crossing opened")]
     assert [s["x0"] for s in monthly["layout"]["shapes"] if s.get("name") == "note"] == ["Jun"]
     annual = _spec(at, "overview.annual")
     assert [a["x"] for a in annual["layout"]["annotations"] if a.get("name") == "note"] == [

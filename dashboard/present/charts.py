@@ -369,7 +369,7 @@ def with_notes(fig: go.Figure, notes: pd.DataFrame, *, axis: str, lang: str) -> 
         month = None if pd.isna(note.month) else int(note.month)
         text = str(note.text)
         short = text if len(text) <= _NOTE_CHARS else text[: _NOTE_CHARS - 1].rstrip() + "…"
-        label = f"📌 {note.date}: {short}"
+        label = f"◆ {note.date}: {short}"
         y = 1.0 - 0.075 * index
         if axis == "year":
             x = str(int(note.year))
