@@ -13,8 +13,10 @@ from dashboard.analysis import compare
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.transforms.estimate import Estimate
-from dashboard.analysis.views import View
+from dashboard.analysis.views import NewSinceUpdate, View
+from dashboard.app import updates
 from dashboard.core.config import settings
+from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
 
 
@@ -239,3 +241,23 @@ def add_note(*, period: str, text: str, partner: str | None, hs: str | None) -> 
 def delete_note(note_id: int) -> None:
     """Delete a stored note."""
     compare.delete_note(store(), note_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def new_since_update(version: str, view: View, lang: str) -> NewSinceUpdate | None:
+    """Months the last update added for the region and the month's largest movers."""
+    return analysis.new_since_update(store(), view, lang=lang)
+
+
+def update_log() -> pd.DataFrame:
+    """The update log, newest first (not cached: a scheduled run may add to it any time)."""
+    return log_table.entries(store())
+
+
+def update_now(progress: updates.Progress | None = None,
+               report: updates.Emit | None = None) -> updates.UpdateRun:
+    """Run ``update`` against the app's store, then forget every cached answer."""
+    try:
+        return updates.update_all(store(), progress=progress, report=report)
+    finally:
+        clear()

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from importlib import import_module
 
-_MODULES = ("trade", "analysis", "compare", "rates", "sources", "deck")
+_MODULES = ("trade", "analysis", "compare", "rates", "sources", "update", "deck", "admin")
 
 
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:

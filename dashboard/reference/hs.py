@@ -11,15 +11,18 @@ from dashboard.data.schema import CONFIDENTIAL_HS
 
 __all__ = [
     "CONFIDENTIAL_HS",
+    "CONFIDENTIAL_NAMES",
     "hs_chapters",
     "hs_name",
     "hs_sections",
+    "is_confidential",
     "section_name",
     "section_of",
 ]
 
 _DIR = Path(__file__).parent
-_CONFIDENTIAL = {"ru": "Конфиденциально", "en": "Confidential"}
+CONFIDENTIAL_NAMES = {"ru": "Конфиденциально", "en": "Confidential"}
+"""How an undisclosed commodity (all-X code) is shown."""
 
 
 @cache
@@ -71,7 +74,7 @@ def section_of(chapter: str) -> str:
         raise ValueError(f"not an HS chapter 01-97: {chapter!r}") from None
 
 
-def _is_confidential(code: str) -> bool:
+def is_confidential(code: str) -> bool:
     """True for FCS's undisclosed commodity code and any other all-X code."""
     return code == CONFIDENTIAL_HS or (bool(code) and set(code.upper()) == {"X"})
 
@@ -92,8 +95,8 @@ def hs_name(code: str, lang: str = "ru") -> str:
     """
     lang_index = 0 if lang.lower().startswith("ru") else 1
     key = code.strip()
-    if _is_confidential(key):
-        return _CONFIDENTIAL["ru" if lang_index == 0 else "en"]
+    if is_confidential(key):
+        return CONFIDENTIAL_NAMES["ru" if lang_index == 0 else "en"]
     if key.upper() in _section_index():
         return _section_index()[key.upper()][lang_index]
     if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):

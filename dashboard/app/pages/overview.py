@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.app import queries
 from dashboard.app.ui import compare as cards
-from dashboard.app.ui import flags
+from dashboard.app.ui import flags, updates
 from dashboard.app.ui.downloads import deck_button
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
 from dashboard.app.ui.render import chart, kpi_cards, show_error
@@ -26,6 +26,7 @@ def render() -> None:
                   year=filters.year)
         flags.show(filters)
         cards.estimate_card(filters)
+        updates.new_since_update(queries.new_since_update(version, view, lang), filters)
         st.subheader(t("summary", lang))
         st.text(queries.narrative(version, view, lang))
         source = source_name()

@@ -1,0 +1,77 @@
+"""What baskets and partner groups share: the id rule, the error, the CSV table reader."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+from dashboard.core.errors import OborotError, SchemaError
+from dashboard.reference.countries import country_code, country_name, known_partner_codes
+
+_ID = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+
+
+class DefinitionError(OborotError):
+    """A basket or partner group cannot be accepted as given; the message says why.
+
+    ``field`` names the part at fault (``id``, ``name_ru``, ``codes``, ``partners``),
+    so a CSV reader can point at the column.
+    """
+
+    def __init__(self, message: str, *, field: str = "id") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def located(error: DefinitionError, file: str, line: int) -> DefinitionError:
+    """The same error prefixed with where it is: "baskets.csv, line 3, column codes: ..."."""
+    return DefinitionError(f"{file}, line {line}, column {error.field}: {error}",
+                           field=error.field)
+
+
+def check_id(value: str, what: str) -> str:
+    """A basket/group id, lower-cased: a letter, then 1-39 of a-z 0-9 _ -, and not a
+    country code or name (so "--partner ID" never means two things)."""
+    key = value.strip().lower()
+    if not _ID.match(key):
+        raise DefinitionError(
+            f"{what} id {value!r}: expected a letter followed by 1-39 of a-z, 0-9, '_', '-'")
+    clash = key.upper() if key.upper() in known_partner_codes() else country_code(key)
+    if clash:
+        raise DefinitionError(
+            f"{what} id {value!r} clashes with the country code {clash} "
+            f"({country_name(clash, 'en')}); choose another id")
+    return key
+
+
+def split_list(text: str) -> list[str]:
+    """"3901,3902 29" / "KZ; KG" -> items, split on commas, semicolons and blanks."""
+    return [item for item in re.split(r"[\s,;]+", text.strip()) if item]
+
+
+def read_table(text: str, file: str, required: tuple[str, ...],
+               optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) of a comma-separated UTF-8 table with a header naming ``required``
+    columns (``optional`` ones may be absent, read as ""); blank lines skipped."""
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    for row in reader:
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [cell.strip().lower() for cell in row]
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise SchemaError(file, f"a header with columns {', '.join(required)}",
+                                  line=reader.line_num, column=missing[0],
+                                  found=",".join(row))
+            continue
+        if len(row) != len(header):
+            raise SchemaError(file, f"{len(header)} fields as in the header", line=reader.line_num,
+                              found=f"{len(row)} fields")
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+        yield reader.line_num, {name: cells.get(name, "") for name in required + optional}
+    if header is None:
+        raise SchemaError(file, f"a header with columns {', '.join(required)}", line=1)
