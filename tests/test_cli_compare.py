@@ -252,3 +252,15 @@ def test_demo_estimate_and_backtest(demo_path: Path, capsys) -> None:
     rows = run_json(capsys, "--store", str(demo_path), "backtest")
     assert [(r["through_month"], r["estimates"], round(r["mape"], 2)) for r in rows] == [
         (3, 48, 7.33), (6, 48, 4.66), (9, 48, 3.46)]
+
+
+def test_decompose_a_basket_equals_its_codes(vegetables: str, capsys) -> None:
+    by_basket = run_json(capsys, "--store", vegetables, "decompose", "--reporter", "RU-TOM",
+                         "--year", "2018", "--basket", "vegetables", "--flow", "import")
+    by_code = run_json(capsys, "--store", vegetables, "decompose", "--reporter", "RU-TOM",
+                       "--year", "2018", "--hs", "07", "--flow", "import")
+    assert by_basket == by_code
+    code, _, err = run(capsys, "--store", vegetables, "decompose", "--reporter", "RU-TOM",
+                       "--year", "2018", "--basket", "fruit")
+    assert code == 2
+    assert "no basket 'fruit'; baskets: petrochemicals, timber, vegetables" in err

@@ -30,6 +30,7 @@ from dashboard.cli.analysis import (
 from dashboard.core.errors import OborotError
 from dashboard.core.formatting import number, percent
 from dashboard.data.store import Store, TradeQuery
+from dashboard.reference.baskets import basket_name, starter_baskets
 from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_name
 
@@ -49,8 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("decompose", help="split a change into volume, price and residual")
     _region_year(p)
-    p.add_argument("--hs", required=True, metavar="CODE[,CODE…]",
-                   help="HS code or prefix (07, 0702, …); several separated by commas")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--hs", metavar="CODE[,CODE…]",
+                      help="HS code or prefix (07, 0702, …); several separated by commas")
+    what.add_argument("--basket", metavar="ID",
+                      help="a product basket's id (vegetables, timber, …): its codes together")
     p.add_argument("--partner", metavar="ISO2", help="one partner (default: all partners)")
     p.add_argument("--flow", default="export", choices=compare.STORED)
     p.add_argument("--basis", default="auto", choices=("auto", *BASES),
@@ -180,7 +184,13 @@ def run_regions(args: argparse.Namespace) -> int:
 
 
 def _commodity_codes(args: argparse.Namespace) -> tuple[str, ...]:
-    """The HS prefixes to split: from --hs (a named basket would resolve to its codes here)."""
+    """The HS prefixes to split: a basket's codes (--basket) or the --hs list."""
+    if args.basket:
+        baskets = {b.id: b for b in starter_baskets()}
+        if args.basket not in baskets:
+            raise _BadInput(f"--basket: no basket {args.basket!r}; baskets: "
+                            f"{', '.join(baskets)}")
+        return baskets[args.basket].codes
     codes = tuple(dict.fromkeys(c.strip() for c in args.hs.split(",") if c.strip()))
     bad = [c for c in codes if not (c.isdigit() and 2 <= len(c) <= 10)]
     if not codes or bad:
@@ -211,6 +221,9 @@ def run_decompose(args: argparse.Namespace) -> int:
             return _print_json(out)
         text = FORMULA[args.lang]
         names = "; ".join(f"{c} {hs_name(c, args.lang)}" if len(c) == 2 else c for c in codes)
+        if args.basket:
+            basket = next(b for b in starter_baskets() if b.id == args.basket)
+            names = f"{basket_name(basket, args.lang)[0]} ({names})"
         print(f"{region_name(reporter, args.lang)}, {args.flow}, HS {names}"
               + (f", with {partner}" if partner else "") + f": {args.year} vs {args.year - 1}, "
               "US dollars")
