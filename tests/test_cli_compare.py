@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.__main__ import main
+from dashboard.analysis import compare
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
 from tests.conftest import RU_ROWS, TOMSK, ru_text
@@ -264,3 +265,16 @@ def test_decompose_a_basket_equals_its_codes(vegetables: str, capsys) -> None:
                        "--year", "2018", "--basket", "fruit")
     assert code == 2
     assert "no basket 'fruit'; baskets: petrochemicals, timber, vegetables" in err
+
+
+def test_regions_for_a_group_follow_its_members_of_each_year(small: str, capsys) -> None:
+    by_group = run_json(capsys, "--store", small, "regions", "--group", "eaeu", "--year", "2018")
+    by_partner = run_json(capsys, "--store", small, "regions", "--partner", "KZ", "--year",
+                          "2018")
+    assert by_group == by_partner  # of the EAEU, only KZ trades with these regions
+    members = {2017: {"KZ"}, 2018: {"CN"}}
+    table = compare.regions_table(Store(small), partners=members.__getitem__, year=2018)
+    tomsk = table.set_index("reporter").loc["RU-TOM"]
+    assert (tomsk["previous"], tomsk["value"]) == (150.0, 1000.0)  # KZ 2017, CN 2018
+    code, _, err = run(capsys, "--store", small, "regions", "--group", "nato", "--year", "2018")
+    assert code == 2 and "no group 'nato'; groups: eaeu, cis" in err

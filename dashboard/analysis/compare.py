@@ -9,7 +9,7 @@ changes in %; HHI on the 0–10,000 scale.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -68,18 +68,25 @@ def districts(lang: str) -> dict[str, str]:
     return dict(zip(table["iso_code"], table[column], strict=True))
 
 
-def regions_table(store: Store, *, partners: Sequence[str], year: int, flow: str = "turnover",
-                  months: Sequence[int] | None = None, lang: str = "en") -> pd.DataFrame:
+def regions_table(store: Store, *, partners: Sequence[str] | Callable[[int], Collection[str]],
+                  year: int, flow: str = "turnover", months: Sequence[int] | None = None,
+                  lang: str = "en") -> pd.DataFrame:
     """Every loaded region's trade with the partner(s) in `year` vs year − 1 (REGION_KEYS).
 
-    value, previous, change in US dollars; change_pct and share (of the loaded
-    regions' total) in %; rank 1 = largest; district_rank within the federal
-    district among loaded regions. `months` restricts both years to those months.
+    `partners`: ISO codes summed together, or a function year -> the codes that count
+    that year (a partner group whose membership changes, e.g. groups.members). value,
+    previous, change in US dollars; change_pct and share (of the loaded regions'
+    total) in %; rank 1 = largest; district_rank within the federal district among
+    loaded regions. `months` restricts both years to those months.
     """
     loaded = loaded_regions(store)
-    query = TradeQuery(partners=tuple(partners), flows=_flows(flow), years=(year - 1, year),
-                       months=tuple(months) if months else None)
-    frame = store.aggregate(["reporter", "year"], query)
+    chosen = partners if callable(partners) else (lambda _year: partners)
+    frame = pd.concat([
+        store.aggregate(["reporter", "year"], TradeQuery(
+            partners=tuple(sorted(chosen(y))), flows=_flows(flow), years=(y,),
+            months=tuple(months) if months else None))
+        for y in (year - 1, year)
+    ], ignore_index=True)
     frame = frame.loc[frame["reporter"].isin(loaded)]
     table = region_ranking(frame, year=year, districts=districts(lang), reporters=loaded)
     return table.assign(name=table["reporter"].map(lambda r: region_name(r, lang))).loc[

@@ -7,6 +7,7 @@ naming what the store holds).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ from dashboard.core.errors import OborotError
 from dashboard.core.formatting import number, percent
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.baskets import basket_name, starter_baskets
+from dashboard.reference.groups import group_name, starter_groups
+from dashboard.reference.groups import members as group_members
 from dashboard.reference.hs import hs_name
 from dashboard.reference.regions import region_name
 
@@ -38,8 +41,11 @@ from dashboard.reference.regions import region_name
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add regions, decompose, indices, estimate, backtest and note."""
     p = subparsers.add_parser("regions", help="rank the loaded regions' trade with a partner")
-    p.add_argument("--partner", required=True, metavar="ISO2[,ISO2…]",
-                   help="partner country, or several separated by commas (summed)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--partner", metavar="ISO2[,ISO2…]",
+                     help="partner country, or several separated by commas (summed)")
+    who.add_argument("--group", metavar="ID",
+                     help="a partner group (eaeu, cis, …) with its members of each year")
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--flow", default="turnover", choices=compare.RANKED_FLOWS)
     p.add_argument("--ytd", type=_month, metavar="N", help="January to month N of both years")
@@ -155,15 +161,26 @@ def run_regions(args: argparse.Namespace) -> int:
     """Print the ranking of the loaded regions for the partner (text or --json)."""
 
     def body(store: Store) -> int:
-        partners = _partners(store, args.partner, years=(args.year,))
+        if args.group:
+            groups = {g.id: g for g in starter_groups()}
+            if args.group not in groups:
+                raise _BadInput(f"--group: no group {args.group!r}; groups: "
+                                f"{', '.join(groups)}")
+            group = groups[args.group]
+            partners: object = functools.partial(group_members, group)
+            label = group_name(group, args.lang)[0]
+        else:
+            partners = _partners(store, args.partner, years=(args.year,))
+            label = ",".join(partners)  # type: ignore[arg-type]
         months = tuple(range(1, args.ytd + 1)) if args.ytd else None
-        table = compare.regions_table(store, partners=partners, year=args.year,
-                                      flow=args.flow, months=months, lang=args.lang)
+        table = compare.regions_table(store, partners=partners,  # type: ignore[arg-type]
+                                      year=args.year, flow=args.flow, months=months,
+                                      lang=args.lang)
         if args.json:
             return _print_json(_records(table))
         mark = _reporter_code(args.reporter) if args.reporter else None
         cover = compare.coverage(store)
-        print(f"{args.flow} with {','.join(partners)}, {args.year}"
+        print(f"{args.flow} with {label}, {args.year}"
               + (f" (Jan–{args.ytd})" if args.ytd else "") + ", US dollars")
         for r in _records(table):
             star = "*" if r["reporter"] == mark else " "
