@@ -328,6 +328,8 @@ _LABELS.update({
     "hhi.bands": ("Шкала 0–10 000; границы 1 500 и 2 500 — {source}.",
                   "Scale 0–10,000; thresholds 1,500 and 2,500 — {source}."),
     "hhi.kind": ("Что", "What"),
+    "hhi.kind_partners": ("Партнёры", "Partners"),
+    "hhi.kind_products": ("Товары (4 знака)", "Products (HS-4)"),
     "hhi.value": ("ИХХ", "HHI"),
     "hhi.band": ("Уровень", "Band"),
     "hhi.parts": ("Частей", "Parts"),
@@ -365,4 +367,6 @@ _LABELS.update({
     "notes.on_chart": ("Заметки: {lines}", "Notes: {lines}"),
     "notes.col_date": ("Дата", "Date"),
     "notes.col_text": ("Текст", "Text"),
+    "notes.col_id": ("№", "No."),
+    "notes.col_created": ("Добавлена (UTC)", "Added (UTC)"),
 })

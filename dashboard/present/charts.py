@@ -361,10 +361,13 @@ def with_notes(fig: go.Figure, notes: pd.DataFrame, *, axis: str, lang: str) -> 
 
     ``axis`` is "month" for charts over month names (one line per year: a month
     note gets a dashed line at its month, labelled with its year) or "year" for
-    charts over years (any note gets a line at its year). Year notes on a month
-    axis have no position and are written as a line at the top left.
+    charts over years (any note gets a line at its year, when the chart shows it).
+    Year notes on a month axis have no position and are written at the top left.
     """
     out = go.Figure(fig)
+    # On a category axis a numeric-looking string ("2018") is read as a category index,
+    # so years are placed by their position among the chart's categories.
+    categories = [str(x) for x in fig.data[0].x] if fig.data and fig.data[0].x is not None else []
     for index, note in enumerate(notes.itertuples(index=False)):
         month = None if pd.isna(note.month) else int(note.month)
         text = str(note.text)
@@ -372,7 +375,9 @@ def with_notes(fig: go.Figure, notes: pd.DataFrame, *, axis: str, lang: str) -> 
         label = f"◆ {note.date}: {short}"
         y = 1.0 - 0.075 * index
         if axis == "year":
-            x = str(int(note.year))
+            if str(int(note.year)) not in categories:
+                continue
+            x = categories.index(str(int(note.year)))
         elif month is not None:
             x = month_name(month, lang)
         else:
@@ -380,10 +385,13 @@ def with_notes(fig: go.Figure, notes: pd.DataFrame, *, axis: str, lang: str) -> 
                                y=y, xanchor="left", yanchor="top", showarrow=False,
                                font={"size": 11, "color": NOTE_COLOUR}, name="note")
             continue
+        # Text runs away from the chart's right edge so it never widens the axis.
+        late = (x >= len(categories) / 2) if isinstance(x, int) else (month or 0) > 6
         out.add_shape(type="line", x0=x, x1=x, xref="x", yref="paper", y0=0, y1=1,
                       line={"color": NOTE_COLOUR, "width": 1.5, "dash": "dash"}, name="note")
         out.add_annotation(text=label, hovertext=text, x=x, xref="x", yref="paper", y=y,
-                           xanchor="left", yanchor="top", showarrow=False, align="left",
+                           xanchor="right" if late else "left", yanchor="top",
+                           showarrow=False, align="right" if late else "left",
                            bgcolor="rgba(255,255,255,0.8)",
                            font={"size": 11, "color": NOTE_COLOUR}, name="note")
     return out

@@ -108,10 +108,15 @@ def hhi_card(filters: Filters, *, kinds: tuple[str, ...], key: str) -> None:
                                  first=tr["first_year"], last=tr["last_year"])
         cell.caption(reading)
     st.caption(t("hhi.bands", lang, source=BAND_SOURCE))
-    shown = rows.assign(band=rows["band"].map(lambda b: BAND_NAMES[lang].get(b, "") if b else ""))
+    shown = rows.assign(
+        band=rows["band"].map(lambda b: BAND_NAMES[lang].get(b, "") if b else ""),
+        kind=rows["kind"].map(lambda k: t(f"hhi.kind_{k}", lang)),
+        flow=rows["flow"].map(lambda f: flow_label(f, lang)))
     table(shown, key=f"{key}.hhi_table", lang=lang,
           file_name=f"hhi_{filters.reporter}_{year}.csv",
-          column_config={"kind": t("hhi.kind", lang), "hhi": st.column_config.NumberColumn(
+          column_config={"kind": t("hhi.kind", lang), "year": t("year", lang),
+                         "flow": t("commodities.flow", lang),
+                         "hhi": st.column_config.NumberColumn(
               t("hhi.value", lang), format="%,.0f"), "band": t("hhi.band", lang),
               "parts": t("hhi.parts", lang), "top_share": st.column_config.NumberColumn(
               t("hhi.top_share", lang), format="%.1f")})
@@ -190,7 +195,10 @@ def notes_editor(lang: str, *, editable: bool) -> None:
     frame = queries.notes(lang)
     shown = frame.assign(id=frame["id"].astype("string").fillna(t("notes.builtin", lang)))
     table(shown.drop(columns=["builtin"]), key="data.notes", lang=lang, file_name="notes.csv",
-          column_config={"date": t("notes.col_date", lang), "text": t("notes.col_text", lang)})
+          column_config={"id": t("notes.col_id", lang), "date": t("notes.col_date", lang),
+                         "text": t("notes.col_text", lang), "partner": t("partner", lang),
+                         "hs_code": t("commodities.hs_code", lang),
+                         "created": t("notes.col_created", lang)})
     stored = [int(i) for i in frame["id"].dropna()]
     if editable and stored:
         left, right = st.columns([1, 3])
