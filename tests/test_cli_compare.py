@@ -278,3 +278,15 @@ def test_regions_for_a_group_follow_its_members_of_each_year(small: str, capsys)
     assert (tomsk["previous"], tomsk["value"]) == (150.0, 1000.0)  # KZ 2017, CN 2018
     code, _, err = run(capsys, "--store", small, "regions", "--group", "nato", "--year", "2018")
     assert code == 2 and "no group 'nato'; groups: eaeu, cis" in err
+
+
+def test_indices_rca_by_hand(small: str, capsys) -> None:
+    # Exports 2018 of the loaded regions: Tomsk 3901 300.5 and 4407 600 (the confidential
+    # 400 left out), Kemerovo 2701 100; so RCA of 39 and 44 = (x / 900.5) / (x / 1000.5).
+    result = run_json(capsys, "--store", small, "indices", "--reporter", "RU-TOM",
+                      "--year", "2018")
+    assert [(r["chapter"], r["rca"]) for r in result["rca"]] == [
+        ("39", round(1000.5 / 900.5, 6)), ("44", round(1000.5 / 900.5, 6))]
+    everything = run_json(capsys, "--store", small, "indices", "--reporter", "RU-TOM",
+                          "--year", "2018", "--min-share", "0")
+    assert [(r["chapter"], r["rca"]) for r in everything["rca"]][-1] == ("27", 0.0)

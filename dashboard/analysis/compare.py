@@ -210,16 +210,25 @@ def concentration_trend(table: pd.DataFrame) -> pd.DataFrame:
     return hhi_trend(table, keys=("kind", "flow"))
 
 
-def specialisation(store: Store, *, reporter: str, year: int,
-                   flow: str = "export") -> pd.DataFrame:
-    """Balassa RCA per HS chapter against the loaded regions' total (rca(); US dollars, %)."""
+RCA_MIN_SHARE = 0.1
+"""Chapters below this share (%) of the region's flow are left out of the RCA table: a
+chapter of a few thousand dollars that no other region trades gets a huge, meaningless RCA."""
+
+
+def specialisation(store: Store, *, reporter: str, year: int, flow: str = "export",
+                   min_share: float = RCA_MIN_SHARE) -> pd.DataFrame:
+    """Balassa RCA per HS chapter against the loaded regions' total (rca(); US dollars, %).
+
+    Rows with share below `min_share` (% of the region's flow) are left out.
+    """
     loaded = loaded_regions(store)
     frame = store.aggregate(["reporter", "year", "flow", "hs_code"],
                             TradeQuery(flows=_flows(flow), years=(year,)), hs_level=2)
     frame = frame.loc[frame["reporter"].isin(loaded)
                       & ~is_confidential(frame["hs_code"].fillna("X"))]
     frame = frame.assign(flow=flow).rename(columns={"hs_code": "chapter"})
-    return rca(frame, reporter=reporter, by="chapter")
+    table = rca(frame, reporter=reporter, by="chapter")
+    return table.loc[table["share"] >= min_share].reset_index(drop=True)
 
 
 def newcomers(store: Store, *, reporter: str, year: int, lookback: int = 3) -> pd.DataFrame:

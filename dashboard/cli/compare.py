@@ -74,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _region_year(p)
     p.add_argument("--flow", default="export", choices=compare.STORED,
                    help="flow of the RCA table (HHI is shown for both)")
+    p.add_argument("--min-share", type=float, default=compare.RCA_MIN_SHARE, metavar="PCT",
+                   help="leave chapters under this %% of the region's flow out of the RCA "
+                        "table (default %(default)s)")
     p.add_argument("--lang", default="en", choices=("ru", "en"))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_indices)
@@ -265,7 +268,8 @@ def run_indices(args: argparse.Namespace) -> int:
         reporter = _reporter(store, args.reporter, args.year)
         table = compare.concentration(store, reporter=reporter)
         trend = compare.concentration_trend(table)
-        rca = compare.specialisation(store, reporter=reporter, year=args.year, flow=args.flow)
+        rca = compare.specialisation(store, reporter=reporter, year=args.year, flow=args.flow,
+                                     min_share=args.min_share)
         new = compare.newcomers(store, reporter=reporter, year=args.year)
         if args.json:
             return _print_json({"reporter": reporter, "year": args.year,

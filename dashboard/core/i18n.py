@@ -337,9 +337,11 @@ _LABELS.update({
     "rca.title": ("Выявленные сравнительные преимущества (RCA Балассы) по группам ТН ВЭД",
                   "Revealed comparative advantage (Balassa RCA) by HS chapter"),
     "rca.note": ("RCA = доля группы в торговле региона ({flow}) ÷ её доля у всех загруженных "
-                 "регионов; больше 1 — регион специализирован.",
+                 "регионов; больше 1 — регион специализирован. Группы меньше {min}% потока "
+                 "региона не показаны.",
                  "RCA = the chapter's share in the region's {flow} ÷ its share for all loaded "
-                 "regions; above 1 the region is specialised."),
+                 "regions; above 1 the region is specialised. Chapters under {min}% of the "
+                 "region's flow are left out."),
     "rca.rca": ("RCA", "RCA"),
     "rca.reference_share": ("Доля у всех регионов, %", "Share for all regions, %"),
     "new.title": ("Новые товары экспорта (позиции, которых не было 3 года)",

@@ -126,7 +126,8 @@ def rca_table(filters: Filters, *, flow: str) -> None:
     """RCA by HS chapter against the loaded regions, most specialised first."""
     lang = filters.lang
     st.subheader(t("rca.title", lang))
-    st.caption(t("rca.note", lang, flow=flow_label(flow, lang).lower()))
+    st.caption(t("rca.note", lang, flow=flow_label(flow, lang).lower(),
+                 min=number(compare.RCA_MIN_SHARE, lang)))
     frame = queries.specialisation(queries.version(), filters.reporter, filters.year, flow)
     shown = frame.assign(name=frame["chapter"].map(lambda c: hs_name(str(c), lang)))
     number_column = st.column_config.NumberColumn
