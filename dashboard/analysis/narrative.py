@@ -33,10 +33,12 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import cast
 
+import pandas as pd
 import pymorphy3
 
+from dashboard.analysis import transforms as tf
 from dashboard.analysis import views as analysis
-from dashboard.analysis.transforms import Kpi
+from dashboard.analysis.transforms import Kpi, is_confidential
 from dashboard.core.errors import NotFoundError
 from dashboard.core.formatting import money, percent
 from dashboard.data.store import Store
@@ -110,15 +112,13 @@ def _no_flow(turnover: Kpi) -> Kpi:
     return Kpi(0.0, base, base, NAN)
 
 
-def _is_confidential(code: str) -> bool:
-    return bool(code) and set(code.upper()) == {"X"}
-
-
-def _groups(store: Store, view: analysis.View, flow: str) -> tuple[tuple[Part, ...], float]:
+def _groups(store: Store, view: analysis.View, flow: str,
+            goods: pd.DataFrame) -> tuple[tuple[Part, ...], float]:
     """Top HS chapters of a flow and the confidential share of that flow (NaN if none)."""
-    table = analysis.top_commodities(store, replace(view, flow=flow, hs_level=2), n=None)
-    confidential = table.loc[table["hs_code"].map(_is_confidential)]
-    listed = table.loc[~table["hs_code"].map(_is_confidential) & table["value"].gt(0)]
+    table = analysis.top_commodities(store, replace(view, flow=flow, hs_level=2), n=None,
+                                     frame=goods)
+    confidential = table.loc[is_confidential(table["hs_code"])]
+    listed = table.loc[~is_confidential(table["hs_code"]) & table["value"].gt(0)]
     parts = tuple(
         Part(str(row.hs_code), float(row.value), float(row.share))
         for row in listed.head(TOP_PARTS).itertuples(index=False)
@@ -138,7 +138,7 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
     if view.partner is None:
         figures = analysis.kpis(store, base)
         turnover, exports, imports = figures["turnover"], figures["export"], figures["import"]
-        listed = everyone.loc[~everyone["partner"].map(is_special_partner)
+        listed = everyone.loc[~tf.flags(everyone["partner"], is_special_partner)
                               & everyone["value"].gt(0)]
         partners = tuple(
             Part(str(row.partner), float(row.value), float(row.share))
@@ -160,8 +160,9 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         row = everyone.loc[everyone["partner"] == view.partner]
         share = float(row["share"].iloc[0]) if not row.empty else NAN
         partners = ()
-    export_groups, confidential_export = _groups(store, base, "export")
-    import_groups, confidential_import = _groups(store, base, "import")
+    goods = analysis.commodity_frame(store, base, level=2)  # one read serves both flows
+    export_groups, confidential_export = _groups(store, base, "export", goods)
+    import_groups, confidential_import = _groups(store, base, "import", goods)
     return Facts(
         reporter=view.reporter, year=view.year, turnover=turnover, exports=exports,
         imports=imports, partner=view.partner, month=view.month, ytd=view.ytd,

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from importlib import import_module
 
-_MODULES = ("trade", "analysis", "compare", "rates", "sources", "update", "deck", "admin")
+from dashboard.cli import admin, analysis, compare, deck, rates, sources, trade, update
 
-
-def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    found = []
-    for name in _MODULES:
-        try:
-            module = import_module(f"dashboard.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"dashboard.cli.{name}":
-                raise
-            continue
-        found.append(module.register)
-    return found
-
-
-COMMAND_GROUPS = _registrars()
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction], None]] = [
+    module.register for module in (trade, analysis, compare, rates, sources, update, deck, admin)
+]

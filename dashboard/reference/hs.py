@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS, is_confidential_code
+
+is_confidential = is_confidential_code
+"""The one confidential rule (dashboard.core.terms), under the name this module exports."""
 
 __all__ = [
     "CONFIDENTIAL_HS",
@@ -74,11 +77,6 @@ def section_of(chapter: str) -> str:
         raise ValueError(f"not an HS chapter 01-97: {chapter!r}") from None
 
 
-def is_confidential(code: str) -> bool:
-    """True for FCS's undisclosed commodity code and any other all-X code."""
-    return code == CONFIDENTIAL_HS or (bool(code) and set(code.upper()) == {"X"})
-
-
 def section_name(section: str, lang: str = "ru") -> str:
     """Short RU/EN name of a section id ("VII"); the id itself when unknown."""
     names = _section_index().get(section.strip().upper())
@@ -87,22 +85,29 @@ def section_name(section: str, lang: str = "ru") -> str:
     return names[0 if lang.lower().startswith("ru") else 1]
 
 
-def hs_name(code: str, lang: str = "ru") -> str:
-    """Short name of a chapter or section; longer codes get "2501 — <chapter name>".
+def hs_name(code: str, lang: str = "ru", *, level: str | int | None = None,
+            numbered: bool = False) -> str:
+    """The one way to name an HS code, section id or confidential marker.
 
-    Unknown codes come back unchanged. All-X codes read "Конфиденциально" /
-    "Confidential", so sections X and XX need section_name() instead.
+    Sections and chapters get their short RU/EN name ("VII. Пластмассы…" and
+    "39 Пластмассы…" with ``numbered``); longer codes "2501 — <chapter name>";
+    all-X codes "Конфиденциально"/"Confidential" (core.terms' confidential rule),
+    except that ``level="section"`` reads X and XX as the sections they also are.
+    Unknown codes come back unchanged.
     """
     lang_index = 0 if lang.lower().startswith("ru") else 1
-    key = code.strip()
-    if is_confidential(key):
+    key = code.strip().upper()
+    section = _section_index().get(key)
+    if section is not None and (level == "section" or not is_confidential_code(key)):
+        return f"{key}. {section[lang_index]}" if numbered else section[lang_index]
+    if is_confidential_code(key):
         return CONFIDENTIAL_NAMES["ru" if lang_index == 0 else "en"]
-    if key.upper() in _section_index():
-        return _section_index()[key.upper()][lang_index]
     if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):
         return code
     chapter = _chapter_index().get(key[:2])
     if chapter is None:
         return code
     name = chapter[1 + lang_index]
-    return name if len(key) == 2 else f"{key} — {name}"
+    if len(key) == 2:
+        return f"{key} {name}" if numbered else name
+    return f"{key} — {name}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app import queries
 from dashboard.app.ui import mirror, worldmap
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import ALL, Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, show_error, table
+from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
@@ -21,14 +22,14 @@ def render() -> None:
     lang, version, region = filters.lang, queries.version(), filters.view(partner=False)
     heading(filters, "partners")
     try:
-        ranking = analysis.partner_ranking(queries.top_partners(version, region, None), lang=lang)
+        ranking = tables.partner_ranking(queries.top_partners(version, region, None), lang=lang)
         if ranking.empty:
             st.info(t("no_data", lang))
             return
         _drill(filters, ranking["partner"].tolist())
         source, currency, flow = source_name(), filters.currency, filters.flow
         st.subheader(t("partners.table", lang))
-        table(analysis.in_millions(ranking), key="partners.table", lang=lang,
+        table(tables.in_millions(ranking), key="partners.table", lang=lang,
               file_name=f"partners_{filters.reporter}_{filters.year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="partners.name"))
         left, right = st.columns(2)

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis import compare
-from dashboard.analysis import views as analysis
+from dashboard.analysis import compare, tables
 from dashboard.analysis.transforms.concentration import BAND_NAMES, BAND_SOURCE
 from dashboard.analysis.transforms.decompose import FORMULA
 from dashboard.analysis.transforms.estimate import METHOD
-from dashboard.app import queries
+from dashboard.app import actions, queries
 from dashboard.app.ui.downloads import table_downloads
 from dashboard.app.ui.filters import Filters
 from dashboard.app.ui.page import source_name
@@ -205,7 +204,7 @@ def notes_editor(lang: str, *, editable: bool) -> None:
         left, right = st.columns([1, 3])
         chosen = left.selectbox(t("notes.delete", lang), stored, key="data.note_delete_id")
         if right.button(t("notes.delete", lang), key="data.note_delete"):
-            queries.delete_note(int(chosen))
+            actions.delete_note(int(chosen))
             st.session_state["data.note_flash"] = t("notes.deleted", lang, id=chosen)
             st.rerun()
 
@@ -221,7 +220,7 @@ def _note_form(lang: str) -> None:
         submitted = st.form_submit_button(t("notes.add", lang))
     if submitted:
         try:
-            note_id = queries.add_note(period=period, text=text, partner=partner, hs=hs)
+            note_id = actions.add_note(period=period, text=text, partner=partner, hs=hs)
             st.success(t("notes.added", lang, id=note_id))
         except OborotError as exc:
             st.error(str(exc), icon="⚠️")
@@ -235,7 +234,7 @@ def share_text(value: float, lang: str) -> str:
 def region_table(ranking: pd.DataFrame, filters: Filters, *, partner: str, flow: str) -> None:
     """The regions ranking in USD millions, the chosen region highlighted, with downloads."""
     lang = filters.lang
-    shown = analysis.in_millions(ranking)
+    shown = tables.in_millions(ranking)
     chosen = shown["reporter"].eq(filters.reporter)
     style = "background-color: #fde2dd; font-weight: bold"
     st.dataframe(shown.style.apply(lambda row: [style if chosen.loc[row.name] else ""]
