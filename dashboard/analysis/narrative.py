@@ -42,6 +42,7 @@ from dashboard.analysis.transforms import Kpi, is_confidential
 from dashboard.core.errors import NotFoundError
 from dashboard.core.formatting import money, percent
 from dashboard.data.store import Store
+from dashboard.rates.conversion import rates_missing_text
 from dashboard.reference.countries import country_name, is_special_partner
 from dashboard.reference.hs import hs_name
 from dashboard.reference.inflect import inflect, with_preposition_s
@@ -91,6 +92,7 @@ class Facts:
     import_groups: tuple[Part, ...] = ()
     confidential_export: float = NAN  # share of exports in confidential lines, %
     confidential_import: float = NAN
+    unrated: tuple[int, ...] = ()  # years no stored rates convert into ``currency`` (missing)
 
 
 # -- gathering -----------------------------------------------------------------------
@@ -130,9 +132,13 @@ def _groups(store: Store, view: analysis.View, flow: str,
 def build_facts(store: Store, view: analysis.View) -> Facts:
     """Gather the facts of a view's turnover (its flow and HS level are not used) from the store.
 
-    Raises NotFoundError when the partner has no trade with the reporter in the period.
+    Raises NotFoundError when the partner has no trade with the reporter in the period,
+    or when no stored rates convert the view's year into its currency.
     """
     base = replace(view, flow="turnover", hs_level=2)
+    unrated = tuple(analysis.unconverted_years(store, base))
+    if view.year in unrated:  # there is trade, but nothing to say it in
+        raise NotFoundError(rates_missing_text(view.year, view.currency, "en"))
     frame = analysis.partner_frame(store, base)  # one read serves every flow below
     everyone = analysis.top_partners(store, replace(base, partner=None), n=None, frame=frame)
     if view.partner is None:
@@ -169,6 +175,7 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         currency=view.currency, rank=rank, share=share, partners=partners,
         export_groups=export_groups, import_groups=import_groups,
         confidential_export=confidential_export, confidential_import=confidential_import,
+        unrated=unrated,
     )
 
 
@@ -346,6 +353,9 @@ def _ru_change(facts: Facts) -> str:
     """The clause after the headline value."""
     kpi, previous = facts.turnover, facts.year - 1
     annual = _months(facts) is None
+    if not math.isfinite(kpi.previous) and previous in facts.unrated:
+        return (f"; курсов для пересчёта за {_period(facts, previous, 'ru', 'accs')} нет, "
+                "сравнить не с чем")
     if not math.isfinite(kpi.previous):
         return f"; данных за {_period(facts, previous, 'ru', 'accs')} для сравнения нет"
     if kpi.previous == 0:
@@ -453,6 +463,8 @@ def _render_ru(facts: Facts, approximate: bool) -> str:
 def _en_change(facts: Facts) -> str:
     kpi, previous = facts.turnover, facts.year - 1
     base = _period(facts, previous, "en")
+    if not math.isfinite(kpi.previous) and previous in facts.unrated:
+        return f"; there are no exchange rates for {base} to compare with"
     if not math.isfinite(kpi.previous):
         return f"; no data for {base} to compare with"
     if kpi.previous == 0:
