@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app.pages import commodities, data, overview, partners, presentation, rates
+from dashboard.app.pages import (
+    commodities,
+    data,
+    overview,
+    partners,
+    presentation,
+    rates,
+    regions,
+)
 from dashboard.app.ui.auth import gate
 from dashboard.app.ui.filters import current_lang, sidebar_filters
 from dashboard.app.ui.ticker import ticker
@@ -21,6 +29,7 @@ pages = [
     st.Page(overview.render, title=t("overview", lang), default=True),
     st.Page(partners.render, title=t("partners", lang), url_path="partners"),
     st.Page(commodities.render, title=t("commodities", lang), url_path="commodities"),
+    st.Page(regions.render, title=t("regions", lang), url_path="regions"),
     st.Page(rates.render, title=t("rates", lang), url_path="rates"),
     st.Page(data.render, title=t("data", lang), url_path="data"),
     st.Page(presentation.render, title=t("presentation", lang), url_path="presentation"),

@@ -131,7 +131,7 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
         "rows": rows,
         "seed": seed,
         "generated_s": generated,
-        "files": {k: {"path": str(v), "bytes": v.stat().st_size} for k, v in files.items()},
+        "files": {k: {"path": _relative(v), "bytes": v.stat().st_size} for k, v in files.items()},
         "ingest": ingest,
         "queries": pages,
         "postgres_queries": pg_pages,
@@ -263,3 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(report))
     print(ratio_line(report))
     return 0
+
+
+def _relative(path: Path) -> str:
+    """A generated file's path from the project root (results.json is committed)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name

@@ -10,6 +10,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from dashboard.__main__ import main
+from dashboard.analysis import compare
 from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.config import DEMO_FILE
@@ -22,9 +23,10 @@ from dashboard.present.export import Renderer, chromium_available
 
 VIEW = View(reporter="RU-TOM", year=2018, partner="KZ")
 TITLES_RU = ["Внешняя торговля: Томская область — Казахстан", "Основные показатели, 2018 г.",
-             "Партнёры региона, 2018 г.", "Товарная структура, 2018 г.", "Динамика по месяцам",
+             "Партнёры региона, 2018 г.", "Товарная структура, 2018 г.",
+             "Цена или объём: 07 Овощи", "Динамика по месяцам",
              "Курсы валют, 2018 г.", "Источники и методика"]
-CHARTS = 4  # partners, exports, imports, monthly
+CHARTS = 5  # partners, exports, imports, price vs volume, monthly
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +105,8 @@ def test_text_stays_editable(deck_ru) -> None:  # type: ignore[no-untyped-def]
     rows = [[c.text for c in r.cells] for r in partners.table.rows]
     assert rows[0][1] == "Страна" and len(rows) == 11
     assert rows[1][1] == "Китай"
-    assert "Товарооборот = экспорт + импорт" in _texts(deck.slides[6])
-    assert "Demo (synthetic)" in _texts(deck.slides[6])
+    assert "Товарооборот = экспорт + импорт" in _texts(deck.slides[7])
+    assert "Demo (synthetic)" in _texts(deck.slides[7])
 
 
 @pytest.mark.slow
@@ -159,5 +161,28 @@ def test_cli_exit_codes(demo: Store, tmp_path: Path, capsys: pytest.CaptureFixtu
                  "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "warning: charts not rendered" in captured.err
-    assert f"wrote {out} (7 slides" in captured.out
-    assert len(_open(out.read_bytes()).slides) == 7
+    assert f"wrote {out} (8 slides" in captured.out
+    assert len(_open(out.read_bytes()).slides) == 8
+
+
+def test_price_volume_slide_splits_the_top_import_exactly(deck_ru) -> None:  # type: ignore[no-untyped-def]
+    slide = _open(deck_ru.data).slides[4]
+    table = next(s for s in slide.shapes if s.name == "table.price_volume")
+    rows = {r.cells[0].text: r.cells[1].text for r in table.table.rows}
+    assert rows["Изменение"] == "+$1,66\xa0млн"
+    assert rows["Эффект объёма"] == "+$1,38\xa0млн" and rows["Эффект цены"] == "+$236,64\xa0тыс."
+    assert rows["Остаток"] == "+$43,28\xa0тыс."
+    text = _texts(slide)
+    assert "база: вес нетто, кг" in text and "Эффект объёма = Σ (q₁ − q₀) × p₀" in text
+
+
+def test_a_note_pinned_to_june_2018_is_in_the_deck(tmp_path: Path, renderer) -> None:  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "notes.duckdb")
+    ingest_file(store, DEMO_FILE, name="Demo (synthetic)")
+    compare.add_note(store, period="2018-06", text="Новый пункт пропуска на границе")
+    compare.add_note(store, period="2018-07", text="Только для Китая", partner="CN")
+    deck = _open(make_deck(store, VIEW, lang="ru", renderer=renderer).data)
+    monthly = deck.slides[5]
+    assert monthly.shapes.title.text == "Динамика по месяцам"
+    notes = next(s for s in monthly.shapes if s.name == "notes")
+    assert notes.text_frame.text == "Заметки: 2018-06: Новый пункт пропуска на границе"

@@ -32,7 +32,7 @@ def test_page_shows_every_view_and_the_confidential_line():
     assert confidential["name"] == "Конфиденциально"
     assert 0 < confidential["share"] < 100
     assert any("Конфиденциальные позиции" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 3  # treemap, chapters, contributions
+    assert len(at.get("plotly_chart")) == 4  # treemap, chapters, contributions, price/volume
 
 
 @pytest.mark.parametrize(("query", "expected"), [

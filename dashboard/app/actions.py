@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from dashboard.analysis import compare
 from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.errors import OborotError
@@ -121,3 +122,16 @@ def import_rates(data: bytes, file_name: str) -> tuple[str, int]:
     written = queries.store().upsert_rates(parsed.frame)
     queries.clear()
     return parsed.format, written
+
+
+def add_note(*, period: str, text: str, partner: str | None, hs: str | None) -> int:
+    """Store a dated note (checked: OborotError says what was expected); returns its id.
+
+    Notes are read uncached on every run, so no cache needs forgetting.
+    """
+    return compare.add_note(queries.store(), period=period, text=text, partner=partner, hs=hs)
+
+
+def delete_note(note_id: int) -> None:
+    """Delete a stored note (built-in notes have no id and cannot be deleted)."""
+    compare.delete_note(queries.store(), note_id)

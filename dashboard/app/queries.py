@@ -10,9 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis import compare
 from dashboard.analysis import narrative as text
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
+from dashboard.analysis.transforms.estimate import Estimate
 from dashboard.analysis.views import NewSinceUpdate, View
 from dashboard.app import updates
 from dashboard.core.config import settings
@@ -167,6 +169,78 @@ def ticker_items(version: str, currencies: tuple[str, ...]) -> list[latest.Ticke
 def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
     """How values were converted into the chosen currency (source and average rates)."""
     return averages.conversion_note(store(), to=currency, year=year, lang=lang)
+
+
+# -- compare and explain ------------------------------------------------------------------
+# Notes change without the trade data changing, so they are read on every run (a few
+# rows) instead of being cached under the store's version.
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def regions_table(version: str, partners: tuple[str, ...], year: int, flow: str,
+                  months: tuple[int, ...] | None, lang: str) -> pd.DataFrame:
+    """Every loaded region's trade with the partners (compare.regions_table)."""
+    return compare.regions_table(store(), partners=partners, year=year, flow=flow,
+                                 months=months, lang=lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def region_coverage(version: str) -> dict[str, int | bool]:
+    """How many of Russia's subjects are loaded."""
+    return compare.coverage(store())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def all_partners(version: str) -> list[str]:
+    """Every partner of any loaded region, sorted."""
+    return store().distinct("partner")
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def decomposition(version: str, reporter: str, year: int, codes: tuple[str, ...], flow: str,
+                  partner: str | None) -> compare.Decomposition:
+    """Price vs volume of the codes (compare.decomposition)."""
+    return compare.decomposition(store(), reporter=reporter, year=year, codes=codes, flow=flow,
+                                 partner=partner)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def concentration(version: str, reporter: str) -> pd.DataFrame:
+    """HHI of partners and products per year and flow."""
+    return compare.concentration(store(), reporter=reporter)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def specialisation(version: str, reporter: str, year: int, flow: str) -> pd.DataFrame:
+    """RCA per HS chapter against the loaded regions."""
+    return compare.specialisation(store(), reporter=reporter, year=year, flow=flow)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def newcomers(version: str, reporter: str, year: int) -> pd.DataFrame:
+    """New export headings of the year."""
+    return compare.newcomers(store(), reporter=reporter, year=year)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def estimate(version: str, reporter: str, year: int, through_month: int, flow: str,
+             partner: str | None) -> Estimate:
+    """Full-year estimate from January–N."""
+    return compare.estimate(store(), reporter=reporter, year=year, through_month=through_month,
+                            flow=flow, partner=partner)
+
+
+def notes(lang: str) -> pd.DataFrame:
+    """Built-in and stored notes (not cached: edits do not change the store's version)."""
+    return compare.all_notes(store(), lang)
+
+
+def chart_notes(lang: str, *, start: str, end: str, partner: str | None = None,
+                hs_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The notes that apply to a chart of start–end and the filters."""
+    return compare.chart_notes(store(), lang, start=start, end=end, partner=partner,
+                               hs_codes=hs_codes)
+
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -417,3 +417,113 @@ def period_label(lang: str, *, year: int | None = None, month: int | None = None
 def flow_label(flow: str, lang: str) -> str:
     """turnover/export/import/balance in the language."""
     return t(flow, lang)
+
+
+# -- Compare and explain: Regions page, price vs volume, indices, notes, estimate ----------
+LABELS.update({
+    "regions": ("Регионы", "Regions"),
+    "regions.partner": ("Страна-партнёр для сравнения", "Partner to compare on"),
+    "regions.table": ("Регионы: {flow} со страной {partner}, {period}",
+                      "Regions: {flow} with {partner}, {period}"),
+    "regions.name": ("Регион", "Region"),
+    "regions.district": ("Федеральный округ", "Federal district"),
+    "regions.district_rank": ("Место в округе", "Rank in district"),
+    "regions.chosen": ("{region}: {rank}-е место из {count}, доля {share}; "
+                       "{district_rank}-е место в округе ({district}).",
+                       "{region}: rank {rank} of {count}, share {share}; "
+                       "rank {district_rank} in its district ({district})."),
+    "regions.not_loaded": ("Выбранный регион не загружен.", "The chosen region is not loaded."),
+    "regions.coverage": (
+        "Загружено {loaded} из {total} субъектов РФ: доли — от суммы загруженных регионов, "
+        "а не от всей России.",
+        "{loaded} of {total} subjects loaded: shares are of the loaded regions' total, "
+        "not of Russia's."),
+    "regions.complete": ("Загружены все {total} субъектов: доля = доля в торговле России.",
+                         "All {total} subjects loaded: a share is the share of Russia's trade."),
+    "regions.map": ("Доля регионов, %: {flow} со страной {partner}, {period}",
+                    "Share of the regions, %: {flow} with {partner}, {period}"),
+    "regions.map_note": ("Плиточная карта: каждый субъект — одна клетка, примерно на своём месте.",
+                         "Tile map: one square per subject, roughly where it lies."),
+    "regions.no_partner": ("Нет данных с партнёрами.", "No partner data."),
+    "pv.title": ("Цена или объём: {name}, {flow}, {year} к {previous}",
+                 "Price or volume: {name}, {flow}, {year} vs {previous}"),
+    "pv.pick": ("Товар (код ТН ВЭД)", "Commodity (HS code)"),
+    "pv.flow": ("Поток", "Flow"),
+    "pv.change": ("Изменение", "Change"),
+    "pv.volume": ("Эффект объёма", "Volume effect"),
+    "pv.price": ("Эффект цены", "Price effect"),
+    "pv.residual": ("Остаток", "Residual"),
+    "pv.unmatched": ("Без физ. показателя: {value} в {year}, {previous} в {base} "
+                     "(в остатке, учтено отдельно)",
+                     "Without the physical measure: {value} in {year}, {previous} in {base} "
+                     "(in the residual, counted apart)"),
+    "pv.parts": ("Остаток: совместный член {interaction}, новые коды {entered}, "
+                 "выбывшие коды {exited}, строки без показателя {unmatched}",
+                 "Residual: joint term {interaction}, new codes {entered}, "
+                 "dropped codes {exited}, lines without the measure {unmatched}"),
+    "pv.none": ("Для разложения нет данных за оба года.", "No data in both years to split."),
+    "pv.chart": ("Разложение изменения", "The change split"),
+    "hhi.title": ("Концентрация (индекс Херфиндаля — Хиршмана)",
+                  "Concentration (Herfindahl–Hirschman index)"),
+    "hhi.partners": ("Партнёры: {flow}", "Partners: {flow}"),
+    "hhi.products": ("Товары (4 знака): {flow}", "Products (HS-4): {flow}"),
+    "hhi.trend": ("{direction} ({slope} п. в год, {first}–{last})",
+                  "{direction} ({slope} points a year, {first}–{last})"),
+    "hhi.up": ("растёт", "rising"),
+    "hhi.down": ("снижается", "falling"),
+    "hhi.flat": ("без заметного тренда", "no clear trend"),
+    "hhi.bands": ("Шкала 0–10 000; границы 1 500 и 2 500 — {source}.",
+                  "Scale 0–10,000; thresholds 1,500 and 2,500 — {source}."),
+    "hhi.kind": ("Что", "What"),
+    "hhi.kind_partners": ("Партнёры", "Partners"),
+    "hhi.kind_products": ("Товары (4 знака)", "Products (HS-4)"),
+    "hhi.value": ("ИХХ", "HHI"),
+    "hhi.band": ("Уровень", "Band"),
+    "hhi.parts": ("Частей", "Parts"),
+    "hhi.top_share": ("Крупнейшая доля, %", "Largest share, %"),
+    "rca.title": ("Выявленные сравнительные преимущества (RCA Балассы) по группам ТН ВЭД",
+                  "Revealed comparative advantage (Balassa RCA) by HS chapter"),
+    "rca.note": ("RCA = доля группы в торговле региона ({flow}) ÷ её доля у всех загруженных "
+                 "регионов; больше 1 — регион специализирован. Группы меньше {min}% потока "
+                 "региона не показаны.",
+                 "RCA = the chapter's share in the region's {flow} ÷ its share for all loaded "
+                 "regions; above 1 the region is specialised. Chapters under {min}% of the "
+                 "region's flow are left out."),
+    "rca.rca": ("RCA", "RCA"),
+    "rca.reference_share": ("Доля у всех регионов, %", "Share for all regions, %"),
+    "new.title": ("Новые товары экспорта (позиции, которых не было 3 года)",
+                  "New export products (headings absent the three years before)"),
+    "new.none": ("Новых позиций экспорта в {year} году нет.",
+                 "No new export headings in {year}."),
+    "new.history": ("Лет истории", "Years of history"),
+    "estimate.title": ("Оценка за год (не статистика)", "Full-year estimate (not a statistic)"),
+    "estimate.value": ("{flow}, {year}: оценка {value}, диапазон {low} – {high}",
+                       "{flow}, {year}: estimate {value}, range {low} – {high}"),
+    "estimate.none": ("Оценка невозможна: нет полного года до {year} для сравнения.",
+                      "No estimate: no complete year before {year} to compare with."),
+    "notes.title": ("Заметки на графиках", "Notes on charts"),
+    "notes.date": ("Дата (ГГГГ или ГГГГ-ММ)", "Date (YYYY or YYYY-MM)"),
+    "notes.text": ("Текст заметки", "Note text"),
+    "notes.partner": ("Только для страны (ISO, необязательно)",
+                      "Only for a partner (ISO, optional)"),
+    "notes.hs": ("Только для товара (код ТН ВЭД, необязательно)",
+                 "Only for a commodity (HS code, optional)"),
+    "notes.add": ("Добавить заметку", "Add note"),
+    "notes.added": ("Заметка {id} добавлена.", "Note {id} added."),
+    "notes.delete": ("Удалить заметку", "Delete note"),
+    "notes.deleted": ("Заметка {id} удалена.", "Note {id} deleted."),
+    "notes.builtin": ("встроенная", "built-in"),
+    "notes.on_chart": ("Заметки: {lines}", "Notes: {lines}"),
+    "notes.col_date": ("Дата", "Date"),
+    "notes.col_text": ("Текст", "Text"),
+    "notes.col_id": ("№", "No."),
+    "slides.pv": ("Цена или объём: {name}", "Price or volume: {name}"),
+    "slides.pv_sub": ("{flow}, {year} к {previous}, долл. США",
+                      "{flow}, {year} vs {previous}, US dollars"),
+    "slides.pv_rows": ("Изменение|Эффект объёма|Эффект цены|Остаток|Без физ. показателя, {year}",
+                       "Change|Volume effect|Price effect|Residual|Without the measure, {year}"),
+    "slides.pv_none": ("Разложение недоступно: нет данных за оба года.",
+                       "No split: no data in both years."),
+    "slides.notes_head": ("Заметки", "Notes"),
+    "notes.col_created": ("Добавлена (UTC)", "Added (UTC)"),
+})

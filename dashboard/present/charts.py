@@ -346,3 +346,48 @@ def hs_treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
     fig = theme(fig, title=f"{title}, {unit}", source=source, lang=lang)
     fig.update_layout(margin={"t": 70, "l": 10, "r": 10, "b": 110})  # room for the source line
     return fig
+
+
+NOTE_COLOUR = "#7d5ba6"
+_NOTE_CHARS = 48  # a note's text on the chart is cut here; the full text is in the hover
+
+
+def with_notes(fig: go.Figure, notes: pd.DataFrame, *, axis: str, lang: str) -> go.Figure:
+    """A copy of a chart with the dated notes marked (notes: notes_for_chart's output).
+
+    ``axis`` is "month" for charts over month names (one line per year: a month
+    note gets a dashed line at its month, labelled with its year) or "year" for
+    charts over years (any note gets a line at its year, when the chart shows it).
+    Year notes on a month axis have no position and are written at the top left.
+    """
+    out = go.Figure(fig)
+    # On a category axis a numeric-looking string ("2018") is read as a category index,
+    # so years are placed by their position among the chart's categories.
+    categories = [str(x) for x in fig.data[0].x] if fig.data and fig.data[0].x is not None else []
+    for index, note in enumerate(notes.itertuples(index=False)):
+        month = None if pd.isna(note.month) else int(note.month)
+        text = str(note.text)
+        short = text if len(text) <= _NOTE_CHARS else text[: _NOTE_CHARS - 1].rstrip() + "…"
+        label = f"◆ {note.date}: {short}"
+        y = 1.0 - 0.075 * index
+        if axis == "year":
+            if str(int(note.year)) not in categories:
+                continue
+            x = categories.index(str(int(note.year)))
+        elif month is not None:
+            x = month_name(month, lang)
+        else:
+            out.add_annotation(text=label, hovertext=text, xref="paper", yref="paper", x=0.01,
+                               y=y, xanchor="left", yanchor="top", showarrow=False,
+                               font={"size": 11, "color": NOTE_COLOUR}, name="note")
+            continue
+        # Text runs away from the chart's right edge so it never widens the axis.
+        late = (x >= len(categories) / 2) if isinstance(x, int) else (month or 0) > 6
+        out.add_shape(type="line", x0=x, x1=x, xref="x", yref="paper", y0=0, y1=1,
+                      line={"color": NOTE_COLOUR, "width": 1.5, "dash": "dash"}, name="note")
+        out.add_annotation(text=label, hovertext=text, x=x, xref="x", yref="paper", y=y,
+                           xanchor="right" if late else "left", yanchor="top",
+                           showarrow=False, align="right" if late else "left",
+                           bgcolor="rgba(255,255,255,0.8)",
+                           font={"size": 11, "color": NOTE_COLOUR}, name="note")
+    return out

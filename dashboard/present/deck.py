@@ -32,15 +32,16 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.analysis import narrative
+from dashboard.analysis import compare, narrative
 from dashboard.analysis import views as analysis
+from dashboard.analysis.transforms.decompose import FORMULA
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
 from dashboard.core.i18n import flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
 from dashboard.data.store import Store
-from dashboard.present import charts
+from dashboard.present import charts, compare_charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
 from dashboard.rates import averages, bundled
 from dashboard.reference.countries import country_name
@@ -322,8 +323,12 @@ def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], s
 
 def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | None = None,
               renderer: Renderer | None = None, timeout: float = 60,
-              progress: Callable[[str], None] | None = None) -> DeckResult:
+              progress: Callable[[str], None] | None = None,
+              commodity: str | None = None) -> DeckResult:
     """Build the deck for ``view`` (values in ``currency``, default the view's) in RU or EN.
+
+    ``commodity``: the HS code of the price-vs-volume slide (default: the top import
+    chapter).
 
     ``renderer``: a started Renderer to reuse; without one a browser is started
     for this deck and closed after it.  Raises NotFoundError when the view has
@@ -363,7 +368,7 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
         datasets, source = _sources(store)
         pair, period = _pair(view, lang), _period(view, lang)
         footer = f"Oborot · {pair} · {period}"
-        total = 7
+        total = 8
         slides = []
 
         def new_slide(title: str, subtitle: str | None = None):  # type: ignore[no-untyped-def]
@@ -391,15 +396,27 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
         slide = new_slide(_t("commodities", lang, period=period), pair)
         _commodities_slide(slide, store, view, lang, source, images)
 
+        step("price_volume")
+        _price_volume_slide(new_slide, store, view, lang, source, images, commodity)
+
         step("monthly")
         slide = new_slide(_t("monthly", lang), pair)
         frame = analysis.monthly_trend(store, view)
         frame = frame.loc[frame["year"].between(view.year - 3, view.year)]
-        fig = charts.monthly_trend(
+        notes = compare.chart_notes(store, lang, start=str(view.year - 3), end=str(view.year),
+                                    partner=view.partner)
+        fig = charts.with_notes(charts.monthly_trend(
             frame, flow=view.flow, currency=view.currency, source=source, lang=lang,
-            title=_t("monthly_chart", lang, flow=flow_label(view.flow, lang)))
+            title=_t("monthly_chart", lang, flow=flow_label(view.flow, lang))),
+            notes, axis="month", lang=lang)
+        bottom = CONTENT_BOTTOM - (0.3 * min(len(notes), 4) + 0.1 if len(notes) else 0)
         images.place(slide, fig, left=MARGIN, top=CONTENT_TOP, width=13.333 - 2 * MARGIN,
-                     height=CONTENT_BOTTOM - CONTENT_TOP, name="chart.monthly")
+                     height=bottom - CONTENT_TOP, name="chart.monthly")
+        if len(notes):
+            _text_box(slide, MARGIN, bottom + 0.05, 13.333 - 2 * MARGIN, CONTENT_BOTTOM - bottom,
+                      [(f"{_t('notes_head', lang)}: " + "; ".join(
+                          compare.note_line(n, lang) for _, n in notes.iterrows()),
+                        12, False, DARK)], name="notes")
 
         step("rates")
         slide = new_slide(_t("rates", lang, year=view.year))
@@ -533,6 +550,49 @@ def _commodities_slide(slide, store: Store, view: View, lang: str, source: str, 
                                  title=_t("structure", lang, flow=flow_label(flow, lang).lower()))
         images.place(slide, fig, left=MARGIN + index * (width + 0.3), top=CONTENT_TOP,
                      width=width, height=CONTENT_BOTTOM - CONTENT_TOP, name=f"chart.{flow}")
+
+
+def _price_volume_slide(new_slide, store: Store, view: View, lang: str, source: str,  # type: ignore[no-untyped-def]
+                        images: _Images, commodity: str | None) -> None:
+    """The price/volume split of the chosen commodity (or the top import chapter)."""
+    code = commodity or compare.top_import_chapter(store, reporter=view.reporter,
+                                                   year=view.year, partner=view.partner)
+    flow = "export" if view.flow == "export" else "import"
+    name = f"{code} {hs_name(code, lang)}" if code else "—"
+    slide = new_slide(_t("pv", lang, name=_short(name, 60)),
+                      _t("pv_sub", lang, flow=flow_label(flow, lang), year=view.year,
+                         previous=view.year - 1))
+    try:
+        if code is None:
+            raise NotFoundError("no imports")
+        result = compare.decomposition(store, reporter=view.reporter, year=view.year,
+                                       codes=(code,), flow=flow, partner=view.partner)
+    except NotFoundError:
+        _text_box(slide, MARGIN, CONTENT_TOP, 12.3, 0.6, [(_t("pv_none", lang), 16, False,
+                                                           GREY)], name="pv.none")
+        return
+    f = result.figures
+    labels = {"previous": str(view.year - 1), "value": str(view.year),
+              **dict(zip(("volume", "price", "residual"),
+                         _t("pv_rows", lang, year=view.year).split("|")[1:4], strict=True))}
+    fig = compare_charts.price_volume_bars(f, labels=labels, currency="USD", source=source,
+                                           lang=lang, title=_short(name, 40))
+    chart_width = 7.4
+    images.place(slide, fig, left=MARGIN, top=CONTENT_TOP, width=chart_width,
+                 height=CONTENT_BOTTOM - CONTENT_TOP, name="chart.price_volume")
+    heads = _t("pv_rows", lang, year=view.year).split("|")
+    keys = ("change", "volume_effect", "price_effect", "residual", "unmatched_value")
+    rows = [[head, money(float(f[key]), "USD", lang, digits=2, signed=key != "unmatched_value")]
+            for head, key in zip(heads, keys, strict=True)]
+    left = MARGIN + chart_width + 0.25
+    width = 13.333 - MARGIN - left
+    _table(slide, left, CONTENT_TOP + 0.1, width, [["", ""], *rows], widths=[2.6, 1.8],
+           size=13, row_height=0.4, right=(1,), name="table.price_volume")
+    text = FORMULA[lang]
+    _text_box(slide, left, CONTENT_TOP + 2.7, width, CONTENT_BOTTOM - CONTENT_TOP - 2.7,
+              [(text[str(f["basis"])], 12, True, DARK), (text["volume"], 12, False, DARK),
+               (text["price"], 12, False, DARK), (text["residual"], 11, False, GREY)],
+              name="pv.formula")
 
 
 def _rates_slide(slide, store: Store, view: View, lang: str, result: DeckResult) -> None:

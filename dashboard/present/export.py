@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -43,6 +43,7 @@ __all__ = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_COLUMN_WIDTH = 60
+_NOTE_LABEL = {"ru": "Заметка", "en": "Note"}
 _ABOUT = {
     "ru": ("Источник", "Источник", "Единицы", "Фильтры", "Выгружено", "Строк"),
     "en": ("About", "Source", "Units", "Filters", "Exported", "Rows"),
@@ -116,13 +117,15 @@ def _text_width(value: object) -> int:
 
 
 def xlsx_bytes(frame: pd.DataFrame, *, sheet: str, source: str,
-               filters: Mapping[str, object], units: str, lang: str = "ru") -> bytes:
+               filters: Mapping[str, object], units: str, lang: str = "ru",
+               notes: Sequence[str] = ()) -> bytes:
     """An Excel workbook: the frame on ``sheet`` and an About/Источник sheet.
 
     Numbers are written as numbers (NaN as an empty cell), text always as
     text (``write_string``: a cell such as ``=1+1`` is never a formula), a bold
     frozen header row with a filter, columns sized to their content.  The
-    second sheet lists the source, units, the filters and the export date.
+    second sheet lists the source, units, the filters, the export date and the
+    dated notes (``notes``: one line each) that apply to the figures.
     """
     import xlsxwriter
 
@@ -166,6 +169,7 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str, source: str,
     lines += [(f"{filters_label}: {key}", _display(value)) for key, value in filters.items()]
     lines += [(built_label, datetime.now().strftime("%Y-%m-%d %H:%M")),
               (rows_label, str(len(frame)))]
+    lines += [(_NOTE_LABEL[lang], note) for note in notes]
     for row, (label, value) in enumerate(lines):
         about.write_string(row, 0, label, bold)
         about.write_string(row, 1, value)

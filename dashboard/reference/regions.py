@@ -78,3 +78,17 @@ def region_name(iso_code: str, lang: str = "ru") -> str:
         # A reporter can be a whole country (ISO 3166-1), e.g. "RU" in Comtrade data.
         return country_name(code, lang)
     return iso_code
+
+
+_TILES = Path(__file__).with_name("region_tiles.csv")
+
+
+@cache
+def _tiles() -> pd.DataFrame:
+    return pd.read_csv(_TILES, dtype={"iso_code": str, "row": "int64", "col": "int64"},
+                       encoding="utf-8")
+
+
+def region_tiles() -> pd.DataFrame:
+    """Tile-grid positions of the 85 subjects: iso_code, row (0 = north), col (0 = west)."""
+    return _tiles().copy()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, shot, wait_for_app
 
-PAGES = ["", "partners", "commodities", "rates", "data", "presentation"]
+PAGES = ["", "partners", "commodities", "regions", "rates", "data", "presentation"]
 
 
 def test_overview_shows_the_turnover_figure(page, app_url):
@@ -40,3 +40,22 @@ def test_a_copied_url_reopens_the_same_view(page, app_url, browser):
     assert "Turnover, 2018" in fresh.get_by_test_id("stMetric").first.inner_text()
     assert "$69.8M" in fresh.get_by_test_id("stMetric").first.inner_text()
     fresh.close()
+
+
+def test_regions_page_and_the_price_volume_card(page, app_url):
+    page.goto(f"{app_url}/regions?lang=en&partner=KZ")
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_text("8 of 85 subjects loaded", exact=False).count() == 1
+    shot(page, "regions-en")
+    tile_map = page.get_by_test_id("stPlotlyChart").first
+    tile_map.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    tile_map.screenshot(path=str(SCREENSHOTS / "regions-map-en.png"))
+    page.goto(f"{app_url}/commodities?lang=en&partner=KZ&flow=import")
+    wait_for_app(page)
+    page.get_by_text("The change split", exact=True).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 200)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Volume effect = Σ (q₁ − q₀) × p₀", exact=False).count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "commodities-price-volume-en.png"))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.analysis import tables
 from dashboard.app import queries
+from dashboard.app.ui import compare as cards
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
@@ -59,6 +60,10 @@ def render() -> None:
               file_name=f"commodities_{filters.reporter}_{year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="commodities.name"))
         _unit_values(filters, version)
+        cards.price_volume_card(filters, goods, source=source)
+        cards.hhi_card(filters, kinds=("products",), key="commodities")
+        cards.rca_table(filters, flow=flow if flow in ("export", "import") else "export")
+        cards.new_products_table(filters)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)
 

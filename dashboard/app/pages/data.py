@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.analysis import tables
 from dashboard.app import queries
+from dashboard.app.ui import compare as cards
 from dashboard.app.ui import updates, upload
 from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.app.ui.errors import show_error
@@ -44,6 +45,7 @@ def render() -> None:
                   file_name="datasets.csv", column_config=upload.dataset_columns(lang))
             if editable:
                 upload.delete_controls(datasets, lang)
+        cards.notes_editor(lang, editable=editable)
         updates.update_panel(lang, editable=editable)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

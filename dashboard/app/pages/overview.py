@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import queries
+from dashboard.app.ui import compare as cards
 from dashboard.app.ui import flags, updates
 from dashboard.app.ui.downloads import deck_button
 from dashboard.app.ui.errors import show_error
@@ -26,21 +27,24 @@ def render() -> None:
         kpi_cards(queries.kpis(version, view), currency=filters.currency, lang=lang,
                   year=filters.year, reasons=queries.rate_notes(version, view, lang))
         flags.show(filters)
+        cards.estimate_card(filters)
         updates.new_since_update(queries.new_since_update(version, view, lang), filters)
         st.subheader(t("summary", lang))
         st.text(queries.narrative(version, view, lang))
         source = source_name()
         left, right = st.columns(2)
+        annual, monthly = queries.annual_trend(version, view), queries.monthly_trend(version, view)
+        notes = cards.view_notes(filters, annual["year"])
         with left:
-            chart(charts.annual_trend(queries.annual_trend(version, view),
-                                      title=t("annual_trend", lang), currency=filters.currency,
-                                      source=source, lang=lang), key="overview.annual")
+            chart(charts.with_notes(charts.annual_trend(
+                annual, title=t("annual_trend", lang), currency=filters.currency, source=source,
+                lang=lang), notes, axis="year", lang=lang), key="overview.annual")
         with right:
-            chart(charts.monthly_trend(queries.monthly_trend(version, view), flow=filters.flow,
-                                       title=f"{t('monthly_trend', lang)}: "
-                                             f"{t(filters.flow, lang).lower()}",
-                                       currency=filters.currency, source=source, lang=lang),
-                  key="overview.monthly")
+            chart(charts.with_notes(charts.monthly_trend(
+                monthly, flow=filters.flow, currency=filters.currency, source=source, lang=lang,
+                title=f"{t('monthly_trend', lang)}: {t(filters.flow, lang).lower()}"),
+                notes, axis="month", lang=lang), key="overview.monthly")
+        cards.note_captions(notes, lang)
         left, right = st.columns(2)
         region_view = filters.view(partner=False)
         with left:
@@ -55,5 +59,6 @@ def render() -> None:
             chart(charts.ranked_bars(goods, label="name", title=t("top_commodities", lang),
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.commodities")
+        cards.hhi_card(filters, kinds=("partners", "products"), key="overview")
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from dashboard.analysis import compare
 from dashboard.app import queries
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters, current_lang
@@ -84,8 +85,12 @@ def _filter_items(filters: Filters | Mapping[str, object] | None) -> dict[str, o
 def table_downloads(frame: pd.DataFrame, *, key: str, name: str, lang: str, source: str,
                     filters: Filters | Mapping[str, object] | None = None,
                     units: str = "") -> None:
-    """CSV (comma), CSV (semicolon, decimal comma: Russian Excel) and XLSX buttons."""
+    """CSV (comma), CSV (semicolon, decimal comma: Russian Excel) and XLSX buttons.
+
+    The XLSX About sheet lists the dated notes of the filters' year and the one before.
+    """
     items = _filter_items(filters)
+    notes = _note_lines(filters, lang)
     columns = st.columns([1, 1.4, 1.2, 2])
     columns[0].download_button(
         t("export.csv_comma", lang), data=csv_bytes(frame, separator=","),
@@ -98,9 +103,18 @@ def table_downloads(frame: pd.DataFrame, *, key: str, name: str, lang: str, sour
     columns[2].download_button(
         t("export.xlsx", lang),
         data=functools.partial(xlsx_bytes, frame, sheet=name, source=source, filters=items,
-                               units=units, lang=lang),
+                               units=units, lang=lang, notes=notes),
         file_name=_file_name(name, "xlsx"), mime=_MIME["xlsx"], key=f"{key}.xlsx",
         on_click="ignore")
+
+
+def _note_lines(filters: Filters | Mapping[str, object] | None, lang: str) -> tuple[str, ...]:
+    """The notes applying to the filters' year and the one before, one line each."""
+    if not isinstance(filters, Filters):
+        return ()
+    notes = queries.chart_notes(lang, start=str(filters.year - 1), end=str(filters.year),
+                                partner=filters.partner)
+    return tuple(compare.note_line(note, lang) for _, note in notes.iterrows())
 
 
 def deck_file_name(filters: Filters) -> str:

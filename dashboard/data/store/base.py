@@ -150,6 +150,16 @@ class Store:
                 engine.execute(con, sql, row)
             _bump_version(engine, con)
 
+    def write_one(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
+        """One statement of portable SQL in a transaction that bumps the version; its first
+        row (e.g. of ``RETURNING id``) or None."""
+        engine = self.engine
+        with self._write_lock, self.connect() as con, engine.transaction(con):
+            cursor = engine.execute(con, sql, params)
+            row = cursor.fetchone() if " RETURNING " in sql.upper() else None
+            _bump_version(engine, con)
+        return None if row is None else tuple(row)
+
     # -- datasets ------------------------------------------------------------------
 
     def find_by_sha256(self, sha256: str) -> int | None:

@@ -71,11 +71,10 @@ def _check_duckdb_file(path: Path) -> None:
     except OSError as exc:
         raise StoreTargetError(f"{path}: cannot read the store ({exc.strerror})") from exc
     if head[8:12] == _DUCKDB_MAGIC:
-        expected = _expected_size(head)
         size = path.stat().st_size
-        if expected is not None and size < expected:
+        if _cut_short(head, size):
             raise StoreTargetError(
-                f"{path}: the DuckDB store is cut short ({size:,} of {expected:,} bytes): "
+                f"{path}: the DuckDB store is cut short ({size:,} bytes, not whole blocks): "
                 "a truncated copy? Copy the whole file again")
         return
     if not head:
@@ -87,12 +86,18 @@ def _check_duckdb_file(path: Path) -> None:
     raise StoreTargetError(f"{path}: not a DuckDB store, it is {what}; {_EXPECTED}")
 
 
-def _expected_size(head: bytes) -> int | None:
-    """Bytes the file must hold according to its current header (None if unreadable)."""
+def _cut_short(head: bytes, size: int) -> bool:
+    """True when the file cannot be a whole DuckDB database: shorter than its three headers,
+    or its blocks are not whole.
+
+    The header's block count is not a lower bound of the size: a checkpoint may
+    truncate free blocks at the end of the file.  But DuckDB always writes whole
+    blocks, while an interrupted copy stops anywhere.
+    """
     if len(head) < 3 * _HEADER:
-        return 3 * _HEADER
+        return True
     headers = [_DB_HEADER.unpack_from(head, offset) for offset in (_HEADER, 2 * _HEADER)]
-    _, _, _, _, blocks, block_size = max(headers, key=lambda h: h[1])
+    block_size = max(headers, key=lambda h: h[1])[5]
     if block_size & (block_size - 1) or not 4096 <= block_size <= 1 << 24:
-        return None  # a layout this check does not know: let DuckDB judge
-    return 3 * _HEADER + blocks * block_size
+        return False  # a layout this check does not know: let DuckDB judge
+    return (size - 3 * _HEADER) % block_size != 0
