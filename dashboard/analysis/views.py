@@ -14,9 +14,14 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard.analysis import transforms as tf
+from dashboard.analysis.transforms.sets import set_table
 from dashboard.core.errors import NotFoundError
 from dashboard.data.store import Store, TradeQuery
+from dashboard.reference import groups as partner_groups
+from dashboard.reference.baskets import Basket, basket_name, overlaps
 from dashboard.reference.countries import WORLD, is_special_partner
+from dashboard.reference.groups import PartnerGroup
+from dashboard.reference.names import NameRegistry, label
 
 FLOWS = ("turnover", "export", "import", "balance")
 STORED = ("export", "import")
@@ -34,6 +39,8 @@ class View:
     month: int | None = None  # one month of each year
     hs_level: int | str = 2
     currency: str = "USD"
+    basket: Basket | None = None  # None = all goods
+    group: PartnerGroup | None = None  # a partner group instead of one partner
 
     def months(self) -> tuple[int, ...] | None:
         """The months of each year this view covers (None = all rows, annual included)."""
@@ -44,14 +51,38 @@ class View:
         return None
 
 
-def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True) -> TradeQuery:
+def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True,
+           store: Store | None = None) -> TradeQuery:
+    """The store filters of a view; a group over all years (``years`` None) needs ``store``
+    to list the reporter's years, as its members are dated."""
+    by_year = None
+    if view.group is not None:
+        if years is None:
+            if store is None:
+                raise ValueError("a partner group over all years needs the store")
+            years = tuple(int(y) for y in store.distinct(
+                "year", TradeQuery(reporter=view.reporter)))
+            span: tuple[int, ...] | None = None
+        else:
+            span = years
+        by_year = group_years(view.group, years)
+        years = span
     return TradeQuery(
         reporter=view.reporter,
         partners=(view.partner,) if partner and view.partner else None,
         flows=STORED,
         years=years,
         months=view.months(),
+        hs_prefixes=view.basket.codes if view.basket is not None else None,
+        partners_by_year=by_year,
     )
+
+
+def group_years(group: PartnerGroup,
+                years: tuple[int, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(year, members of that year) for each year: the filter of a group with dated members."""
+    return tuple((int(year), tuple(sorted(partner_groups.members(group, int(year)))))
+                 for year in sorted(set(years)))
 
 
 def _two_years(view: View) -> tuple[int, int]:
@@ -150,16 +181,73 @@ def top_commodities(store: Store, view: View, *, n: int | None = 10) -> pd.DataF
     return table if n is None else table.head(n)
 
 
+def basket_ranking(store: Store, view: View, baskets: list[Basket]) -> pd.DataFrame:
+    """Ranked baskets for the view's flow: basket, the partner_table columns, ``overlap``.
+
+    One store query per basket, each code counted once in its basket; shares are of
+    the view's whole flow (every code once), so overlapping baskets may add up to
+    more than 100 %. ``overlap`` lists, comma-separated, the ranked baskets that
+    can hold a code of this one ("" when none). The view's own basket is ignored.
+    """
+    whole = replace(view, basket=None)
+    years = _two_years(view)
+    parts = [
+        store.aggregate(["year", "flow"],
+                        _query(replace(whole, basket=item), years=years)).assign(basket=item.id)
+        for item in baskets
+    ]
+    frame = _convert(pd.concat(parts, ignore_index=True) if parts else
+                     pd.DataFrame(columns=["year", "flow", "value_usd", "basket"]), store, view)
+    totals = _convert(store.aggregate(["year", "flow"], _query(whole, years=years)), store, view)
+    table = set_table(frame.astype({"year": "int64"}), totals, by="basket", year=view.year,
+                      flow=view.flow)
+    shared: dict[str, list[str]] = {}
+    for first, second in overlaps([b for b in baskets if b.id in set(table["basket"])]):
+        shared.setdefault(first, []).append(second)
+        shared.setdefault(second, []).append(first)
+    return table.assign(overlap=table["basket"].map(lambda b: ", ".join(shared.get(b, []))))
+
+
+def group_ranking(store: Store, view: View, groups: list[PartnerGroup]) -> pd.DataFrame:
+    """Ranked partner groups for the view's flow: group, the partner_table columns, ``overlap``.
+
+    A group's value is the sum over its members of each year; shares are of the
+    reporter's trade with all partners, so groups sharing a country (EAEU and CIS)
+    may add up to more than 100 %. ``overlap`` lists the ranked groups sharing a
+    member in the view's year. The view's own partner and group are ignored.
+    """
+    whole = replace(view, partner=None, group=None)
+    years = _two_years(view)
+    parts = [
+        store.aggregate(["year", "flow"],
+                        _query(replace(whole, group=item), years=years)).assign(group=item.id)
+        for item in groups
+    ]
+    frame = _convert(pd.concat(parts, ignore_index=True) if parts else
+                     pd.DataFrame(columns=["year", "flow", "value_usd", "group"]), store, view)
+    totals = _convert(store.aggregate(["year", "flow"], replace(_query(whole, years=years),
+                                                                partners=None)), store, view)
+    totals = totals if not totals.empty else frame.iloc[0:0]
+    table = set_table(frame.astype({"year": "int64"}), totals, by="group", year=view.year,
+                      flow=view.flow)
+    ranked = [g for g in groups if g.id in set(table["group"])]
+    members = {g.id: partner_groups.members(g, view.year) for g in ranked}
+    shared = {g.id: ", ".join(o.id for o in ranked
+                              if o.id != g.id and members[g.id] & members[o.id])
+              for g in ranked}
+    return table.assign(overlap=table["group"].map(shared).fillna(""))
+
+
 def annual_trend(store: Store, view: View) -> pd.DataFrame:
     """Per year: export, import, turnover, balance of the reporter (and partner)."""
-    frame = store.aggregate(["year", "flow"], _query(view, years=None))
+    frame = store.aggregate(["year", "flow"], _query(view, years=None, store=store))
     frame = _convert(frame, store, replace(view))
     return tf.flows_wide(frame, keys="year")
 
 
 def monthly_trend(store: Store, view: View) -> pd.DataFrame:
     """Per year and month: export, import, turnover, balance of the reporter (and partner)."""
-    query = replace(_query(view, years=None), months=None)
+    query = replace(_query(view, years=None, store=store), months=None)
     frame = store.aggregate(["year", "month", "flow"], query)
     frame = _convert(frame, store, view)
     return tf.flows_wide(frame, keys=["year", "month"])
@@ -183,7 +271,8 @@ def latest_complete_year(store: Store, reporter: str) -> int | None:
 
 def partner_trend(store: Store, view: View, partners: tuple[str, ...]) -> pd.DataFrame:
     """Per year and partner: export, import, turnover, balance for the chosen partners."""
-    query = replace(_query(view, years=None, partner=False), partners=tuple(partners))
+    query = replace(_query(view, years=None, partner=False, store=store),
+                    partners=tuple(partners))
     frame = _convert(store.aggregate(["year", "partner", "flow"], query), store, view)
     return tf.flows_wide(frame, keys=["year", "partner"])
 
@@ -220,58 +309,104 @@ def partner_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     return named.loc[:, ["partner", "name", *TABLE_COLUMNS]]
 
 
-def _hs_label(code: str, lang: str) -> str:
-    """Chapter or heading name; a bare chapter code gets its number in front."""
-    from dashboard.reference.hs import hs_name, section_name
+def _hs_label(code: str, lang: str, registry: NameRegistry | None = None) -> str:
+    """A code's label: "VII. <section>", "44 <chapter>", "4411 — <heading's own name>"."""
+    from dashboard.reference.hs import section_name
 
     if code and not code.isdigit() and not tf.is_confidential(pd.Series([code])).iloc[0]:
         return f"{code}. {section_name(code, lang)}"
-    name = hs_name(code, lang)
-    return f"{code} {name}" if len(code) == 2 and code.isdigit() else name
+    text = label(code, lang, registry=registry)
+    return f"{code} {text}" if len(code) == 2 and code.isdigit() else text
 
 
-def chart_label(code: str, lang: str, *, width: int = 34) -> str:
+def chart_label(code: str, lang: str, *, width: int = 34,
+                registry: NameRegistry | None = None) -> str:
     """A code's name cut to ``width`` characters ("44 Древесина и изделия из неё") for axes."""
-    text = _hs_label(code, lang)
+    text = _hs_label(code, lang, registry)
     return text if len(text) <= width else text[: width - 1].rstrip(" ,;—") + "…"
 
 
-def commodity_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+def commodity_ranking(table: pd.DataFrame, *, lang: str,
+                      registry: NameRegistry | None = None) -> pd.DataFrame:
     """A top_commodities table for display: hs_code, name and the ranking columns.
 
-    ``name`` is the group's name without its code (chapters, sections); ``label``
-    the code and name shortened for chart axes. Confidential lines keep their own
-    row named "Конфиденциально"/"Confidential"; units as partner_ranking.
+    ``name`` is the code's own name without its code (sections, chapters, headings,
+    subheadings; the other language's name marked "(EN)"/"(RU)" where the chosen
+    one is missing); ``label`` the code and name shortened for chart axes.
+    Confidential lines keep their own row named "Конфиденциально"/"Confidential";
+    units as partner_ranking.
     """
-    from dashboard.reference.hs import hs_name
 
     def plain(code: str) -> str:
-        label = _hs_label(code, lang)
+        text = _hs_label(code, lang, registry)
         if code.isdigit() and len(code) == 2:
-            return hs_name(code, lang)
-        return label.removeprefix(f"{code}. ")  # a section's "VII. " prefix
+            return text.removeprefix(f"{code} ")
+        return text.removeprefix(f"{code}. ").removeprefix(f"{code} — ")
 
     named = table.assign(name=table["hs_code"].map(plain),
-                         label=table["hs_code"].map(lambda code: chart_label(code, lang)))
+                         label=table["hs_code"].map(
+                             lambda code: chart_label(code, lang, registry=registry)))
     return named.loc[:, ["hs_code", "name", *TABLE_COLUMNS, "label"]]
 
 
-def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
+def search_commodities(table: pd.DataFrame, query: str, *,
+                       registry: NameRegistry | None = None) -> pd.DataFrame:
     """Rows whose hs_code starts with the query's digits or whose RU or EN name contains it.
 
     Case-insensitive; an empty query keeps every row. ``table`` needs hs_code.
     """
-    from dashboard.reference.hs import hs_name
-
     text = query.strip().lower()
     if not text:
         return table
     codes = table["hs_code"].astype(str)
     if text.replace(" ", "").isdigit():
         return table.loc[codes.str.startswith(text.replace(" ", ""))]
-    names = codes.map(lambda code: f"{_hs_label(code, 'ru')} {_hs_label(code, 'en')} "
-                                   f"{hs_name(code, 'ru')} {hs_name(code, 'en')}".lower())
+    names = codes.map(lambda code: f"{_hs_label(code, 'ru', registry)} "
+                                   f"{_hs_label(code, 'en', registry)}".lower())
     return table.loc[names.str.contains(text, regex=False)]
+
+
+def set_ranking(table: pd.DataFrame, items: list[Basket] | list[PartnerGroup], *, by: str,
+                lang: str) -> pd.DataFrame:
+    """A basket_ranking/group_ranking table for display: id, name, the ranking columns,
+    overlap (names of the sets it shares codes or members with), label for charts."""
+    names = {item.id: _set_name(item, lang) for item in items}
+    return table.assign(
+        name=table[by].map(names),
+        overlap=table["overlap"].map(
+            lambda ids: ", ".join(names.get(i, i) for i in ids.split(", ") if i)),
+        label=table[by].map(names),
+    ).loc[:, [by, "name", *TABLE_COLUMNS, "overlap", "label"]]
+
+
+def _set_name(item: Basket | PartnerGroup, lang: str) -> str:
+    """A basket's or group's name in ``lang``, the other language's marked "(EN)"/"(RU)"."""
+    name, marker = (basket_name(item, lang) if isinstance(item, Basket)
+                    else partner_groups.group_name(item, lang))
+    return f"{name} ({marker})" if marker else name
+
+
+def set_name(item: Basket | PartnerGroup | None, lang: str) -> str:
+    """The display name of a basket or group ("" for None)."""
+    return "" if item is None else _set_name(item, lang)
+
+
+def scope_name(view: View, lang: str) -> str:
+    """What a view looks at, for titles: "Томская область — Центральная Азия · Нефтехимия".
+
+    Region, then the partner country or group, then the basket (when set).
+    """
+    from dashboard.reference.countries import country_name
+    from dashboard.reference.regions import region_name
+
+    text = region_name(view.reporter, lang)
+    other = (country_name(view.partner, lang) if view.partner
+             else set_name(view.group, lang))
+    if other:
+        text += f" — {other}"
+    if view.basket is not None:
+        text += f" · {set_name(view.basket, lang)}"
+    return text
 
 
 def _year_flow(frame: pd.DataFrame, *, year: int | None, flow: str) -> pd.DataFrame:
@@ -283,7 +418,7 @@ def _year_flow(frame: pd.DataFrame, *, year: int | None, flow: str) -> pd.DataFr
 
 
 def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
-                  year: int | None = None) -> pd.DataFrame:
+                  year: int | None = None, registry: NameRegistry | None = None) -> pd.DataFrame:
     """ids/labels/parents/values of a section > chapter > heading treemap for one flow.
 
     ``commodity_frame`` holds (year, flow, hs_code, value_usd) at 4 or more digits;
@@ -313,10 +448,13 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
                           lambda s: f"{s}. {section_name(s, lang)}"),
                       "parent": "", "value": section_sums["value_usd"]}),
         pd.DataFrame({"id": "c:" + chapter_sums["chapter"],
-                      "label": chapter_sums["chapter"].map(lambda c: _hs_label(c, lang)),
+                      "label": chapter_sums["chapter"].map(
+                          lambda c: _hs_label(c, lang, registry)),
                       "parent": "s:" + chapter_sums["section"],
                       "value": chapter_sums["value_usd"]}),
-        pd.DataFrame({"id": "h:" + chapters["hs_code"], "label": chapters["hs_code"],
+        pd.DataFrame({"id": "h:" + chapters["hs_code"],
+                      "label": chapters["hs_code"].map(
+                          lambda c: chart_label(c, lang, width=48, registry=registry)),
                       "parent": "c:" + chapters["chapter"], "value": chapters["value_usd"]}),
     ]
     confidential = headings.loc[secret, "value_usd"].sum()
@@ -337,7 +475,7 @@ def _is_chapter(code: str) -> bool:
 
 
 def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
-                  n: int = 15) -> pd.DataFrame:
+                  n: int = 15, registry: NameRegistry | None = None) -> pd.DataFrame:
     """The n chapters with the largest turnover in ``year``: chapter, label, export, import.
 
     Values in the input's currency units; confidential lines form their own row.
@@ -349,7 +487,8 @@ def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
     return (
         wide.sort_values(["turnover", "hs_code"], ascending=[False, True], kind="stable")
         .head(n)
-        .assign(label=lambda f: f["hs_code"].map(lambda code: chart_label(code, lang)))
+        .assign(label=lambda f: f["hs_code"].map(
+            lambda code: chart_label(code, lang, registry=registry)))
         .rename(columns={"hs_code": "chapter"})
         .loc[:, ["chapter", "label", "export", "import", "turnover"]]
         .reset_index(drop=True)
@@ -384,7 +523,7 @@ def unit_value_frame(store: Store, view: View, *, level: int = 4) -> pd.DataFram
 
 
 def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
-                     n: int = 15) -> pd.DataFrame:
+                     n: int = 15, registry: NameRegistry | None = None) -> pd.DataFrame:
     """Unit values of the n largest headings per flow (export and import for turnover/balance).
 
     Input: unit_value_frame. Output: flow (its label in ``lang``), hs_code, name,
@@ -417,7 +556,7 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
         .assign(per_unit=per_unit, quantity=merged["quantity"],
                 unit=merged["unit"].map(lambda u: UNIT_NAMES.get(u, (u, u))[index]
                                         if isinstance(u, str) else ""),
-                name=lambda f: f["hs_code"].map(lambda code: _hs_label(code, lang)),
+                name=lambda f: f["hs_code"].map(lambda code: _hs_label(code, lang, registry)),
                 value=lambda f: f["value_usd"])
         .rename(columns={"usd_per_kg": "per_kg"})
         .sort_values(["flow", "value_usd", "hs_code"], ascending=[True, False, True],

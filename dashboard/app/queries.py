@@ -13,7 +13,11 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.views import View
 from dashboard.core.config import settings
+from dashboard.data import definitions
 from dashboard.data.store import Store, TradeQuery
+from dashboard.reference.baskets import Basket
+from dashboard.reference.groups import PartnerGroup
+from dashboard.reference.names import NameEntry, NameRegistry
 
 
 @st.cache_resource
@@ -23,8 +27,9 @@ def store() -> Store:
 
 
 def version() -> str:
-    """The store's current version (cheap; changes on every ingest or delete)."""
-    return store().version()
+    """The store's current version (cheap; changes on every ingest or delete, and on every
+    change of names, baskets or groups)."""
+    return f"{store().version()}|{definitions.revision(store())}"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -156,3 +161,71 @@ def conversion_note(version: str, currency: str, year: int, lang: str) -> str | 
     from dashboard.rates import fx
 
     return fx.conversion_note(store(), to=currency, year=year, lang=lang)
+
+
+# -- names, baskets and partner groups (stored definitions) --------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def names(version: str) -> NameRegistry:
+    """The naming registry: bundled names with the stored ones on top (immutable, shared)."""
+    return definitions.names_registry(store())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def baskets(version: str) -> list[Basket]:
+    """The stored product baskets, by id."""
+    return definitions.baskets(store())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def groups(version: str) -> list[PartnerGroup]:
+    """The stored partner groups, by id."""
+    return definitions.groups(store())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def basket_ranking(version: str, view: View, items: tuple[Basket, ...]) -> pd.DataFrame:
+    """Ranked baskets for the view's flow (overlaps flagged)."""
+    return analysis.basket_ranking(store(), view, list(items))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def group_ranking(version: str, view: View, items: tuple[PartnerGroup, ...]) -> pd.DataFrame:
+    """Ranked partner groups for the view's flow (overlaps flagged)."""
+    return analysis.group_ranking(store(), view, list(items))
+
+
+def save_basket(item: Basket) -> bool:
+    """Validate and store a basket (True when it replaced one); caches follow the version."""
+    return definitions.save_basket(store(), item)
+
+
+def delete_basket(basket_id: str) -> None:
+    """Delete a stored basket."""
+    definitions.delete_basket(store(), basket_id)
+
+
+def import_baskets(items: list[Basket]) -> tuple[int, int]:
+    """Store parsed baskets in one transaction: (added, replaced)."""
+    return definitions.replace_baskets(store(), items)
+
+
+def save_group(item: PartnerGroup) -> bool:
+    """Validate and store a partner group (True when it replaced one)."""
+    return definitions.save_group(store(), item)
+
+
+def delete_group(group_id: str) -> None:
+    """Delete a stored partner group."""
+    definitions.delete_group(store(), group_id)
+
+
+def import_groups(items: list[PartnerGroup]) -> tuple[int, int]:
+    """Store parsed groups in one transaction: (added, replaced)."""
+    return definitions.replace_groups(store(), items)
+
+
+def import_names(entries: list[NameEntry], source: str) -> int:
+    """Store user-loaded HS names (they replace bundled ones)."""
+    return definitions.save_names(store(), entries, source=source)

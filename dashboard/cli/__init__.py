@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from importlib import import_module
 
-_MODULES = ("trade", "analysis", "rates", "sources", "deck")
+_MODULES = ("trade", "analysis", "rates", "sources", "deck", "definitions")
 
 
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:

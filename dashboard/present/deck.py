@@ -36,12 +36,13 @@ from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
 from dashboard.core.i18n import flow_label, month_name
+from dashboard.data import definitions
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name, section_name
-from dashboard.reference.regions import region_name
+from dashboard.reference.hs import section_name
+from dashboard.reference.names import NameRegistry, label
 
 log = logging.getLogger(__name__)
 
@@ -295,8 +296,8 @@ def _period(view: View, lang: str, year: int | None = None) -> str:
 
 
 def _pair(view: View, lang: str) -> str:
-    region = region_name(view.reporter, lang)
-    return f"{region} — {country_name(view.partner, lang)}" if view.partner else region
+    """"Томская область — Казахстан", "… — Центральная Азия · Плоский прокат из стали"."""
+    return analysis.scope_name(view, lang)
 
 
 def _sources(store: Store) -> tuple[pd.DataFrame, str]:
@@ -325,9 +326,9 @@ def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
     return "<br>".join(out)
 
 
-def _commodity_label(code: str, lang: str) -> str:
+def _commodity_label(code: str, lang: str, registry: NameRegistry | None = None) -> str:
     name = section_name(code, lang) if code.isalpha() and code.upper() == code and \
-        not set(code) <= {"X"} else hs_name(code, lang)
+        not set(code) <= {"X"} else label(code, lang, registry=registry)
     return _wrap(f"{code} {name}" if code.isdigit() and len(code) == 2 else name)
 
 
@@ -455,12 +456,14 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
 
         step("partners")
         region_view = replace(view, partner=None)
-        slide = new_slide(_t("partners", lang, period=period), region_name(view.reporter, lang))
+        slide = new_slide(_t("partners", lang, period=period),
+                          analysis.scope_name(replace(view, partner=None), lang))
         _partners_slide(slide, store, region_view, lang, source, images, highlight=view.partner)
 
         step("commodities")
         slide = new_slide(_t("commodities", lang, period=period), pair)
-        _commodities_slide(slide, store, view, lang, source, images)
+        _commodities_slide(slide, store, view, lang, source, images,
+                           definitions.names_registry(store))
 
         step("monthly")
         slide = new_slide(_t("monthly", lang), pair)
@@ -600,12 +603,12 @@ def _partners_slide(slide, store: Store, view: View, lang: str, source: str,  # 
 
 
 def _commodities_slide(slide, store: Store, view: View, lang: str, source: str,  # type: ignore[no-untyped-def]
-                       images: _Images) -> None:
+                       images: _Images, registry: NameRegistry) -> None:
     width = (13.333 - 2 * MARGIN - 0.3) / 2
     for index, flow in enumerate(("export", "import")):
         flow_view = replace(view, flow=flow)
         table = analysis.top_commodities(store, flow_view, n=TOP_N).assign(
-            name=lambda f: f["hs_code"].map(lambda c: _commodity_label(str(c), lang)))
+            name=lambda f: f["hs_code"].map(lambda c: _commodity_label(str(c), lang, registry)))
         fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
                                  lang=lang, flow=flow,
                                  title=_t("structure", lang, flow=flow_label(flow, lang).lower()))

@@ -1,4 +1,8 @@
-"""Harmonized System sections and chapters with short RU/EN names for chart labels."""
+"""Harmonized System sections and chapters with short RU/EN names.
+
+A code's name at any level (chapter, heading, subheading) comes from
+``dashboard.reference.names`` (``label`` / ``name_of``): the one naming function.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ __all__ = [
     "CONFIDENTIAL_HS",
     "CONFIDENTIAL_NAMES",
     "hs_chapters",
-    "hs_name",
     "hs_sections",
     "is_confidential",
     "section_name",
@@ -85,24 +88,3 @@ def section_name(section: str, lang: str = "ru") -> str:
     if names is None:
         return section
     return names[0 if lang.lower().startswith("ru") else 1]
-
-
-def hs_name(code: str, lang: str = "ru") -> str:
-    """Short name of a chapter or section; longer codes get "2501 — <chapter name>".
-
-    Unknown codes come back unchanged. All-X codes read "Конфиденциально" /
-    "Confidential", so sections X and XX need section_name() instead.
-    """
-    lang_index = 0 if lang.lower().startswith("ru") else 1
-    key = code.strip()
-    if is_confidential(key):
-        return CONFIDENTIAL_NAMES["ru" if lang_index == 0 else "en"]
-    if key.upper() in _section_index():
-        return _section_index()[key.upper()][lang_index]
-    if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):
-        return code
-    chapter = _chapter_index().get(key[:2])
-    if chapter is None:
-        return code
-    name = chapter[1 + lang_index]
-    return name if len(key) == 2 else f"{key} — {name}"

@@ -12,6 +12,7 @@ from dashboard.app.ui.render import chart, kpi_cards, show_error
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
+from dashboard.reference.names import label
 
 
 def render() -> None:
@@ -47,10 +48,9 @@ def render() -> None:
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.partners")
         with right:
-            from dashboard.reference.hs import hs_name
-
+            names = queries.names(version)
             goods = queries.top_commodities(version, view, 10).assign(
-                name=lambda f: f["hs_code"].map(lambda c: hs_name(c, lang)))
+                name=lambda f: f["hs_code"].map(lambda c: label(c, lang, registry=names)))
             chart(charts.ranked_bars(goods, label="name", title=t("top_commodities", lang),
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.commodities")
