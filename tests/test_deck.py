@@ -141,3 +141,25 @@ def test_cli_exit_codes(demo: Store, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "warning: charts not rendered" in captured.err
     assert f"wrote {out} (7 slides" in captured.out
     assert len(_open(out.read_bytes()).slides) == 7
+
+
+@pytest.mark.slow
+def test_deck_of_a_group_and_a_basket_names_both(
+        demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.data import definitions
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    view = View(reporter="RU-TOM", year=2018, flow="import",
+                group=definitions.group(demo, "central_asia"),
+                basket=definitions.basket(demo, "rolled_metal"))
+    result = make_deck(demo, view, lang="ru", currency="USD")
+    deck = _open(result.data)
+    assert result.titles[0] == ("Внешняя торговля: Томская область — Центральная Азия · "
+                                "Плоский прокат из стали")
+    summary = _texts(deck.slides[1])
+    assert ("Товарооборот Томской области со странами Центральной Азии по товарной группе "
+            "«Плоский прокат из стали» в 2018 году") in summary
+    imports = analysis.kpis(demo, view)["import"].value
+    assert money(imports, "USD", "ru") in summary
+    english = make_deck(demo, view, lang="en", currency="USD")
+    assert english.titles[0] == "Foreign trade: Tomsk Oblast — Central Asia · Flat-rolled steel"

@@ -134,8 +134,9 @@ def _groups(store: Store, view: analysis.View, flow: str, baskets: list[Basket],
     and the confidential share of that flow (NaN if none)."""
     flow_view = replace(view, flow=flow, hs_level=4)
     table = analysis.top_commodities(store, flow_view, n=None)
-    confidential = table.loc[table["hs_code"].map(_is_confidential)]
-    listed = table.loc[~table["hs_code"].map(_is_confidential) & table["value"].gt(0)]
+    secret = table["hs_code"].map(_is_confidential).astype(bool)  # bool also when empty
+    confidential = table.loc[secret]
+    listed = table.loc[~secret & table["value"].gt(0)]
     holders = baskets if view.basket is None else []
     parts: list[Part] = []
     named: set[str] = set()
