@@ -40,3 +40,24 @@ def test_a_copied_url_reopens_the_same_view(page, app_url, browser):
     assert "Turnover, 2018" in fresh.get_by_test_id("stMetric").first.inner_text()
     assert "$69.8M" in fresh.get_by_test_id("stMetric").first.inner_text()
     fresh.close()
+
+
+def test_commodities_with_a_basket_and_partners_with_a_group(page, app_url):
+    page.goto(f"{app_url}/commodities?reporter=RU-TOM&year=2018&partner=KZ"
+              "&basket=rolled_metal&flow=import&hs_level=4")
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    shot(page, "commodities-basket-ru")
+    assert "Томская область — Казахстан · Плоский прокат из стали" in page.inner_text("main")
+    page.get_by_text("Товарные группы: изменение и вклад в прирост").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    shot(page, "commodities-basket-ru-table")
+    page.goto(f"{app_url}/partners?reporter=RU-TOM&year=2018&partner=central_asia&lang=en")
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    shot(page, "partners-group-en")
+    assert "Tomsk Oblast — Central Asia" in page.inner_text("main")
+    assert "Partner groups ranked" in page.inner_text("main")
+    page.get_by_text("Partner groups ranked").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    shot(page, "partners-group-en-ranking")

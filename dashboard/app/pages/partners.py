@@ -70,7 +70,9 @@ def _groups(filters: Filters, version: str) -> None:
     if ranking["overlap"].ne("").any():
         st.caption(t("sets.overlap_note", lang))
     columns = ranking_columns(filters, name_key="sets.name") | {
-        "overlap": st.column_config.TextColumn(t("sets.overlap", lang))}
+        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
+        "basket": st.column_config.TextColumn("ID", width="small"),
+        "group": st.column_config.TextColumn("ID", width="small")}
     table(analysis.in_millions(ranking), key="partners.groups", lang=lang,
           file_name=f"groups_{filters.reporter}_{filters.year}_{filters.flow}.csv",
           column_config=columns)
