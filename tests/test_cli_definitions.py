@@ -8,6 +8,7 @@ The small file is conftest's hand-countable FCS sample (Tomsk with KZ and CN):
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +20,11 @@ from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.baskets import starter_baskets
 from dashboard.reference.groups import starter_groups
+from dashboard.reference.names import NameEntry
 from tests.conftest import ru_text
 from tests.test_cli_analysis import run, run_json
 
+FIXTURES = Path(__file__).parent / "fixtures" / "comtrade"
 STARTER_BASKETS = sorted(b.id for b in starter_baskets())
 STARTER_GROUPS = sorted(g.id for g in starter_groups())
 
@@ -273,3 +276,34 @@ def test_narrative_of_a_basket_with_a_group_names_both(
     code, out, _ = run(capsys, *argv, "--lang", "en")
     assert out.startswith("Trade in petrochemicals between Tomsk Oblast and Central Asia")
     assert json.dumps(out)  # one line of text
+
+
+def test_comtrade_descriptions_fill_names_the_bundle_lacks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    header = FIXTURES.joinpath("TradeData_3_14_2024_10_21_5.csv").read_text(
+        encoding="latin-1").splitlines()[0].split(",")
+    template = dict.fromkeys(header, "")
+    template |= {"typeCode": "C", "freqCode": "A", "refYear": "2018", "period": "2018",
+                 "reporterCode": "643", "reporterISO": "RUS", "flowCode": "X",
+                 "partnerCode": "398", "partnerISO": "KAZ", "classificationCode": "H3",
+                 "primaryValue": "100.0"}
+    rows = [template | {"cmdCode": "271011", "cmdDesc": "Light oils and preparations"},
+            template | {"cmdCode": "270900", "cmdDesc": "Petroleum oils, crude (old text)"}]
+    path = tmp_path / "comtrade.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    store = tmp_path / "store.duckdb"
+    code, _, err = run(capsys, "--store", str(store), "ingest", str(path))
+    assert code == 0, err
+    # 271011 (HS 2007) is not in HS 2022: the file's name fills the gap; 270900 keeps the
+    # bundled name.
+    assert definitions.name_entries(Store(store)) == [
+        NameEntry("271011", "", "Light oils and preparations")]
+    records = run_json(capsys, "--store", str(store), "top", "--reporter", "RU", "--year",
+                       "2018", "--by", "commodity", "--hs-level", "6", "--lang", "en")
+    assert {r["code"]: r["name"] for r in records} == {
+        "271011": "271011 — Light oils and preparations",
+        "270900": "270900 — Oils; petroleum oils and oils obtained from bituminous "
+                  "minerals, crude"}

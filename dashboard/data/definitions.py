@@ -27,7 +27,7 @@ Every write checks its input first and runs in one transaction: bad input raises
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,7 +35,12 @@ from dashboard.data.store import Store
 from dashboard.reference.baskets import Basket, starter_baskets, validate_basket
 from dashboard.reference.definitions import DefinitionError, split_list
 from dashboard.reference.groups import PartnerGroup, parse_member, starter_groups, validate_group
-from dashboard.reference.names import NameEntry, NameRegistry, base_registry
+from dashboard.reference.names import (
+    NameEntry,
+    NameRegistry,
+    base_registry,
+    names_from_comtrade,
+)
 
 __all__ = [
     "basket",
@@ -51,6 +56,7 @@ __all__ = [
     "revision",
     "save_basket",
     "save_group",
+    "save_carried_names",
     "save_names",
 ]
 
@@ -161,6 +167,21 @@ def save_names(store: Store, entries: Iterable[NameEntry], *, source: str,
             con.execute("INSERT INTO hs_names (code, name_ru, name_en, source) "
                         "VALUES (?, ?, ?, ?)", [entry.code, name_ru, name_en, source])
             written += 1
+    return written
+
+
+def save_carried_names(store: Store, descriptions: Mapping[str, str], *, source: str) -> int:
+    """Store the HS names a loaded file carried (Comtrade cmdDesc, English) where neither the
+    bundled names nor the store have one: they fill gaps, never replace. Returns codes written.
+    """
+    bundled = base_registry()
+    entries = [entry for entry in names_from_comtrade(
+        {"cmdCode": code, "cmdDesc": text} for code, text in descriptions.items())
+        if not bundled.own_name(entry.code, "en")]
+    if not entries:
+        return 0
+    written = save_names(store, entries, source=source, replace=False)
+    log.info("%s: %d HS names carried by the file stored", source, written)
     return written
 
 
