@@ -122,3 +122,20 @@ def test_data_page_adds_edits_and_deletes_a_basket(demo_env):
     at.selectbox(key="data.basket_pick").set_value("metals").run()
     at.button(key="data.basket_delete").click().run()
     assert "metals" not in {b.id for b in definitions.baskets(Store(demo_env))}
+
+
+def test_exports_name_the_basket_and_group():
+    from dashboard.app.ui.downloads import _filter_items, deck_file_name
+    from dashboard.app.ui.filters import Filters
+    from dashboard.reference.baskets import starter_baskets
+    from dashboard.reference.groups import starter_groups
+
+    basket = next(b for b in starter_baskets() if b.id == "petrochemicals")
+    group = next(g for g in starter_groups() if g.id == "central_asia")
+    filters = Filters(reporter="RU-TOM", partner=None, year=2018, basket=basket, group=group)
+    assert deck_file_name(filters) == "oborot_RU-TOM_central_asia_petrochemicals_2018_ru.pptx"
+    items = _filter_items(filters)
+    assert items["basket"] == "Нефтехимия (petrochemicals)"
+    assert items["group"] == "Центральная Азия (central_asia)"
+    assert filters.to_params()["partner"] == "central_asia"
+    assert filters.to_params()["basket"] == "petrochemicals"
