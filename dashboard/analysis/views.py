@@ -19,9 +19,10 @@ from dashboard.core.errors import NotFoundError
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference import groups as partner_groups
 from dashboard.reference.baskets import Basket, basket_name, overlaps
-from dashboard.reference.countries import WORLD, is_special_partner
+from dashboard.reference.countries import WORLD, country_name, is_special_partner
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.names import NameRegistry, label
+from dashboard.reference.regions import region_name
 
 FLOWS = ("turnover", "export", "import", "balance")
 STORED = ("export", "import")
@@ -303,8 +304,6 @@ def partner_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     value, previous and change in the view's currency (in_millions for tables); share
     and change_pct in %; contribution in percentage points (NaN policy of partner_table).
     """
-    from dashboard.reference.countries import country_name
-
     named = table.assign(name=table["partner"].map(lambda code: country_name(code, lang)))
     return named.loc[:, ["partner", "name", *TABLE_COLUMNS]]
 
@@ -396,9 +395,6 @@ def scope_name(view: View, lang: str) -> str:
 
     Region, then the partner country or group, then the basket (when set).
     """
-    from dashboard.reference.countries import country_name
-    from dashboard.reference.regions import region_name
-
     text = region_name(view.reporter, lang)
     other = (country_name(view.partner, lang) if view.partner
              else set_name(view.group, lang))
