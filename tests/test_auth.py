@@ -3,24 +3,23 @@ and only editors see the upload widget and delete buttons."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.ui import auth
 from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.passwords import hash_password
 from tests.apptest import APP, clear_caches, demo_store
 
 VIEWER_PW, EDITOR_PW = "look-only", "may-upload"
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def _hash(text: str) -> str:
+    return hash_password(text, n=2**10)  # cheap for tests; the default cost is 2**15
 
 
-PASSWORDS = {"mode": "password", "viewer_password_sha256": _sha(VIEWER_PW),
-             "editor_password_sha256": _sha(EDITOR_PW)}
+PASSWORDS = {"mode": "password", "viewer_password_hash": _hash(VIEWER_PW),
+             "editor_password_hash": _hash(EDITOR_PW)}
 OIDC = {"redirect_uri": "https://oborot.example.org/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "oborot", "client_secret": "secret",
         "server_metadata_url": "https://id.example.org/.well-known/openid-configuration"}
@@ -128,7 +127,7 @@ def test_password_roles_compare_digests() -> None:
     assert auth.password_role(EDITOR_PW, PASSWORDS) == "editor"
     assert auth.password_role(VIEWER_PW, PASSWORDS) == "viewer"
     assert auth.password_role("", PASSWORDS) is None
-    assert auth.password_role(VIEWER_PW, {"viewer_password_sha256": ""}) is None
+    assert auth.password_role(VIEWER_PW, {"viewer_password_hash": ""}) is None
     assert auth.can_edit("editor") and not auth.can_edit("viewer") and not auth.can_edit(None)
 
 

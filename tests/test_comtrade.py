@@ -287,3 +287,88 @@ def test_a_file_copied_under_another_name_is_still_detected(tmp_path):
     path = tmp_path / "download.txt"
     shutil.copy(PLUS, path)
     assert open_trade_file(path).format == "comtrade-plus"
+
+
+# -- the legacy export as people have it: mangled names, several HS editions, World only ------
+
+LEGACY_WILD_HEADER = (
+    "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,TradeFlow Code,"
+    "TradeFlow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,"
+    "2nd Partner Code,2nd Partner,2nd Partner ISO,Customs Proc. Code,Customs,"
+    "Mode of Transport Code,Mode of Transport,Commodity Code,Commodity,Qty Unit Code,Qty Unit,"
+    "Qty,Alt Qty Unit Code,Alt Qty Unit,Alt Qty,Netweightkg,GrossWeightkg,TradeValueUS,"
+    "CIF TradeValue,FOB Trade Value (US$),Flag")
+
+
+def _wild_row(edition: str, year: int, flow: str, code: str, value: str, net: str = "") -> str:
+    flow_name = {"1": "Import", "2": "Export"}[flow]
+    commodity = "All Commodities" if code == "TOTAL" else '"Mineral fuels, mineral oils"'
+    level = "0" if code == "TOTAL" else "2"
+    unit = "1,No Quantity" if not net else "8,Weight in kilograms"
+    return (f"{edition},{year},{year},{year},{level},0,{flow},{flow_name},643,"
+            f"Russian Federation,RUS,0,World,WLD,,,,,,,,{code},{commodity},{unit},,,,,"
+            f"{net},,{value},,,0")
+
+
+WILD_ROWS = [
+    _wild_row("H2", 2005, "2", "TOTAL", "243798000000"),
+    _wild_row("H2", 2005, "2", "27", "154700000000", "520000000000"),
+    _wild_row("H2", 2008, "2", "27", "300000000000"),  # 2008 also comes in H3 below
+    _wild_row("H3", 2008, "2", "27", "310000000000.5"),
+    _wild_row("H3", 2008, "1", "TOTAL", "267051000000"),
+    _wild_row("H3", 2008, "1", "27", "2500000000"),
+    _wild_row("H4", 2013, "2", "27", "371000000000"),
+    _wild_row("S3", 2013, "2", "33", "365000000000"),  # SITC: its codes are not HS
+]
+
+
+def test_the_legacy_export_as_found_in_the_wild(write_file):
+    path = write_file("comtrade.csv", "\r\n".join([LEGACY_WILD_HEADER, *WILD_ROWS]) + "\r\n")
+    parsed = open_trade_file(path)
+    rows = _rows(parsed)
+    assert parsed.format == "comtrade-legacy"
+    assert [(r["year"], r["flow"], r["partner"], r["hs_code"], r["value_usd"], r["net_kg"])
+            for r in rows] == [
+        (2005, "export", "XW", "27", 154700000000.0, 520000000000.0),
+        (2008, "export", "XW", "27", 310000000000.5, None),
+        (2008, "import", "XW", "27", 2500000000.0, None),
+        (2013, "export", "XW", "27", 371000000000.0, None),
+    ]
+    assert {r["reporter"] for r in rows} == {"RU"}
+    assert parsed.rejected == 4  # 2 TOTAL rows, 2008 in H2, the SITC row
+    notes = " | ".join(parsed.notes)
+    assert "HS editions (classification of each row, by year): H2 2005; H3 2008; H4 2013" in notes
+    assert "2008 H2 (1)" in notes and "S3 (1)" in notes
+    assert "World is the only partner" in notes and "mirror" in notes
+
+
+def test_the_wild_legacy_export_is_stored_with_its_editions_in_the_notes(store, write_file):
+    path = write_file("comtrade.csv", "\r\n".join([LEGACY_WILD_HEADER, *WILD_ROWS]) + "\r\n")
+    result = ingest_file(store, path)
+    assert (result.rows, result.rejected) == (4, 4)
+    notes = store.datasets()["notes"].iloc[0]
+    assert "H3 2008" in notes and "World is the only partner" in notes
+    totals = store.aggregate(["year"], TradeQuery(flows=("export",)))
+    assert totals.set_index("year")["value_usd"].to_dict() == {
+        2005: 154700000000.0, 2008: 310000000000.5, 2013: 371000000000.0}
+
+
+@pytest.mark.parametrize(("spelling", "role"), [
+    ("Trade Flow Code", "flow"), ("TradeFlow Code", "flow"), ("tradeFlowCode", "flow"),
+    ("Netweight (kg)", "net"), ("Netweightkg", "net"), ("netWgt", "net"),
+    ("Trade Value (US$)", "value"), ("TradeValueUS", "value"), ("primaryValue", "value"),
+    ("Classification", "classification"), ("classificationCode", "classification"),
+    ("Commodity Code", "hs"), ("cmdCode", "hs"), ("2nd Partner Code", "partner2"),
+    ("Customs Proc. Code", "customs"), ("Mode of Transport Code", "mot"),
+])
+def test_every_known_spelling_is_read_by_meaning(spelling, role):
+    key = comtrade.spelling_key(spelling)
+    assert any(key in spellings for r, spellings in comtrade.COLUMN_SPELLINGS.items()
+               if r == role)
+
+
+def test_a_legacy_header_without_a_value_column_is_refused_by_name(write_file):
+    header = LEGACY_WILD_HEADER.replace("TradeValueUS", "Something")
+    path = write_file("comtrade.csv", header + "\r\n" + WILD_ROWS[1] + "\r\n")
+    with pytest.raises(SchemaError, match="expected a known header"):
+        open_trade_file(path)

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-# The customs service stopped publishing regional statistics from early 2022 to early 2023.
-FCS_GAP = (2022, 2023)
+from dashboard.data.sources.fcs import PUBLICATION_GAP as FCS_GAP
 
 
 def missing_months(months: pd.DataFrame, year: int, through: int = 12) -> list[int]:

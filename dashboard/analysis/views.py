@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard.analysis import transforms as tf
+from dashboard.analysis.transforms.changes import movers
 from dashboard.analysis.transforms.sets import set_table
 from dashboard.core.errors import NotFoundError
+from dashboard.data import definitions, update_log
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference import groups as partner_groups
 from dashboard.reference.baskets import Basket, basket_name, overlaps
@@ -600,3 +602,61 @@ def mirror(store: Store, *, reporter: str, partner: str, years: tuple[int, ...])
                                        years=years)),
     ], ignore_index=True)
     return mirror_table(frame, reporter=reporter, partner=partner, years=years)
+
+
+# -- Overview: what is new since the last update ------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSinceUpdate:
+    """What the latest update that loaded data brought for the view's region."""
+
+    run_at: object  # datetime of the run (UTC)
+    periods: tuple[str, ...]  # months added ("2018-01") or, for annual data, years ("2018")
+    month: tuple[int, int] | None  # the newest month added, compared with a year earlier
+    compared: bool  # False when the same month a year earlier is not in the store
+    partners: pd.DataFrame  # movers: partner, name, value, previous, change, change_pct
+    commodities: pd.DataFrame  # movers: hs_code, name, value, previous, change, change_pct
+
+
+def new_since_update(store: Store, view: View, *, n: int = 5, lang: str = "ru"
+                     ) -> NewSinceUpdate | None:
+    """Months the last loading update added for the region, and the largest movers among
+    partners and commodities in the newest of them against the same month a year earlier.
+
+    Values in the view's currency (millions: see in_millions); flow as the view's
+    (turnover for balance); commodities at the view's HS level (chapters for a section
+    view).  None when no update has loaded anything yet.
+    """
+    run_at, ids = update_log.last_loaded(store)
+    if run_at is None:
+        return None
+    added = store.months_present(TradeQuery(reporter=view.reporter, dataset_ids=ids))
+    empty = pd.DataFrame()
+    if added.empty:
+        years = store.distinct("year", TradeQuery(reporter=view.reporter, dataset_ids=ids))
+        return NewSinceUpdate(run_at, tuple(str(y) for y in years), None, False, empty, empty)
+    periods = tuple(f"{int(y):04d}-{int(m):02d}" for y, m in zip(added["year"], added["month"],
+                                                                 strict=True))
+    year, month = (int(v) for v in added.iloc[-1][["year", "month"]])
+    stored = months_loaded(store, view.reporter)
+    compared = bool(((stored["year"] == year - 1) & (stored["month"] == month)).any())
+    if not compared:
+        return NewSinceUpdate(run_at, periods, (year, month), False, empty, empty)
+    flows = (view.flow,) if view.flow in STORED else STORED
+    query = TradeQuery(reporter=view.reporter, flows=flows, years=(year - 1, year),
+                       months=(month,))
+    by_partner = store.aggregate(["partner", "year", "month"], query)
+    by_partner = _convert(by_partner.loc[~by_partner["partner"].eq(WORLD)], store, view)
+    level = view.hs_level if isinstance(view.hs_level, int) else 2
+    by_code = _convert(store.aggregate(["hs_code", "year", "month"], query, hs_level=level)
+                       .dropna(subset=["hs_code"]), store, view)
+    partners = movers(by_partner, key="partner", year=year, month=month, n=n)
+    goods = movers(by_code, key="hs_code", year=year, month=month, n=n)
+    partners = partners.assign(name=partners["partner"].map(lambda c: country_name(c, lang)))
+    names = definitions.names_registry(store)
+    goods = goods.assign(name=goods["hs_code"].map(lambda c: _hs_label(c, lang, names)))
+    columns = ["name", "value", "previous", "change", "change_pct"]
+    return NewSinceUpdate(run_at, periods, (year, month), True,
+                          in_millions(partners.loc[:, ["partner", *columns]]),
+                          in_millions(goods.loc[:, ["hs_code", *columns]]))

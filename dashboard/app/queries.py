@@ -11,9 +11,11 @@ import streamlit as st
 
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
-from dashboard.analysis.views import View
+from dashboard.analysis.views import NewSinceUpdate, View
+from dashboard.app import updates
 from dashboard.core.config import settings
 from dashboard.data import definitions
+from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.baskets import Basket
 from dashboard.reference.groups import PartnerGroup
@@ -161,6 +163,26 @@ def conversion_note(version: str, currency: str, year: int, lang: str) -> str | 
     from dashboard.rates import fx
 
     return fx.conversion_note(store(), to=currency, year=year, lang=lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def new_since_update(version: str, view: View, lang: str) -> NewSinceUpdate | None:
+    """Months the last update added for the region and the month's largest movers."""
+    return analysis.new_since_update(store(), view, lang=lang)
+
+
+def update_log() -> pd.DataFrame:
+    """The update log, newest first (not cached: a scheduled run may add to it any time)."""
+    return log_table.entries(store())
+
+
+def update_now(progress: updates.Progress | None = None,
+               report: updates.Emit | None = None) -> updates.UpdateRun:
+    """Run ``update`` against the app's store, then forget every cached answer."""
+    try:
+        return updates.update_all(store(), progress=progress, report=report)
+    finally:
+        clear()
 
 
 # -- names, baskets and partner groups (stored definitions) --------------------------------

@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Callable
 from importlib import import_module
 
-_MODULES = ("trade", "analysis", "rates", "sources", "deck", "definitions")
+_MODULES = ("trade", "analysis", "rates", "sources", "update", "deck", "admin",
+            "definitions")
 
 
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:

@@ -194,7 +194,7 @@ def _clean(value: Any) -> Any:
         return None
     value = value.item() if hasattr(value, "item") else value
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 6)
+        return round(value, 6) if math.isfinite(value) else None  # JSON has no NaN/Infinity
     if isinstance(value, int) or not pd.isna(value):
         return value
     return None

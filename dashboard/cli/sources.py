@@ -29,6 +29,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_fetch_comtrade)
 
+    p = sources.add_parser("fcs", help="monthly regional data from the customs statistics "
+                                       "portal (host from OBOROT_FCS_URL)")
+    p.add_argument("--region", required=True, help="FCS region code, e.g. 69000 (Tomsk)")
+    p.add_argument("--years", required=True, type=parse_years, help="2017-2018, 2017 or 2017,2019")
+    p.add_argument("--hs-level", type=int, choices=(2, 4, 6, 8, 10), default=10,
+                   help="TN VED digits (default 10)")
+    p.set_defaults(func=_fetch_fcs)
+
     p = sub.add_parser("mirror", help="compare A's exports to B with B's imports from A (and back)")
     p.add_argument("--reporter", required=True, help="reporter (country or region), e.g. RU")
     p.add_argument("--partner", required=True, help="partner country, e.g. KZ")
@@ -90,6 +98,15 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
           f"{result.rejected:,} skipped, periods {result.period_start} .. {result.period_end}")
     for note in parsed.notes:
         print(f"note: {note}")
+    return 0
+
+
+def _fetch_fcs(args: argparse.Namespace) -> int:
+    """One line per request: months asked, rows loaded or why nothing; 3 if unreachable."""
+    from dashboard.data import refresh
+
+    refresh.fetch_fcs(_store(args), args.region, years=args.years, hs_level=args.hs_level,
+                      report=lambda outcome: print(outcome.line(), flush=True), notice=print)
     return 0
 
 

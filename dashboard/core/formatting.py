@@ -34,8 +34,8 @@ def compact(value: float | None, lang: str, *, digits: int = 1) -> str:
 
 def money(value: float | None, currency: str, lang: str, *, digits: int = 1,
           signed: bool = False) -> str:
-    """Compact money: "$69,8 млн", "$69.8M", "4,2 млрд руб."; '—' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Compact money: "$69,8 млн", "$69.8M", "4,2 млрд руб."; '—' for missing or infinite."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else (
         "−" if value < 0 else "")

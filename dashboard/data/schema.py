@@ -8,6 +8,7 @@ thousands), weights in kg.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,7 +37,16 @@ TRADE_SCHEMA = pa.schema(
 )
 TRADE_COLUMNS = tuple(TRADE_SCHEMA.names)
 
-MIN_YEAR, MAX_YEAR = 1950, 2100
+MIN_YEAR = 1950
+"""Earliest year accepted (UN Comtrade's series start in 1962; analysts' tables go further)."""
+MAX_LINE_USD = 1e13
+"""Largest value of one stored line, in US dollars.  World merchandise trade is about
+2.4e13 USD a year (WTO, World Trade Statistical Review 2024: 24.0 trillion in 2023), so
+one region, partner, commodity and month above 1e13 (40% of it) is a typo or an attack;
+the bound also keeps any sum of up to 1e7 x OBOROT_MAX_ROWS lines far from float overflow."""
+MAX_LINE_AMOUNT = 1e15
+"""Largest net weight (kg) or supplementary quantity of one line: the world's seaborne
+trade is about 1.2e13 kg a year (UNCTAD, Review of Maritime Transport 2023)."""
 _HS_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|X+)$"
 _PARTNER_PATTERN = r"^[A-Z0-9]{2}$"
 
@@ -91,11 +101,15 @@ def validate(
          "an ISO 3166-1 country code (e.g. KZ, CN)")
     fail(_rowwise(col("flow"), lambda v: pc.invert(pc.is_in(v, pa.array(FLOWS)))), "flow",
          "export or import")
-    fail(pc.or_(pc.less(col("year"), MIN_YEAR), pc.greater(col("year"), MAX_YEAR)), "year",
-         f"a year between {MIN_YEAR} and {MAX_YEAR}")
+    last_year, last_month = latest_period()
+    fail(pc.or_(pc.less(col("year"), MIN_YEAR), pc.greater(col("year"), last_year)), "year",
+         f"a year between {MIN_YEAR} and {last_year} (no later trade is published yet)")
     month = col("month")
     fail(pc.and_kleene(pc.is_valid(month), pc.or_(pc.less(month, 1), pc.greater(month, 12))),
          "month", "a month from 1 to 12")
+    fail(pc.and_kleene(pc.equal(col("year"), last_year), pc.greater(month, last_month)),
+         "month", f"a month up to {last_month:02}/{last_year} (a later month has not happened "
+         "yet)")
     fail(_rowwise(col("hs_code"), lambda v: pc.and_kleene(
         pc.is_valid(v), pc.invert(pc.match_substring_regex(v, _HS_PATTERN)))),
          "hs_code", "an HS code of 2, 4, 6, 8 or 10 digits")
@@ -103,11 +117,22 @@ def validate(
     fail(pc.is_null(value), "value_usd", "a value in US dollars (the cell is empty)")
     fail(pc.or_(pc.is_nan(value), pc.less(value, 0)), "value_usd", "a value of zero or more")
     fail(pc.is_inf(value), "value_usd", "a finite value")
+    fail(pc.greater(value, MAX_LINE_USD), "value_usd",
+         f"a value of at most {MAX_LINE_USD:.0e} US dollars for one line (world trade is "
+         "about 2.4e+13 a year)")
     for column in ("net_kg", "quantity"):
         v = col(column)
         fail(pc.and_kleene(pc.is_valid(v), pc.or_(pc.is_nan(v), pc.less(v, 0))), column,
              "a number of zero or more")
         fail(pc.and_kleene(pc.is_valid(v), pc.is_inf(v)), column, "a finite number")
+        fail(pc.and_kleene(pc.is_valid(v), pc.greater(v, MAX_LINE_AMOUNT)), column,
+             f"a number of at most {MAX_LINE_AMOUNT:.0e} for one line")
+
+
+def latest_period() -> tuple[int, int]:
+    """(year, month) of today: no trade can be published for a later month."""
+    today = date.today()
+    return today.year, today.month
 
 
 def _rowwise(

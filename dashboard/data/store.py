@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
+from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
 
@@ -186,6 +187,7 @@ class Store:
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
         con.execute(_DDL)
+        con.execute(update_log.DDL)
         _backfill_summaries(con)
         return con
 

@@ -25,7 +25,7 @@ import pandas as pd
 from dashboard.core.config import settings
 from dashboard.core.errors import SourceError
 from dashboard.data.sources import http
-from dashboard.rates.rates_file import RATE_DTYPES, day, number, rates_frame
+from dashboard.rates.rates_file import RATE_DTYPES, checked, day, number, rates_frame
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def parse_hist_csv(body: bytes, *, source: str = SOURCE) -> pd.DataFrame:
     # The ECB's figure is foreign units per EUR; stored as EUR per 1 unit (see module doc).
     frame = pd.DataFrame({"date": dates, "currency": long["currency"], "quote": QUOTE,
                           "rate": 1.0 / values, "source": source, "nominal": 1})
-    return frame.astype(RATE_DTYPES).sort_values(["currency", "date"], ignore_index=True)
+    return checked(frame.astype(RATE_DTYPES)).sort_values(["currency", "date"], ignore_index=True)
 
 
 def parse_daily_csv(body: bytes) -> pd.DataFrame:

@@ -150,7 +150,10 @@ def update(
             continue
         first = start
         if first is None:
-            known = store.rate_dates(currency=currency, quote=quote, source=source)
+            # A rate stored with an impossible future date (before such dates were refused)
+            # must not make the currency look current for ever.
+            known = [d for d in store.rate_dates(currency=currency, quote=quote, source=source)
+                     if d <= end]
             first = max(known) + timedelta(days=1) if known else _first_run_start(source, end)
         if first > end:
             up_to_date.append(currency)

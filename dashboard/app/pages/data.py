@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.analysis import views as analysis
 from dashboard.app import queries
-from dashboard.app.ui import definitions, upload
+from dashboard.app.ui import definitions, updates, upload
 from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.app.ui.filters import current, current_lang
 from dashboard.app.ui.page import heading
@@ -42,6 +42,7 @@ def render() -> None:
                   file_name="datasets.csv", column_config=upload.dataset_columns(lang))
             if editable:
                 upload.delete_controls(datasets, lang)
+        updates.update_panel(lang, editable=editable)
         definitions.show(lang, editable=editable)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

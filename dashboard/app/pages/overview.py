@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app import queries
-from dashboard.app.ui import flags
+from dashboard.app.ui import flags, updates
 from dashboard.app.ui.downloads import deck_button
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
 from dashboard.app.ui.render import chart, kpi_cards, show_error
@@ -25,6 +25,7 @@ def render() -> None:
         kpi_cards(queries.kpis(version, view), currency=filters.currency, lang=lang,
                   year=filters.year)
         flags.show(filters)
+        updates.new_since_update(queries.new_since_update(version, view, lang), filters)
         st.subheader(t("summary", lang))
         st.text(queries.narrative(version, view, lang))
         source = source_name()

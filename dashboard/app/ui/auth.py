@@ -4,24 +4,29 @@ Configured in ``.streamlit/secrets.toml`` (see docs/deploy.md)::
 
     [oborot.auth]
     mode = "password"                 # "off" (default), "password" or "oidc"
-    viewer_password_sha256 = "<hex>"  # password mode: sha256 of each role's password
-    editor_password_sha256 = "<hex>"
+    viewer_password_hash = "scrypt$32768$8$1$<salt>$<hash>"  # python -m dashboard hash-password
+    editor_password_hash = "scrypt$..."
     editors = ["analyst@example.org"] # oidc: these e-mails edit, other signed-in users view
     viewers = []                      # oidc, optional: only these e-mails (and editors) view
 
 OIDC uses Streamlit's own ``st.login()`` with the ``[auth]`` section (redirect_uri,
 cookie_secret, client_id, client_secret, server_metadata_url).  Only an editor
-may upload or delete datasets; everyone signed in may look.
+may upload or delete datasets; everyone signed in may look.  Failed password tries
+back off per client address (see dashboard.core.passwords.Throttle).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import logging
+import secrets
 from collections.abc import Mapping
 from typing import Literal
 
 import streamlit as st
+
+from dashboard.core.passwords import HashFormatError, Throttle, parse, verify_password
+
+log = logging.getLogger(__name__)
 
 Role = Literal["viewer", "editor"]
 VIEWER: Role = "viewer"
@@ -29,6 +34,9 @@ EDITOR: Role = "editor"
 MODES = ("off", "password", "oidc")
 _ROLE_KEY = "auth.role"  # password mode: the role signed in with
 _CURRENT_KEY = "auth.current"  # the role gate() found in this run
+_CLIENT_KEY = "auth.client"  # a browser session's own back-off key when its address is unknown
+THROTTLE = Throttle()
+"""Failed sign-ins per client, shared by every session of this server process."""
 
 
 def settings() -> Mapping[str, object]:
@@ -72,14 +80,43 @@ def can_edit(role: Role | None) -> bool:
 
 
 def password_role(password: str, config: Mapping[str, object]) -> Role | None:
-    """The role whose configured sha256 matches the password (constant-time comparison)."""
-    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    """The role whose configured scrypt hash the password matches (both roles always tried)."""
     found: Role | None = None
-    for role in (VIEWER, EDITOR):  # both compared every time; editor wins if both match
-        expected = str(config.get(f"{role}_password_sha256", "")).strip().lower()
-        if expected and hmac.compare_digest(digest, expected):
+    for role in (VIEWER, EDITOR):  # both hashed every time; editor wins if both match
+        expected = str(config.get(f"{role}_password_hash", "")).strip()
+        if expected and verify_password(password, expected):
             found = role
     return found
+
+
+def password_problem(config: Mapping[str, object]) -> str | None:
+    """Why a password configuration cannot be honoured, or None when it can."""
+    legacy = [f"{r}_password_sha256" for r in (VIEWER, EDITOR)
+              if config.get(f"{r}_password_sha256")]
+    if legacy:
+        return (f"{', '.join(legacy)} (unsalted SHA-256) is no longer accepted: replace it with "
+                f"{legacy[0].replace('_sha256', '_hash')} from `python -m dashboard "
+                "hash-password`.")
+    hashes = {r: str(config.get(f"{r}_password_hash", "")).strip() for r in (VIEWER, EDITOR)}
+    if not any(hashes.values()):
+        return "set viewer_password_hash or editor_password_hash in [oborot.auth]."
+    for role, encoded in hashes.items():
+        try:
+            if encoded:
+                parse(encoded)
+        except HashFormatError as exc:
+            return f"{role}_password_hash: {exc}."
+    return None
+
+
+def _client_key() -> str:
+    """The visitor's address when Streamlit knows it, else this browser session."""
+    address = getattr(st.context, "ip_address", None)
+    if isinstance(address, str) and address:
+        return f"ip:{address}"
+    if _CLIENT_KEY not in st.session_state:
+        st.session_state[_CLIENT_KEY] = secrets.token_hex(8)
+    return f"session:{st.session_state[_CLIENT_KEY]}"
 
 
 def _password_gate(config: Mapping[str, object]) -> Role | None:
@@ -87,19 +124,28 @@ def _password_gate(config: Mapping[str, object]) -> Role | None:
     if role in (VIEWER, EDITOR):
         _sign_out_button(lambda: st.session_state.pop(_ROLE_KEY, None))
         return role
-    if not any(config.get(f"{r}_password_sha256") for r in (VIEWER, EDITOR)):
-        st.error("Доступ не настроен / access control is misconfigured: set "
-                 "viewer_password_sha256 or editor_password_sha256 in [oborot.auth].")
+    problem = password_problem(config)
+    if problem is not None:
+        st.error(f"Доступ не настроен / access control is misconfigured: {problem}")
         st.stop()
     st.title("Oborot")
     with st.form("auth.form"):
         password = st.text_input("Пароль / Password", type="password", key="auth.password")
         submitted = st.form_submit_button("Войти / Sign in")
     if submitted:
+        client = _client_key()
+        wait = THROTTLE.wait(client)
+        if wait > 0:
+            st.error(f"Слишком много попыток, подождите {wait:.0f} с / too many attempts, "
+                     f"try again in {wait:.0f} s")
+            st.stop()
         role = password_role(password, config)
         if role is not None:
+            THROTTLE.succeeded(client)
             st.session_state[_ROLE_KEY] = role
             st.rerun()
+        wait = THROTTLE.failed(client)
+        log.warning("auth: failed password sign-in from %s (next try in %.0f s)", client, wait)
         st.error("Неверный пароль / wrong password")
     st.stop()
     return None

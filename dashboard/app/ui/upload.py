@@ -2,7 +2,11 @@
 
 An uploaded file is written under a fresh ``tempfile.mkdtemp()`` with a fixed
 name (``upload`` + an allow-listed suffix): the name the user's browser sent is
-kept only for display and provenance, never used as a path. Everything that
+kept only for display and provenance, never used as a path. The folder is removed
+once the file is loaded, when the user removes it from the uploader, when its
+session is gone (a finalizer on the staged object), and folders older than
+STALE_AFTER_HOURS left by a killed process are swept whenever a file is staged.
+Everything that
 comes from a file or a dataset (names, cell values, error details) is shown as
 plain text (``st.text``, ``st.code`` or dataframe cells), never as markdown.
 """
@@ -13,6 +17,8 @@ import csv
 import logging
 import shutil
 import tempfile
+import time
+import weakref
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +43,8 @@ ROLES = ("reporter", "partner", "flow", "year", "month", "hs_code", "value_usd",
 MAPPED_KINDS = ("csv", "unknown")
 """Detected kinds read by the generic source, so the user may map their columns."""
 PREVIEW_ROWS = 10
+UPLOAD_PREFIX = "oborot-upload-"
+STALE_AFTER_HOURS = 24  # longer than any working session; a staged file is re-uploaded after
 _STATE = "data.staged"
 _FLASH = "data.flash"
 _SEPARATORS = {"\t": "TAB", ";": ";", ",": ",", "|": "|", "": "—"}
@@ -68,9 +76,12 @@ def stage(data: bytes, display_name: str, store: Store) -> Staged:
     """Write the bytes to a private temp file and find out what they are (nothing is stored)."""
     from dashboard.data.sources.detect import sha256_of
 
-    path = safe_path(Path(tempfile.mkdtemp(prefix="oborot-upload-")), display_name)
+    sweep_stale()
+    path = safe_path(Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX)), display_name)
     path.write_bytes(data)
     staged = Staged(display_name=display_name, path=path, size=len(data), sha256=sha256_of(path))
+    # When the session's state is dropped (the browser tab closed), so is the folder.
+    weakref.finalize(staged, shutil.rmtree, path.parent, True)
     try:
         limit = settings().max_upload_mb
         if staged.size > limit << 20:
@@ -84,6 +95,29 @@ def stage(data: bytes, display_name: str, store: Store) -> Staged:
         log.warning("staging %s failed: %s", display_name, exc)
         staged.problem = exc
     return staged
+
+
+def discard(staged: Staged) -> None:
+    """Remove a staged file's private folder (the preview and result stay in memory)."""
+    shutil.rmtree(staged.path.parent, ignore_errors=True)
+
+
+def sweep_stale(*, older_than_hours: float = STALE_AFTER_HOURS,
+                root: Path | None = None) -> int:
+    """Remove upload folders not touched for ``older_than_hours``; how many were removed."""
+    root = Path(root or tempfile.gettempdir())
+    cutoff = time.time() - older_than_hours * 3600
+    removed = 0
+    for folder in root.glob(f"{UPLOAD_PREFIX}*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:  # another process removed it first
+            continue
+    if removed:
+        log.info("removed %d stale upload folder(s) from %s", removed, root)
+    return removed
 
 
 def _detect(staged: Staged) -> None:
@@ -118,15 +152,9 @@ def preview_frame(lines: list[str], sniff: Sniff) -> pd.DataFrame:
 
 def workbook_preview(path: Path) -> pd.DataFrame:
     """The first rows of a workbook's first sheet as text (titles above the table included)."""
-    from python_calamine import CalamineWorkbook
+    from dashboard.data.sources.excel import preview_rows
 
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = [["" if cell is None else str(cell) for cell in row]
-                for _, row in zip(range(PREVIEW_ROWS + 1), sheet.iter_rows(), strict=False)]
-    except Exception as exc:  # calamine raises its own error types per file format
-        raise SchemaError(path.name, "a readable Excel workbook (.xlsx, .xls, .ods)",
-                          found=type(exc).__name__) from None
+    rows = preview_rows(path, rows=PREVIEW_ROWS + 1, display_name=path.name)
     width = max((len(row) for row in rows), default=0)
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows],
                         columns=[_column_letter(i) for i in range(width)], dtype="string")
@@ -166,8 +194,10 @@ def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] 
     from dashboard.data.ingest import ingest_file
 
     mapped = staged.kind in MAPPED_KINDS and staged.sniff is not None
-    return ingest_file(store, staged.path, name=name, display_name=staged.display_name,
-                       progress=progress, mapping=dict(mapping or {}) if mapped else None)
+    result = ingest_file(store, staged.path, name=name, display_name=staged.display_name,
+                         progress=progress, mapping=dict(mapping or {}) if mapped else None)
+    discard(staged)  # stored: the copy is no longer needed (a failed load keeps it for a retry)
+    return result
 
 
 def problem_frame(exc: Exception, lang: str, *, file: str = "") -> pd.DataFrame:
@@ -206,7 +236,7 @@ def staged_files(files: list) -> list[Staged]:
     cache: dict[str, Staged] = st.session_state.setdefault(_STATE, {})
     current = {file.file_id: file for file in files}
     for file_id in [key for key in cache if key not in current]:
-        shutil.rmtree(cache.pop(file_id).path.parent, ignore_errors=True)
+        discard(cache.pop(file_id))
     for file_id, file in current.items():
         if file_id not in cache:
             cache[file_id] = stage(file.getvalue(), file.name, queries.store())

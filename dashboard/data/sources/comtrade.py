@@ -5,7 +5,14 @@ Files (FORMATS.md §2), matched by column name case-insensitively:
 * the Comtrade+ CSV download (47 camelCase columns, comma, quoted cmdDesc,
   maybe latin-1, maybe a trailing comma on every data row);
 * the bulk file (``C_A_<reporter>_<period>_S1_O.txt.gz``: gzip, TAB, codes only);
-* the legacy API CSV (35 columns, ``Trade Flow Code`` 1-4, CRLF).
+* the legacy API CSV (35 columns, ``Trade Flow Code`` 1-4, CRLF), also as exports in
+  the wild spell it (``TradeFlow Code``, ``Netweightkg``, ``TradeValueUS``), with rows of
+  several HS editions (``Classification`` H2, H3, H4) in one file.
+
+Columns are found by meaning through one synonym table (``COLUMN_SPELLINGS``).  The
+trade table has no classification column, so the HS edition of each year is kept in
+the dataset notes; a year given in two HS editions keeps the newest (see
+docs/formats.md).
 
 Aggregates are never double-counted.  Comtrade publishes the partner "World"
 beside the individual partners and the commodity ``TOTAL`` (and chapters,
@@ -29,6 +36,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,66 +63,55 @@ _WORLD_CODES = ("0",)
 _WORLD_ISO = ("W00", "WLD")
 
 
+# One synonym table: every known spelling of each column, by what the column means.
+# Spellings are compared after ``spelling_key`` (lower case, letters and digits only),
+# so "Trade Flow Code", "TradeFlow Code" and "tradeFlowCode" are one name, as are
+# "Netweight (kg)" and "Netweightkg", "Trade Value (US$)" and "TradeValueUS".
+# The first spelling present in a header wins.
+COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "reporter_code": ("reportercode",),
+    "reporter_iso": ("reporteriso",),
+    "partner_code": ("partnercode",),
+    "partner_iso": ("partneriso",),
+    "flow": ("flowcode", "tradeflowcode"),
+    "year": ("refyear", "year"),
+    "month": ("refmonth",),
+    "period": ("period",),
+    "classification": ("classificationcode", "classification"),
+    "hs": ("cmdcode", "commoditycode"),
+    "description": ("cmddesc", "commodity"),  # the code's name: stored as an HS name
+    "value": ("primaryvalue", "tradevalueus", "tradevalue"),
+    "net": ("netwgt", "netweightkg", "netweight"),
+    "quantity": ("qty",),
+    "unit_code": ("qtyunitcode",),
+    "unit": ("qtyunitabbr", "qtyunitcode"),
+    "partner2": ("partner2code", "2ndpartnercode", "secondpartnercode"),
+    "customs": ("customscode", "customsproccode", "customsprocedurecode"),
+    "mot": ("motcode", "modeoftransportcode"),
+}
+
+
+def spelling_key(name: str) -> str:
+    """A column name reduced to lower-case letters and digits (how spellings are compared)."""
+    return re.sub(r"[^0-9a-z]", "", name.strip().lstrip("\ufeff").lower())
+
+
 @dataclass(frozen=True)
 class Layout:
-    """File columns (lower case, alternatives in order) for each canonical role."""
+    """A Comtrade variant: told apart by the spelling of its flow column and its codes."""
 
     format: str
-    roles: dict[str, tuple[str, ...]]
+    flow_spelling: str  # the COLUMN_SPELLINGS["flow"] entry this variant uses
     required: tuple[str, ...]
     flows: dict[str, str]
     no_quantity_units: tuple[str, ...]  # qty unit codes meaning "no quantity"
 
 
 _FLOWS_PLUS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
-PLUS = Layout(
-    "comtrade-plus",
-    {
-        "reporter_code": ("reportercode",),
-        "reporter_iso": ("reporteriso",),
-        "partner_code": ("partnercode",),
-        "partner_iso": ("partneriso",),
-        "flow": ("flowcode",),
-        "year": ("refyear",),
-        "month": ("refmonth",),
-        "period": ("period",),
-        "hs": ("cmdcode",),
-        "description": ("cmddesc",),
-        "value": ("primaryvalue",),
-        "net": ("netwgt",),
-        "quantity": ("qty",),
-        "unit_code": ("qtyunitcode",),
-        "unit": ("qtyunitabbr", "qtyunitcode"),
-        "partner2": ("partner2code",),
-        "customs": ("customscode",),
-        "mot": ("motcode",),
-    },
-    ("reporter_code", "flow", "partner_code", "hs", "value"),
-    _FLOWS_PLUS,
-    ("-1",),
-)
+PLUS = Layout("comtrade-plus", "flowcode",
+              ("reporter_code", "flow", "partner_code", "hs", "value"), _FLOWS_PLUS, ("-1",))
 LEGACY = Layout(
-    "comtrade-legacy",
-    {
-        "reporter_code": ("reporter code",),
-        "reporter_iso": ("reporter iso",),
-        "partner_code": ("partner code",),
-        "partner_iso": ("partner iso",),
-        "flow": ("trade flow code",),
-        "year": ("year",),
-        "month": (),
-        "period": ("period",),
-        "hs": ("commodity code",),
-        "description": ("commodity",),
-        "value": ("trade value (us$)", "tradevalueus", "trade value"),
-        "net": ("netweight (kg)", "netweightkg"),
-        "quantity": ("qty",),
-        "unit_code": ("qty unit code",),
-        "unit": ("qty unit code",),
-        "partner2": ("2nd partner code",),
-        "customs": ("customs proc. code",),
-        "mot": ("mode of transport code",),
-    },
+    "comtrade-legacy", "tradeflowcode",
     ("reporter_code", "flow", "partner_code", "hs", "value", "year"),
     {"1": "import", "2": "export", "3": "re-export", "4": "re-import"},
     ("1",),  # legacy unit 1 = "No Quantity"
@@ -124,14 +121,19 @@ LAYOUTS = (PLUS, LEGACY)
 
 def layout_of(header: Sequence[str]) -> tuple[Layout, dict[str, str]] | None:
     """The Comtrade layout the header matches, with role -> actual column name."""
-    by_lower = {name.strip().lstrip("\ufeff").lower(): name for name in header}
+    by_key: dict[str, str] = {}
+    for name in header:
+        by_key.setdefault(spelling_key(name), name)
+    columns = {
+        role: by_key[next(s for s in spellings if s in by_key)]
+        for role, spellings in COLUMN_SPELLINGS.items()
+        if any(s in by_key for s in spellings)
+    }
+    if "flow" not in columns:
+        return None
+    flow_key = spelling_key(columns["flow"])
     for layout in LAYOUTS:
-        columns = {
-            role: next(by_lower[n] for n in names if n in by_lower)
-            for role, names in layout.roles.items()
-            if any(n in by_lower for n in names)
-        }
-        if all(role in columns for role in layout.required) and (
+        if flow_key == layout.flow_spelling and all(r in columns for r in layout.required) and (
             "year" in columns or "period" in columns
         ):
             return layout, columns
@@ -185,7 +187,8 @@ def read(path: Path, sniff: Sniff) -> TradeBatches:
     parsed = TradeBatches(format=fmt, encoding=sniff.encoding, separator=sniff.separator,
                           batches=iter(()), licence=LICENCE)
     names = _column_names(path, sniff)
-    scan_roles = [r for r in ("partner_code", "partner_iso", "hs") if r in columns]
+    scan_roles = [r for r in ("partner_code", "partner_iso", "hs", "classification", "year",
+                              "period") if r in columns]
     levels = _Levels.scan(_csv_batches(path, sniff, names, [columns[r] for r in scan_roles]),
                           columns)
     wanted = list(dict.fromkeys(columns.values()))
@@ -260,10 +263,11 @@ class _Levels:
 
     has_partners: bool = False  # any partner other than World
     finest: int = 0  # digits of the finest HS code present (0 = TOTAL only)
+    editions: dict[str, set[str]] = field(default_factory=dict)  # year -> HS editions (H2, H3)
 
     @classmethod
     def scan(cls, batches: Iterable[pa.RecordBatch | pa.Table], columns: dict[str, str]) -> _Levels:
-        """Read the partner and commodity columns once to choose the levels."""
+        """Read the partner, commodity and classification columns once to choose the levels."""
         levels = cls()
         for batch in batches:
             world = _is_world(batch, columns)
@@ -272,7 +276,39 @@ class _Levels:
                 digits = _hs_digits(_text(batch, columns["hs"]))
                 longest = pc.max(pc.utf8_length(digits)).as_py()
                 levels.finest = max(levels.finest, longest or 0)
+            if "classification" in columns:
+                pairs = pa.table({"year": _year_text(batch, columns),
+                                  "edition": _edition(batch, columns)})
+                for row in pairs.group_by(["year", "edition"]).aggregate([]).to_pylist():
+                    if row["year"] and row["edition"]:
+                        levels.editions.setdefault(row["year"], set()).add(row["edition"])
         return levels
+
+    def edition_kept(self, year: str) -> str | None:
+        """The HS edition kept for a year reported in several (the newest; None = any)."""
+        found = {e for e in self.editions.get(year, set()) if _is_hs_edition(e)}
+        return max(found, key=_edition_order) if len(found) > 1 else None
+
+
+def _is_hs_edition(code: str) -> bool:
+    """H0..H6 (HS 1992..2022) or HS ("as reported"); SITC (S1..S4) and BEC are not HS."""
+    return code == "HS" or (len(code) == 2 and code[0] == "H" and code[1].isdigit())
+
+
+def _edition_order(code: str) -> int:
+    return int(code[1]) if code[1:].isdigit() else -1
+
+
+def _edition(batch: pa.RecordBatch | pa.Table, columns: dict[str, str]) -> pa.Array:
+    """The classification code of every row, upper case (H2, H3, H4, S3 ...; null if none)."""
+    return pc.utf8_upper(_text(batch, columns.get("classification")))
+
+
+def _year_text(batch: pa.RecordBatch | pa.Table, columns: dict[str, str]) -> pa.Array:
+    """The year of every row as text: the year column, else the period's first four digits."""
+    period = _text(batch, columns.get("period"))
+    year = pc.coalesce(_text(batch, columns.get("year")), pc.utf8_slice_codeunits(period, 0, 4))
+    return pc.replace_substring_regex(year, r"\.0+$", "")
 
 
 @dataclass
@@ -283,9 +319,34 @@ class _Tally:
     coarse: int = 0
     breakdown: int = 0
     unknown_partners: dict[str, int] = field(default_factory=dict)
+    other_edition: dict[str, int] = field(default_factory=dict)  # "2010 H2" -> rows skipped
+    not_hs: dict[str, int] = field(default_factory=dict)  # classification -> rows skipped
+    kept_editions: dict[str, set[str]] = field(default_factory=dict)  # edition -> years
+    world_kept: int = 0
 
     def notes(self, levels: _Levels) -> list[str]:
         notes = []
+        if self.kept_editions:
+            # The trade table has one hs_code column shared by every source and no
+            # classification column; the edition of each row is a property of its year in a
+            # Comtrade file, so the year -> edition list here is enough to read any row.
+            listed = "; ".join(f"{edition} {_years_text(years)}"
+                               for edition, years in sorted(self.kept_editions.items()))
+            notes.append(f"HS editions (classification of each row, by year): {listed}; "
+                         "codes of different editions can differ where headings were split "
+                         "or merged")
+        if self.other_edition:
+            listed = ", ".join(f"{key} ({n})" for key, n in sorted(self.other_edition.items()))
+            notes.append(f"rows of an older HS edition of a year also reported in a newer one "
+                         f"skipped: {listed}")
+        if self.not_hs:
+            listed = ", ".join(f"{key} ({n})" for key, n in sorted(self.not_hs.items()))
+            notes.append(f"rows classified in SITC/BEC rather than HS skipped: {listed}")
+        if self.world_kept and not levels.has_partners:
+            notes.append("World is the only partner in this file: it answers the reporter's "
+                         "totals with the world by year, flow and commodity (and their growth), "
+                         "but not who the partners are: partner ranks, shares, maps and mirror "
+                         "comparisons need a file that lists partners one by one")
         if self.flows:
             listed = ", ".join(f"{code} ({n})" for code, n in sorted(self.flows.items()))
             notes.append(f"rows with other trade flows skipped: {listed}; only X, M, RX, RM "
@@ -305,6 +366,18 @@ class _Tally:
             notes.append(f"{sum(self.unknown_partners.values())} rows with partner codes "
                          f"without an ISO country ({codes}) kept as XS (areas n.e.s.)")
         return notes
+
+
+def _years_text(years: set[str]) -> str:
+    """'2005, 2006, 2007, 2010' -> '2005-2007, 2010'."""
+    ordered = sorted(int(y) for y in years if y.isdigit())
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _text(batch: pa.RecordBatch | pa.Table, column: str | None) -> pa.Array:
@@ -402,12 +475,38 @@ def to_canonical(
     if (index := _first_bad(bad_hs)) is not None:
         raise fail(index, "hs", "a commodity code (digits or TOTAL)")
 
-    keep = pc.invert(pc.or_(pc.or_(other_flow, breakdown), pc.or_(drop_world, coarse)))
+    # Rows of an HS edition not kept for their year, or not HS at all (TOTAL is the same
+    # sum in any classification), are dropped like the other duplicates.
+    edition = _edition(batch, columns)
+    year_key = _year_text(batch, columns)
+    wanted = _map_distinct(year_key, lambda y: levels.edition_kept(y))
+    is_total = pc.is_null(hs)
+    not_hs = pc.and_(pc.is_valid(edition), pc.invert(pc.or_(
+        _map_distinct(edition, lambda e: "1" if _is_hs_edition(e) else None).is_valid(),
+        is_total)))
+    other_edition = pc.fill_null(pc.and_(pc.is_valid(wanted), pc.not_equal(edition, wanted)),
+                                 False)
+    duplicate = pc.or_(pc.fill_null(not_hs, False), other_edition)
+    keep = pc.invert(pc.or_(pc.or_(other_flow, breakdown),
+                            pc.or_(pc.or_(drop_world, coarse), duplicate)))
     after_flow = pc.invert(other_flow)
     tally.breakdown += pc.sum(pc.and_(after_flow, breakdown)).as_py() or 0
     rest = pc.and_(after_flow, pc.invert(breakdown))
     tally.world += pc.sum(pc.and_(rest, drop_world)).as_py() or 0
     tally.coarse += pc.sum(pc.and_(pc.and_(rest, pc.invert(drop_world)), coarse)).as_py() or 0
+    rest = pc.and_(pc.and_(rest, pc.invert(drop_world)), pc.invert(coarse))
+    for mask, counts, label in ((pc.and_(rest, other_edition), tally.other_edition, True),
+                                (pc.and_(rest, pc.fill_null(not_hs, False)), tally.not_hs,
+                                 False)):
+        if pc.any(mask).as_py():
+            keys = (pc.binary_join_element_wise(year_key, edition, " ") if label else edition)
+            for item in pc.value_counts(keys.filter(mask)).to_pylist():
+                counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+    kept = pa.table({"year": year_key, "edition": edition}).filter(keep)
+    for row in kept.group_by(["year", "edition"]).aggregate([]).to_pylist():
+        if row["edition"] and row["year"]:
+            tally.kept_editions.setdefault(row["edition"], set()).add(row["year"])
+    tally.world_kept += pc.sum(pc.and_(keep, world)).as_py() or 0
     tally.rejected += n - (pc.sum(keep).as_py() or 0)
 
     reporter = pc.coalesce(_map_distinct(_text(batch, col("reporter_code")), _iso2_from_code),
@@ -430,6 +529,11 @@ def to_canonical(
         partner = pc.fill_null(partner, AREAS_NES)
 
     period = _text(batch, col("period"))
+    if col("period"):  # YYYY or YYYYMM; the month is read from it when no month column
+        shape = pc.match_substring_regex(period, r"^[0-9]{4}(0[1-9]|1[0-2])?$")
+        if (index := _first_bad(pc.and_(keep, pc.invert(pc.fill_null(shape, False))))) \
+                is not None:
+            raise fail(index, "period", "a period as YYYY or YYYYMM")
     year_text = pc.coalesce(_text(batch, col("year")), pc.utf8_slice_codeunits(period, 0, 4))
     year_text = pc.replace_substring_regex(year_text, r"\.0+$", "")
     bad_year = pc.invert(pc.fill_null(pc.match_substring_regex(year_text, r"^[0-9]{4}$"), False))

@@ -8,7 +8,9 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from charset_normalizer import from_bytes
@@ -57,12 +59,67 @@ def open_trade_file(
 
         return excel.read(path, display_name=name, fmt=fmt)
     sniff = sniff_text(path, display_name=name)
-    if mapping:
-        from dashboard.data.sources import generic
+    with damaged_input(name):
+        if mapping:
+            from dashboard.data.sources import generic
 
-        return generic.read(path, sniff, mapping=mapping)
-    reader = _reader_for(sniff, fmt)
-    return reader(path, sniff)
+            parsed = generic.read(path, sniff, mapping=mapping)
+        else:
+            parsed = _reader_for(sniff, fmt)(path, sniff)
+    parsed.batches = _guarded(parsed.batches, path, sniff)
+    return parsed
+
+
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+@contextmanager
+def damaged_input(display_name: str) -> Iterator[None]:
+    """Turn a damaged archive or compressed stream into one SchemaError naming the file.
+
+    Bad CRCs, truncated deflate or gzip streams and compression methods Python cannot
+    unpack (e.g. AES-encrypted zips) surface from zipfile, zlib, gzip or Arrow's readers.
+    """
+    try:
+        yield
+    except _DAMAGED as exc:
+        raise _damaged(display_name, exc) from None
+    except OSError as exc:
+        if exc.errno is not None:  # a real I/O error of the system, not of the data
+            raise
+        raise _damaged(display_name, exc) from None
+
+
+def _damaged(display_name: str, exc: BaseException) -> SchemaError:
+    return SchemaError(display_name, "an intact file (the archive or compressed stream is damaged, "
+                       "truncated or uses an unsupported compression method; download or pack "
+                       "it again)", found=f"{_kind(exc)}: {exc}")
+
+
+def _kind(exc: BaseException) -> str:
+    return "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
+
+
+def _guarded(batches: Iterator, path: Path, sniff: Sniff) -> Iterator:
+    """``batches`` with damaged data and mixed encodings turned into SchemaError."""
+    with damaged_input(sniff.display_name):
+        try:
+            yield from batches
+        except UnicodeDecodeError as exc:
+            raise _mixed_encoding(path, sniff, exc) from None
+
+
+def _mixed_encoding(path: Path, sniff: Sniff, exc: UnicodeDecodeError) -> SchemaError:
+    """The first line that does not decode in the encoding found at the file's start."""
+    from dashboard.data.sources.tabular import mixed_encoding_error
+
+    line_of = sniff.member is not None or not _is_gzip(path)
+    return mixed_encoding_error(path, sniff, reason=exc.reason, locate=line_of)
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
 
 
 def is_workbook(path: Path) -> bool:
@@ -81,10 +138,11 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
     """Encoding, separator and header of a delimited text file (or the one inside a zip)."""
     from dashboard.data.sources.comtrade import is_gzip, sniff_gzip
 
-    if is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
-        return sniff_gzip(path, display_name=display_name)
-    member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
-    head = _head_bytes(path, member)
+    with damaged_input(display_name):
+        if is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
+            return sniff_gzip(path, display_name=display_name)
+        member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
+        head = _head_bytes(path, member)
     if _looks_utf16(head):
         raise SchemaError(display_name, "a UTF-8 or Windows-1251 text file (save it as CSV UTF-8)",
                           found="UTF-16 text")
@@ -103,8 +161,7 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
                           line=header_index + 1,
                           found=f"{len(header_line):,} characters without a line break")
     separator = detect_separator(header_line)
-    header = tuple(h.strip().lstrip("\ufeff")
-                   for h in next(csv.reader([header_line], delimiter=separator)))
+    header = tuple(clean_name(h) for h in next(csv.reader([header_line], delimiter=separator)))
     _refuse_duplicate_names(header, display_name=display_name, line=header_index + 1)
     return Sniff(
         display_name=display_name,
@@ -114,6 +171,17 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
         member=member,
         header_line=header_index + 1,
     )
+
+
+_INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"  # BOM, zero-width space/marks, word joiner
+
+
+def clean_name(name: str) -> str:
+    """A header name without surrounding whitespace, NBSP, stray BOMs or zero-width marks."""
+    previous = None
+    while previous != name:
+        previous, name = name, name.strip().strip(_INVISIBLE)
+    return name
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -192,6 +260,10 @@ def _archive_member(path: Path, display_name: str) -> str:
         baci_year = year_member([i.filename for i in data])  # BACI: year files + code lists
         preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"
                      or i.filename == baci_year]
+        customs = [i.filename for i in preferred if i.filename != baci_year]
+        if len(customs) > 1:  # e.g. two months in folders: loading one would drop the other
+            raise SchemaError(display_name, "an archive with one DATTSVT.csv (unpack it and "
+                              "load each file on its own)", found=", ".join(customs[:5]))
         if len(data) > 1 and not preferred:
             raise SchemaError(display_name, "an archive with one data file",
                               found=", ".join(i.filename for i in data[:5]))
@@ -268,6 +340,6 @@ def read_text_sample(path: Path, sniff: Sniff, *, lines: int = 20) -> list[str]:
     """The first lines of the data, decoded, for a preview."""
     from dashboard.data.sources.tabular import open_binary
 
-    with open_binary(path, sniff) as raw:
+    with damaged_input(sniff.display_name), open_binary(path, sniff) as raw:
         wrapper = io.TextIOWrapper(raw, encoding=sniff.encoding, errors="replace", newline="")
         return [wrapper.readline().rstrip("\r\n") for _ in range(lines)]

@@ -25,12 +25,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, SchemaError
-from dashboard.data.sources import fcs, generic
+from dashboard.data.sources import fcs, generic, xlsx
 from dashboard.data.sources.base import Sniff, TradeBatches
+from dashboard.data.sources.detect import clean_name
 
 HEADER_SEARCH_ROWS = 20  # analysts put titles and notes above the table
 MAX_ROWS = 1_048_576  # an Excel sheet's own limit; OBOROT_MAX_ROWS may lower it
 BATCH_ROWS = 100_000
+MAX_HEADER_COLUMNS = 1024  # a header is searched in this many columns; trade tables use ~10-20
 _FORMATS = {"auto": ("fcs", "csv"), "fcs": ("fcs",), "csv": ("csv",), "generic": ("csv",),
             "xlsx": ("fcs", "csv")}
 
@@ -38,11 +40,13 @@ _FORMATS = {"auto": ("fcs", "csv"), "fcs": ("fcs",), "csv": ("csv",), "generic":
 def read(path: Path, *, display_name: str, fmt: str = "auto",
          max_rows: int | None = None) -> TradeBatches:
     """Parse the first sheet holding an FCS or tidy table; notes say which sheet and row."""
-    from python_calamine import CalamineWorkbook
-
     if fmt not in _FORMATS:
         raise SchemaError(display_name, "fcs or csv (generic) for a workbook", found=fmt)
     limit = min(max_rows or _configured_max_rows(), MAX_ROWS)
+    if xlsx.is_xlsx(path):
+        return _read_xlsx(path, display_name=display_name, kinds=_FORMATS[fmt], limit=limit)
+    from python_calamine import CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types per file format
@@ -51,11 +55,7 @@ def read(path: Path, *, display_name: str, fmt: str = "auto",
     try:
         chosen = _choose_sheet(workbook, _FORMATS[fmt])
         if chosen is None:
-            raise SchemaError(
-                display_name,
-                f"a sheet with an FCS header (napr, period, strana, tnved, ...) or a tidy table "
-                f"(reporter, partner, flow, year, value_usd) in its first {HEADER_SEARCH_ROWS} "
-                "rows", found="sheets " + ", ".join(repr(n) for n in workbook.sheet_names))
+            raise _no_table(display_name, workbook.sheet_names)
         name, header_index, kind = chosen
         sheet = workbook.get_sheet_by_name(name)
         if sheet.height > limit:
@@ -65,12 +65,104 @@ def read(path: Path, *, display_name: str, fmt: str = "auto",
     finally:
         workbook.close()
     header = _header_names(rows[header_index])
+    chunks = iter([(header_index + 2, rows[header_index + 1:])])
+    return _parsed(path, header, kind, name=name, header_row=header_index + 1, chunks=chunks,
+                   display_name=display_name)
+
+
+def _no_table(display_name: str, sheets: list[str]) -> SchemaError:
+    return SchemaError(
+        display_name,
+        f"a sheet with an FCS header (napr, period, strana, tnved, ...) or a tidy table "
+        f"(reporter, partner, flow, year, value_usd) in its first {HEADER_SEARCH_ROWS} "
+        "rows", found="sheets " + ", ".join(repr(n) for n in sheets))
+
+
+def _read_xlsx(path: Path, *, display_name: str, kinds: tuple[str, ...],
+               limit: int) -> TradeBatches:
+    """The .xlsx path: rows streamed, cells right of the header ignored (never the grid)."""
+    with xlsx.Workbook(path, display_name=display_name) as workbook:
+        chosen = None
+        for sheet in workbook.sheet_names:
+            head = workbook.rows(sheet, max_columns=MAX_HEADER_COLUMNS,
+                                 last_row=HEADER_SEARCH_ROWS)
+            found = _header_kind([(number - 1, row) for number, row in head], kinds)
+            if found is not None:
+                chosen = (sheet, *found)
+                break
+        if chosen is None:
+            raise _no_table(display_name, workbook.sheet_names)
+        name, header_index, kind, cells = chosen
+        width = max((j + 1 for j, cell in enumerate(cells) if _cell_label(cell)), default=0)
+        header = _header_names(cells[:width])
+        if _row_elements(path, workbook.sheets[name], stop=limit + header_index + 2) > (
+                limit + header_index + 1):
+            rows = sum(1 for number, _ in workbook.rows(name, max_columns=width)
+                       if number > header_index + 1)
+            if rows > limit:
+                raise LimitError(f"{display_name}: sheet '{name}' has {rows:,} rows; at most "
+                                 f"{limit:,} are accepted (OBOROT_MAX_ROWS); save it as CSV "
+                                 "instead")
+    chunks = _xlsx_chunks(path, display_name, name, width=width, after=header_index + 1)
+    return _parsed(path, header, kind, name=name, header_row=header_index + 1, chunks=chunks,
+                   display_name=display_name)
+
+
+def _header_kind(rows: list[tuple[int, list]], kinds: tuple[str, ...]
+                 ) -> tuple[int, str, list] | None:
+    """(0-based row, "fcs"|"csv", cells) of the first row that is a known header."""
+    for index, row in rows:
+        header = tuple(_header_names(row))
+        if "fcs" in kinds and fcs.layout_of(header) is not None:
+            return index, "fcs", row
+        sniff = Sniff(display_name="", encoding="", separator="", header=header)
+        if "csv" in kinds and generic.matches(sniff):
+            return index, "csv", row
+    return None
+
+
+def _xlsx_chunks(path: Path, display_name: str, sheet: str, *, width: int,
+                 after: int) -> Iterator[tuple[int, list[list]]]:
+    """(first Excel row, rows) of runs of consecutive non-blank rows below row ``after``."""
+    with xlsx.Workbook(path, display_name=display_name) as workbook:
+        start, run = 0, []
+        for number, cells in workbook.rows(sheet, max_columns=width):
+            if number <= after:
+                continue
+            if run and (number != start + len(run) or len(run) >= BATCH_ROWS):
+                yield start, run
+                run = []
+            if not run:
+                start = number
+            run.append(cells)
+        if run:
+            yield start, run
+
+
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _row_elements(path: Path, sheet_member: str, *, stop: int) -> int:
+    """How many row elements the sheet's XML holds, counting stopped at ``stop`` (a cheap scan)."""
+    count = 0
+    with zipfile.ZipFile(path) as archive, archive.open(sheet_member) as handle:
+        tail = b""
+        while count < stop and (chunk := handle.read(1 << 20)):
+            data = tail + chunk
+            count += len(_ROW_START.findall(data, 0, max(len(data) - 8, 0)))
+            tail = data[max(len(data) - 8, 0):]
+        count += len(_ROW_START.findall(tail))
+    return count
+
+
+def _parsed(path: Path, header: list[str], kind: str, *, name: str, header_row: int,
+            chunks: Iterator[tuple[int, list[list]]], display_name: str) -> TradeBatches:
+    """Canonical batches of data rows given as (first Excel row, rows) chunks."""
     file = f"{display_name} [sheet '{name}']"
     parsed = TradeBatches(format=f"xlsx-{'fcs' if kind == 'fcs' else 'csv'}", encoding="",
                           separator="", batches=iter(()),
-                          notes=[f"sheet '{name}', header on row {header_index + 1}"],
+                          notes=[f"sheet '{name}', header on row {header_row}"],
                           licence=fcs.LICENCE if kind == "fcs" else "")
-    data = rows[header_index + 1:]
     roles: dict[str, str] | None = None
     layout: fcs.Layout | None = None
     actual: dict[str, str] = {}
@@ -84,15 +176,18 @@ def read(path: Path, *, display_name: str, fmt: str = "auto",
         roles = generic.resolve_columns(tuple(header))
         used = list(dict.fromkeys(roles.values()))
     if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
-        _refuse_error_cells(path, name, header, used, first_row=header_index + 2, file=file)
-    table = _text_table(data, header, used, kind=kind,
-                        decimal=("," if kind == "fcs" and layout is fcs.RUSSIAN else "."),
-                        codes=_code_columns(kind, header, roles))
+        _refuse_error_cells(path, name, header, used, first_row=header_row + 1, file=file)
+    decimal = "," if kind == "fcs" and layout is fcs.RUSSIAN else "."
+    codes = _code_columns(kind, header, roles)
+
+    def tables() -> Iterator[tuple[int, pa.RecordBatch]]:
+        for first, rows in chunks:
+            yield first, _text_table(rows, header, used, kind=kind, decimal=decimal, codes=codes)
+
     if kind == "fcs":
-        parsed.batches = _fcs_batches(table, layout, actual, file=file,
-                                      first_line=header_index + 2, parsed=parsed)
+        parsed.batches = _fcs_batches(tables(), layout, actual, file=file, parsed=parsed)
     else:
-        parsed.batches = _generic_batches(table, roles, file=file, first_line=header_index + 2)
+        parsed.batches = _generic_batches(tables(), roles, file=file)
     return parsed
 
 
@@ -107,13 +202,9 @@ def _choose_sheet(workbook, kinds: tuple[str, ...]) -> tuple[str, int, str] | No
     for name in workbook.sheet_names:
         head = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
                                                           nrows=HEADER_SEARCH_ROWS)
-        for index, row in enumerate(head):
-            header = tuple(_header_names(row))
-            if "fcs" in kinds and fcs.layout_of(header) is not None:
-                return name, index, "fcs"
-            sniff = Sniff(display_name=name, encoding="", separator="", header=header)
-            if "csv" in kinds and generic.matches(sniff):
-                return name, index, "csv"
+        found = _header_kind(list(enumerate(head)), kinds)
+        if found is not None:
+            return name, found[0], found[1]
     return None
 
 
@@ -130,7 +221,7 @@ def _header_names(row: list) -> list[str]:
 def _cell_label(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip() if cell is not None else ""
+    return clean_name(str(cell)) if cell is not None else ""
 
 
 def column_letter(index: int) -> str:
@@ -157,7 +248,8 @@ def _text_table(rows: list[list], header: list[str], used: list[str], *, kind: s
     """The used columns of the data rows as text, numbers written with ``decimal``."""
     width = len(header)
     index = {name: j for j, name in enumerate(header)}
-    columns = list(zip(*(row[:width] for row in rows), strict=False)) if rows else []
+    padded = (list(row[:width]) + [None] * (width - len(row)) for row in rows)
+    columns = list(zip(*padded, strict=True)) if rows else []
     arrays = []
     for name in used:
         j = index[name]
@@ -203,24 +295,27 @@ def _segments(table: pa.RecordBatch) -> Iterator[tuple[int, int]]:
             yield offset, min(offset + BATCH_ROWS, int(stop))
 
 
-def _fcs_batches(table: pa.RecordBatch, layout: fcs.Layout, actual: dict[str, str], *, file: str,
-                 first_line: int, parsed: TradeBatches) -> Iterator[pa.RecordBatch]:
+def _fcs_batches(tables: Iterator[tuple[int, pa.RecordBatch]], layout: fcs.Layout,
+                 actual: dict[str, str], *, file: str,
+                 parsed: TradeBatches) -> Iterator[pa.RecordBatch]:
     unknown = 0
-    for start, stop in _segments(table):
-        canonical, missing = fcs.to_canonical(table.slice(start, stop - start), layout, actual,
-                                              file=file, first_line=first_line + start)
-        unknown += missing
-        yield canonical
+    for first_line, table in tables:
+        for start, stop in _segments(table):
+            canonical, missing = fcs.to_canonical(table.slice(start, stop - start), layout,
+                                                  actual, file=file, first_line=first_line + start)
+            unknown += missing
+            yield canonical
     if unknown:
         parsed.notes.append(f"{unknown} rows without a partner country are kept as partner "
                             f"{fcs.UNKNOWN_PARTNER} (unspecified); they count in totals")
 
 
-def _generic_batches(table: pa.RecordBatch, roles: dict[str, str], *, file: str,
-                     first_line: int) -> Iterator[pa.RecordBatch]:
-    for start, stop in _segments(table):
-        yield generic.to_canonical(table.slice(start, stop - start), roles, file=file,
-                                   first_line=first_line + start, decimal_point=".")
+def _generic_batches(tables: Iterator[tuple[int, pa.RecordBatch]], roles: dict[str, str], *,
+                     file: str) -> Iterator[pa.RecordBatch]:
+    for first_line, table in tables:
+        for start, stop in _segments(table):
+            yield generic.to_canonical(table.slice(start, stop - start), roles, file=file,
+                                       first_line=first_line + start, decimal_point=".")
 
 
 # -- error cells (#DIV/0!, #REF!, ...) in .xlsx ----------------------------------------
@@ -285,3 +380,23 @@ def _sheet_member(path: Path, sheet: str) -> str | None:
     if target.startswith("/"):
         return target.lstrip("/")
     return str(PurePosixPath("xl") / target)
+
+
+def preview_rows(path: Path, *, rows: int, display_name: str) -> list[list[str]]:
+    """The first ``rows`` rows of the first sheet as text (titles above the table included)."""
+    if xlsx.is_xlsx(path):
+        with xlsx.Workbook(path, display_name=display_name) as workbook:
+            if not workbook.sheet_names:
+                return []
+            found = workbook.rows(workbook.sheet_names[0], max_columns=MAX_HEADER_COLUMNS,
+                                  last_row=rows)
+            return [["" if cell is None else str(cell) for cell in row] for _, row in found]
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        return [["" if cell is None else str(cell) for cell in row]
+                for _, row in zip(range(rows), sheet.iter_rows(), strict=False)]
+    except Exception as exc:  # calamine raises its own error types per file format
+        raise SchemaError(display_name, "a readable Excel workbook (.xlsx, .xls, .ods)",
+                          found=type(exc).__name__) from None

@@ -9,6 +9,7 @@ bring cp1251, ``;``, a BOM and HS codes that lost their leading zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from dashboard.data.schema import CONFIDENTIAL_HS, TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
 
+PUBLICATION_GAP = (2022, 2023)
+"""Years in which the customs service paused regional statistics (early 2022 to early 2023)."""
 UNKNOWN_PARTNER = "XU"  # rows published without a partner country (see dashboard.reference)
 LICENCE = "Federal Customs Service of Russia (stat.customs.gov.ru), regional export"
 
@@ -143,7 +146,8 @@ def to_canonical(
     hs = _recode(text("hs"), _hs_codes)
     reporter = map_values(text("region"), _region_iso, file=file, column=names["region"],
                           first_line=first_line,
-                          expected="a federal subject as 'NNNNN - NAME' known to the FCS list",
+                          expected="a federal subject as 'NNNNN - NAME' known to the FCS list "
+                                   "(code and name of the same region)",
                           keep_dictionary=True)
     unit = _recode(text("unit"), lambda d: pc.if_else(pc.equal(d, ""), pa.scalar(None, pa.string()),
                                                       d)).dictionary_decode()
@@ -199,10 +203,12 @@ def _partners(values: pa.DictionaryArray) -> tuple[pa.DictionaryArray, int]:
 
 
 # MM/YYYY as published; M/YYYY, MM.YYYY, DD.MM.YYYY and YYYY-MM as Excel re-saves write it.
+# Every pattern is anchored at both ends: "2018-1234" is not December 2018.
+_TIME = r"(?:[ T]00:00(?::00)?)?"
 _PERIOD_PATTERNS = (
     r"^(?P<month>[0-9]{1,2})[/.](?P<year>[0-9]{4})$",
-    r"^[0-9]{1,2}\.(?P<month>[0-9]{1,2})\.(?P<year>[0-9]{4})",
-    r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})",
+    rf"^[0-9]{{1,2}}\.(?P<month>[0-9]{{1,2}})\.(?P<year>[0-9]{{4}}){_TIME}$",
+    rf"^(?P<year>[0-9]{{4}})-(?P<month>[0-9]{{1,2}})(?:-[0-9]{{1,2}}{_TIME})?$",
 )
 
 
@@ -233,6 +239,39 @@ def _hs_codes(values: pa.Array) -> pa.Array:
 
 
 def _region_iso(value: str) -> str | None:
-    from dashboard.reference.regions import region_by_fcs_code
+    return region_of(value)
 
-    return region_by_fcs_code(value)
+
+_GENERIC_WORDS = {"ОБЛАСТЬ", "КРАЙ", "РЕСПУБЛИКА", "ГОРОД", "Г.", "Г", "АВТОНОМНЫЙ", "АВТОНОМНАЯ",
+                  "ОКРУГ", "РЕГИОН", "REGION", "TERRITORY", "REPUBLIC", "OF", "THE", "CITY",
+                  "AUTONOMOUS", "AREA", "DISTRICT", "OBLAST", "KRAI", "-", "—"}
+_CODE_AND_NAME = re.compile(r"^\s*([0-9]{5})\s*[-–—]\s*(\S.*)$")
+
+
+def region_of(value: str) -> str | None:
+    """ISO code of an FCS region ``NNNNN - NAME``, ``NNNNN`` or a name; None when unknown.
+
+    A code and a name that belong to different regions (``69000 - ГОРОД МОСКВА``) are
+    None too: which of the two is wrong cannot be told, and the code silently winning
+    put Moscow's trade under Tomsk.
+    """
+    from dashboard.reference.regions import region_by_fcs_code, regions
+
+    iso = region_by_fcs_code(value)
+    found = _CODE_AND_NAME.match(value)
+    if iso is None or found is None:
+        return iso
+    named = region_by_fcs_code(found.group(2))
+    if named is not None:
+        return iso if named == iso else None
+    words = _stems(found.group(2))
+    row = regions().set_index("iso_code").loc[iso]
+    known = set().union(*(_stems(row[c]) for c in ("fcs_name_ru", "fcs_name_en", "name_ru",
+                                                   "name_en")))
+    return iso if not words or words & known else None
+
+
+def _stems(name: str) -> set[str]:
+    """Distinctive words of a region name, cut to 5 letters (ТОМСКАЯ and ТОМСК agree)."""
+    words = re.split(r"[\s,()]+", name.upper().replace("Ё", "Е"))
+    return {w[:5] for w in words if w and w not in _GENERIC_WORDS}

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from dashboard.core.errors import SchemaError
 from dashboard.data.schema import TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
+from dashboard.data.sources.fcs import region_of
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -163,7 +164,7 @@ def _reporter_code(value: str) -> str | None:
         return by_name[value.strip().lower()]
     found = region_by_fcs_code(value)
     if found is not None:
-        return found
+        return region_of(value)  # None when its code and name are different regions
     return _partner_code(value) if len(upper) in (2, 3) else None
 
 

@@ -72,6 +72,41 @@ def get(
     headers: Mapping[str, str] | None = None,
 ) -> bytes:
     """GET ``url`` and return the body; any failure becomes a ``SourceError`` for ``source``."""
+    return request("GET", url, params=params, source=source, headers=headers)
+
+
+def post(
+    url: str,
+    *,
+    json: object,
+    source: str,
+    headers: Mapping[str, str] | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+    total_s: float | None = None,
+    allow_empty: bool = False,
+) -> bytes:
+    """POST a JSON body and return the reply, like ``get`` (a POST is not retried on 5xx)."""
+    return request("POST", url, json=json, source=source, headers=headers, max_bytes=max_bytes,
+                   total_s=total_s, allow_empty=allow_empty)
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    json: object = None,
+    source: str,
+    headers: Mapping[str, str] | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+    total_s: float | None = None,
+    allow_empty: bool = False,
+) -> bytes:
+    """One request with the shared session, timeouts and size cap; failures -> SourceError.
+
+    Each connect and read waits at most ``OBOROT_HTTP_TIMEOUT``; the whole body must
+    arrive within ``total_s`` seconds (default twice that timeout).
+    """
     config = settings()
     timeout = config.http_timeout
     host = site(url)
@@ -80,11 +115,12 @@ def get(
         raise SourceError(source, f"offline mode (OBOROT_OFFLINE is set), not asking {host}")
     started = time.monotonic()
     try:
-        response = session().get(
-            url, params=params, headers=dict(headers or {}), timeout=(timeout, timeout),
-            stream=True,
+        response = session().request(
+            method, url, params=params, json=json, headers=dict(headers or {}),
+            timeout=(timeout, timeout), stream=True,
         )
-        body = _read_body(response, deadline=started + 2 * timeout, source=source, host=host)
+        body = _read_body(response, deadline=started + (total_s or 2 * timeout), source=source,
+                          host=host, max_bytes=max_bytes)
     except requests.exceptions.ConnectTimeout as exc:
         raise SourceError(source, f"cannot reach {host} (timeout after {timeout:g} s)") from exc
     except requests.exceptions.ReadTimeout as exc:
@@ -100,7 +136,7 @@ def get(
     except requests.exceptions.RequestException as exc:
         raise SourceError(source, f"request to {host} failed ({type(exc).__name__})") from exc
     elapsed = time.monotonic() - started
-    log.info("%s: GET %s -> %s, %d bytes, %.2f s", source, where, response.status_code,
+    log.info("%s: %s %s -> %s, %d bytes, %.2f s", source, method, where, response.status_code,
              len(body), elapsed)
     if not 200 <= response.status_code < 300:
         reason = f" {response.reason}" if response.reason else ""
@@ -108,12 +144,13 @@ def get(
             source, f"{where} answered HTTP {response.status_code}{reason}",
             status=response.status_code,
         )
-    if not body.strip():
+    if not body.strip() and not allow_empty:
         raise SourceError(source, f"{where} returned an empty response")
     return body
 
 
-def _read_body(response: requests.Response, *, deadline: float, source: str, host: str) -> bytes:
+def _read_body(response: requests.Response, *, deadline: float, source: str, host: str,
+               max_bytes: int = MAX_BODY_BYTES) -> bytes:
     """The whole body, or SourceError when it trickles past the deadline or grows too large.
 
     ``timeout`` bounds each socket read only; a server sending a byte a second
@@ -126,8 +163,8 @@ def _read_body(response: requests.Response, *, deadline: float, source: str, hos
         while chunk := response.raw.read1(1 << 16, decode_content=True):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise SourceError(source, f"{host} sent more than {MAX_BODY_BYTES >> 20} MB")
+            if size > max_bytes:
+                raise SourceError(source, f"{host} sent more than {max_bytes >> 20} MB")
             if time.monotonic() > deadline:
                 raise SourceError(source, f"{host} is too slow: its answer did not arrive in "
                                           "time")

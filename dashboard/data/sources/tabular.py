@@ -8,7 +8,6 @@ a value does not parse, a second string-typed pass finds its line and column.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from dashboard.core.config import env_int
 from dashboard.core.errors import SchemaError
 from dashboard.data.sources.base import Sniff
 
@@ -28,10 +28,7 @@ MIN_BLOCK_SIZE = 4 << 10
 
 def configured_block_size() -> int:
     """Bytes per Arrow block: ``OBOROT_BLOCK_BYTES`` if set (tests use small ones), else default."""
-    text = os.environ.get("OBOROT_BLOCK_BYTES", "").strip()
-    if not text.isdigit():
-        return BLOCK_SIZE
-    return max(int(text), MIN_BLOCK_SIZE)
+    return max(env_int("OBOROT_BLOCK_BYTES", BLOCK_SIZE), MIN_BLOCK_SIZE)
 
 
 def open_binary(path: Path, sniff: Sniff) -> BinaryIO:
@@ -78,7 +75,9 @@ def stream_csv(
             open_binary(path, sniff),
             read_options=pv.ReadOptions(
                 encoding=encoding, block_size=block_size or configured_block_size(),
-                skip_rows=sniff.header_line - 1,
+                # The sniffed (trimmed) names, not the file's: "period " or "Stoim\xa0" in a
+                # header must still name the period and value columns.
+                skip_rows=sniff.header_line, column_names=list(sniff.header),
             ),
             parse_options=pv.ParseOptions(delimiter=sniff.separator, quote_char='"'),
             convert_options=pv.ConvertOptions(
@@ -113,6 +112,8 @@ def _locate(
 ) -> SchemaError:
     """Turn Arrow's row-less message into a SchemaError with line and column."""
     text = str(exc)
+    if "invalid UTF8" in text:
+        return mixed_encoding_error(path, sniff, reason="invalid UTF-8")
     match = _CONVERSION.search(text)
     if match is None:
         return _structure_error(text, path, sniff)
@@ -133,13 +134,32 @@ def _locate(
     return SchemaError(sniff.display_name, "a number", column=column, found=match.group(3))
 
 
+def mixed_encoding_error(path: Path, sniff: Sniff, *, reason: str,
+                         locate: bool = True) -> SchemaError:
+    """SchemaError at the first line that does not decode as the encoding sniffed at the start."""
+    line = None
+    codec = "utf-8" if sniff.encoding in {"utf-8-sig", "ascii"} else sniff.encoding
+    if locate:
+        with open_binary(path, sniff) as raw:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    data.decode(codec)
+                except UnicodeDecodeError:
+                    line = number
+                    break
+    return SchemaError(sniff.display_name,
+                       f"text in one encoding throughout (the file starts as {sniff.encoding}; "
+                       "save the whole file again as CSV UTF-8)", line=line,
+                       found=f"bytes that are not {sniff.encoding} ({reason})")
+
+
 _COLUMN_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
 
 def _structure_error(text: str, path: Path, sniff: Sniff) -> SchemaError:
     """A structural Arrow error (ragged row, unclosed quote, empty) as file + line + what."""
     name = sniff.display_name
-    if "Empty CSV file" in text:
+    if "Empty CSV file" in text or "Could not skip initial" in text:
         return SchemaError(name, "data rows below the header", found="no data rows")
     if "straddl" in text:
         return SchemaError(name, f"lines shorter than {configured_block_size():,} bytes",
