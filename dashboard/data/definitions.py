@@ -27,6 +27,8 @@ Every write checks its input first and runs in one transaction: bad input raises
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -74,6 +76,10 @@ _DDL = (
 )
 _SEEDED = "starters_seeded"
 _REVISION = "revision"
+# Stores whose tables this process has already created and seeded: the app's sessions share
+# one Store, and two of them creating or seeding at once would conflict in the engine.
+_READY: weakref.WeakSet[Store] = weakref.WeakSet()
+_SETUP = threading.Lock()
 
 
 @contextmanager
@@ -84,9 +90,13 @@ def _connection(store: Store, *, write: bool) -> Iterator[Any]:
     back on any error.
     """
     with store.connect() as con:
-        for statement in _DDL:
-            con.execute(statement)
-        _seed_once(con)
+        if store not in _READY:
+            with _SETUP:
+                if store not in _READY:
+                    for statement in _DDL:
+                        con.execute(statement)
+                    _seed_once(con)
+                    _READY.add(store)
         if not write:
             yield con
             return
@@ -128,6 +138,11 @@ def _seed_once(con: Any) -> None:
             _set_meta(con, _SEEDED, "1")
             _bump(con)
         con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        if _meta(con, _SEEDED) is None:
+            raise
+        return  # another process seeded the store at the same moment: nothing to do
     except BaseException:
         con.execute("ROLLBACK")
         raise
