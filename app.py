@@ -9,7 +9,9 @@ from dashboard.app.ui.auth import gate
 from dashboard.app.ui.filters import current_lang, sidebar_filters
 from dashboard.app.ui.ticker import ticker
 from dashboard.core.i18n import t
+from dashboard.core.log import configure
 
+configure()  # once per process: stderr and the log file beside the store (or OBOROT_LOG)
 st.set_page_config(page_title="Oborot", page_icon="📊", layout="wide")
 gate()  # with access control on and nobody signed in: the sign-in form, then stop
 filters = sidebar_filters()

@@ -7,15 +7,15 @@ import errno
 import logging
 import sys
 
-from dashboard.core.errors import OborotError
+from dashboard.cli import COMMAND_GROUPS
+from dashboard.core.errors import OborotError, SourceError
+from dashboard.core.log import configure, log_unexpected
 
-log = logging.getLogger("dashboard")
+log = logging.getLogger("dashboard.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command group registered."""
-    from dashboard.cli import COMMAND_GROUPS
-
     parser = argparse.ArgumentParser(
         prog="python -m dashboard", description="Oborot: regional foreign-trade statistics."
     )
@@ -32,27 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; exit 0 on success, 2 on bad input, 3 when a source is unreachable."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure(level=logging.INFO, stderr_level=logging.INFO if args.verbose else logging.WARNING,
+              store=args.store)
     try:
         return int(args.func(args) or 0)
     except OborotError as exc:
-        from dashboard.core.errors import SourceError
-
+        log.info("%s failed: %s", args.command, exc)
         print(f"error: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, SourceError) else 2
     except KeyboardInterrupt:
         print("interrupted; nothing was half-written", file=sys.stderr)
         return 130
-    except Exception as exc:  # shown as one line; the traceback goes to the log (--verbose)
-        log.debug("unexpected failure", exc_info=True)
+    except Exception as exc:
         reason = _storage_full(exc)
         if reason is not None:
             print(f"error: could not write the store ({reason}); the change was rolled back "
                   "and the stored data is as before", file=sys.stderr)
             return 2
-        print(f"error: unexpected failure ({type(exc).__name__}: {str(exc)[:300]}); run with "
-              "--verbose for details", file=sys.stderr)
+        reference = log_unexpected(log, exc, f"command {args.command} failed")
+        print(f"error: internal error {reference} ({type(exc).__name__}); the traceback is in "
+              f"the log", file=sys.stderr)
         return 1
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import socket
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +15,97 @@ import pytest
 
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
+
+# -- No network beyond loopback ------------------------------------------------------------
+#
+# The rule: a test reaches only 127.0.0.1/::1 (its own fake servers, a Streamlit server
+# it started) or a fake at the requests boundary (``responses``).  Two layers keep it so:
+#
+# 1. The environment is offline before any test runs (set here, at import, so that every
+#    subprocess a test starts -- the CLI, a Streamlit server for the browser tests --
+#    inherits it without any sitecustomize).  A test that exercises a source online
+#    removes OBOROT_OFFLINE itself and points OBOROT_*_URL at a loopback fake or
+#    registers ``responses`` for the publisher's URL.
+# 2. In this process, every socket connect and name lookup for a non-loopback address
+#    is refused with ``NetworkBlocked`` (an OSError, so the code under test takes its
+#    "no network" path) and recorded; the test during which it happened then fails at
+#    teardown, also when the attempt came from a background thread.
+os.environ["OBOROT_OFFLINE"] = "1"
+
+
+class NetworkBlocked(OSError):
+    """A test tried to reach beyond loopback."""
+
+
+_ATTEMPTS: list[str] = []
+_ATTEMPTS_LOCK = threading.Lock()
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+def _is_loopback(host: object) -> bool:
+    if host is None or host == "":
+        return True  # getaddrinfo(None, port): the local machine
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    text = str(host).strip("[]").split("%")[0].lower()
+    if text in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse(what: str) -> None:
+    with _ATTEMPTS_LOCK:
+        _ATTEMPTS.append(f"{what} (thread {threading.current_thread().name})")
+    raise NetworkBlocked(f"tests must not reach beyond loopback: {what}")
+
+
+_real_getaddrinfo = socket.getaddrinfo
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+    if not _is_loopback(host):
+        _refuse(f"name lookup of {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _checked_address(sock: socket.socket, address: object) -> None:
+    if (sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
+            and not _is_loopback(address[0])):
+        _refuse(f"connection to {address[0]}:{address[1]}")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _checked_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _checked_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+socket.getaddrinfo = _guarded_getaddrinfo
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_network_beyond_loopback() -> object:
+    """Fail the test during which anything tried to reach beyond loopback."""
+    with _ATTEMPTS_LOCK:
+        seen = len(_ATTEMPTS)
+    yield
+    with _ATTEMPTS_LOCK:
+        attempts = _ATTEMPTS[seen:]
+    if attempts:
+        pytest.fail("network beyond loopback was attempted: " + "; ".join(attempts),
+                    pytrace=False)
+
 
 RU_HEADER = "napr\tperiod\tstrana\ttnved\tedizm\tStoim\tNetto\tKol\tRegion\tRegion_s"
 TOMSK = "69000 - ТОМСКАЯ ОБЛАСТЬ\t06-СИБИРСКИЙ ФЕДЕРАЛЬНЫЙ ОКРУГ"

@@ -150,7 +150,9 @@ def test_a_bad_value_names_line_and_column(tmp_path):
 
 @pytest.fixture
 def api(monkeypatch):
+    """The API faked at the requests boundary, online (the suite runs offline otherwise)."""
     monkeypatch.setenv("OBOROT_COMTRADE_URL", BASE)
+    monkeypatch.delenv("OBOROT_OFFLINE", raising=False)
     monkeypatch.delenv(comtrade.KEY_ENV, raising=False)
     with responses.RequestsMock() as mocked:
         yield mocked

@@ -1,11 +1,20 @@
 """One app process serving many sessions while datasets are loaded and deleted.
 
-Ten AppTest sessions run the Overview in parallel threads and change a filter,
-while one thread ingests a file and another deletes a dataset, all through the
-app's own kept-open store (``queries.store()``).  Every figure a session sees
-must be the figure of a whole store state (before or after each write), never
-a mix.  A second process (the CLI) meanwhile finds the store locked, waits, and
-says so without losing anything.
+Ten AppTest sessions open the Overview and change a filter while one thread
+ingests a file, another deletes a dataset and two more read the same figures
+through the app's cached façade (``queries``), all on the app's own kept-open
+store (``queries.store()``).  Every figure must be the figure of a whole store
+state (before or after each write), never a mix.  A second process (the CLI)
+meanwhile finds the store locked, waits, and says so without losing anything.
+
+AppTest is not thread-safe: every ``run()`` installs its own mock Runtime as the
+process-wide ``Runtime._instance`` (and swaps ``st.secrets``), and sets it back
+to None when it ends, so a run finishing in one thread pulls the Runtime from
+under a run still going in another (its media files, its cache storage, the
+checks that depend on ``runtime.exists()``).  The sessions' script runs
+therefore take turns (``APPTEST_RUN``); what runs concurrently with them is what
+a real server runs concurrently: the writers and the cached reads of other
+sessions, which go through the same ``queries`` functions from plain threads.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.analysis.views import View
 from dashboard.app import queries
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.core.formatting import money
@@ -30,9 +40,12 @@ from tests.apptest import APP, clear_caches
 from tests.conftest import TOMSK, ru_text
 
 SESSIONS = 10
+CACHED_READERS = 2
 ADDED_BY_INGEST = 5_000_000.0  # USD, Tomsk -> Kazakhstan exports, 2018
 REMOVED_BY_DELETE = 2_000_000.0
 KZ_2018 = TradeQuery(reporter="RU-TOM", partners=("KZ",), years=(2018,))
+KZ_2018_VIEW = View(reporter="RU-TOM", year=2018, partner="KZ")
+APPTEST_RUN = threading.Lock()  # one AppTest script run at a time in this process (see above)
 
 
 def _fcs(value_usd: float, month: int, rows: int = 1) -> str:
@@ -69,6 +82,15 @@ def _turnover(store: Store, query: TradeQuery = KZ_2018) -> float:
     return float(store.aggregate([], query)["value_usd"].fillna(0).item())
 
 
+def _page_problem(at: AppTest) -> str | None:
+    """Why a finished run shows no KPI card (an exception, an error box), or None."""
+    if at.exception:
+        return f"exception {[e.message for e in at.exception]}"
+    if not at.metric:
+        return f"no metric; errors {[e.value for e in at.error]}; info {[e.value for e in at.info]}"
+    return None
+
+
 def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: Path,
                                                            monkeypatch) -> None:
     store, doomed_id = app_store
@@ -83,28 +105,31 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
     incoming = tmp_path / "incoming.csv"
     incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=40_000))
 
-    start = threading.Barrier(SESSIONS + 3)
+    start = threading.Barrier(SESSIONS + 3 + CACHED_READERS)
     errors: list[str] = []
     seen: list[str] = []
     raw_reads: list[float] = []
+    cached_reads: list[str] = []  # as the KPI card shows them
     writes_done = threading.Event()
 
     def session(number: int) -> None:
         try:
             start.wait()
             time.sleep(0.25 * number)  # sessions arrive before, during and after the writes
-            at = AppTest.from_file(APP, default_timeout=120).run()
-            if at.exception:
-                errors.append(f"session {number}: {[e.message for e in at.exception]}")
-                return
-            if not at.metric:
-                errors.append(f"session {number}: no metric; errors {[e.value for e in at.error]}")
+            at = AppTest.from_file(APP, default_timeout=120)
+            with APPTEST_RUN:
+                at.run()
+            problem = _page_problem(at)
+            if problem:
+                errors.append(f"session {number}: {problem}")
                 return
             seen.append(at.metric[0].value)
-            at.sidebar.selectbox(key="filters.year").select(2017).run()
-            if at.exception:
-                errors.append(f"session {number} after the filter change: "
-                              f"{[e.message for e in at.exception]}")
+            at.sidebar.selectbox(key="filters.year").select(2017)
+            with APPTEST_RUN:
+                at.run()
+            problem = _page_problem(at)
+            if problem:
+                errors.append(f"session {number} after the filter change: {problem}")
                 return
             if at.metric[0].value != year_2017:
                 errors.append(f"session {number}: 2017 shows {at.metric[0].value}")
@@ -133,21 +158,33 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
             raw_reads.append(_turnover(queries.store()))
             time.sleep(0.01)
 
+    def cached_reader() -> None:  # another session's page asking the cached façade
+        try:
+            start.wait()
+            while not writes_done.is_set():
+                cards = queries.kpis(queries.version(), KZ_2018_VIEW)
+                cached_reads.append(money(cards["turnover"].value, "USD", "ru"))
+                time.sleep(0.01)
+        except Exception as exc:
+            errors.append(f"cached reader: {type(exc).__name__}: {exc}")
+
     threads = [threading.Thread(target=session, args=(n,)) for n in range(SESSIONS)]
     writers = [threading.Thread(target=ingest), threading.Thread(target=delete)]
-    watcher = threading.Thread(target=reader)
-    for thread in [*threads, *writers, watcher]:
+    watchers = [threading.Thread(target=reader),
+                *(threading.Thread(target=cached_reader) for _ in range(CACHED_READERS))]
+    for thread in [*threads, *writers, *watchers]:
         thread.start()
     for thread in writers:
         thread.join(timeout=120)
     writes_done.set()
-    for thread in [*threads, watcher]:
+    for thread in [*threads, *watchers]:
         thread.join(timeout=300)
 
     assert errors == []
     assert len(seen) == SESSIONS
     assert set(seen) <= shown_states, seen
     assert raw_reads and set(raw_reads) <= states, set(raw_reads) - states
+    assert cached_reads and set(cached_reads) <= shown_states, set(cached_reads) - shown_states
     assert queries.store() is store  # every thread used the app's one kept-open store
     after = _turnover(store)
     assert after == base + ADDED_BY_INGEST
@@ -157,7 +194,8 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
                            [doomed_id]).fetchone() == (0,)
     final = AppTest.from_file(APP, default_timeout=60).run()
     assert not final.exception and final.metric[0].value == money(after, "USD", "ru")
-    print(f"{SESSIONS} sessions x 2 runs, {len(raw_reads)} direct reads; "
+    print(f"{SESSIONS} sessions x 2 runs, {len(raw_reads)} direct reads, "
+          f"{len(cached_reads)} cached reads; "
           f"KPI states seen {sorted(set(seen))}; direct-read states {sorted(set(raw_reads))}")
 
 
@@ -206,3 +244,56 @@ def test_the_cli_waits_for_the_app_process_then_says_the_store_is_in_use(
     assert again.returncode == 0, again.stderr
     with Store(store.path) as reopened:
         assert len(reopened.datasets()) == len(before) + 1
+
+
+def test_the_same_file_ingested_by_three_processes_at_once_loads_once(tmp_path: Path) -> None:
+    """Exactly one process loads it; the others say "already loaded" as for a repeat load."""
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=20_000))
+    env = {**os.environ, "OBOROT_LOCK_WAIT_S": "120"}
+    for attempt in range(3):
+        store_path = tmp_path / f"store{attempt}.duckdb"
+        command = [sys.executable, "-m", "dashboard", "--store", str(store_path), "ingest",
+                   str(incoming)]
+        runs = [subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        outputs = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+        assert [code for code, _, _ in outputs] == [0, 0, 0], outputs
+        assert all(err == "" for _, _, err in outputs), outputs
+        lines = sorted(out.strip() for _, out, _ in outputs)
+        assert all(len(line.splitlines()) == 1 for line in lines), lines
+        assert [line.split(" ")[0] for line in lines] == ["already", "already", "dataset"], lines
+        assert lines[0].startswith("already loaded as dataset 1 (20,000 rows); nothing changed")
+        with Store(store_path) as store:
+            assert store.datasets()["row_count"].tolist() == [20_000]
+
+
+def test_the_same_file_ingested_by_two_stores_of_one_process_at_once_loads_once(
+    tmp_path: Path,
+) -> None:
+    """Two Store objects on one file (two threads) race past the first check: one loads."""
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=2_000))
+    path = tmp_path / "store.duckdb"
+    stores = [Store(path, keep_open=True), Store(path, keep_open=True)]
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def load(store: Store) -> None:
+        start.wait()
+        try:
+            results.append(ingest_file(store, incoming))
+        except Exception as exc:  # collected: a thread cannot fail a test
+            results.append(exc)
+
+    threads = [threading.Thread(target=load, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [getattr(r, "already_loaded", r) for r in results] in ([False, True], [True, False]), (
+        results)
+    assert {r.dataset_id for r in results} == {1}  # type: ignore[union-attr]
+    assert stores[0].datasets()["row_count"].tolist() == [2_000]
+    for store in stores:
+        store.close()

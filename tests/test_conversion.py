@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.core.errors import NotFoundError
-from dashboard.rates import fx
+from dashboard.rates import averages, bundled
 from tests.apptest import clear_caches, demo_store, open_app
 
 TRADE = pd.DataFrame({"year": [2018], "value_usd": [1000.0]})
@@ -23,9 +23,9 @@ def test_ecb_rates_are_crossed_day_by_day_before_averaging(store):
         ("2018-03-01", "USD", "EUR", 0.8, "ecb"), ("2018-03-02", "USD", "EUR", 0.9, "ecb"),
         ("2018-03-01", "RUB", "EUR", 1 / 80, "ecb"), ("2018-03-02", "RUB", "EUR", 1 / 100, "ecb"),
     ]))
-    converted = fx.convert_frame(TRADE, store, to="RUB")
+    converted = averages.convert_frame(TRADE, store, to="RUB")
     assert converted["value_usd"].item() == pytest.approx(77_000.0)
-    assert fx.conversion_source(store, to="RUB", years=[2018]) == "ecb"
+    assert averages.conversion_source(store, to="RUB", years=[2018]) == "ecb"
 
 
 def test_bank_of_russia_rates_win_over_ecb_cross_rates(store):
@@ -34,23 +34,24 @@ def test_bank_of_russia_rates_win_over_ecb_cross_rates(store):
         ("2018-03-01", "USD", "RUB", 60.0, "cbr"), ("2018-03-02", "USD", "RUB", 66.0, "cbr"),
         ("2018-03-01", "EUR", "RUB", 70.0, "cbr"), ("2018-03-02", "EUR", "RUB", 77.0, "cbr"),
     ]))
-    assert fx.convert_frame(TRADE, store, to="RUB")["value_usd"].item() == pytest.approx(63_000)
+    converted = averages.convert_frame(TRADE, store, to="RUB")
+    assert converted["value_usd"].item() == pytest.approx(63_000)
     # 1000 USD * 63 / 73.5 EUR
-    assert fx.convert_frame(TRADE, store, to="EUR")["value_usd"].item() == pytest.approx(
+    assert averages.convert_frame(TRADE, store, to="EUR")["value_usd"].item() == pytest.approx(
         1000 * 63 / 73.5)
-    assert "Bank of Russia" in fx.conversion_note(store, to="EUR", year=2018, lang="en")
+    assert "Bank of Russia" in averages.conversion_note(store, to="EUR", year=2018, lang="en")
 
 
 def test_no_rates_for_the_year_is_a_clear_error(store):
     with pytest.raises(NotFoundError, match="rates update"):
-        fx.convert_frame(TRADE, store, to="RUB")
+        averages.convert_frame(TRADE, store, to="RUB")
 
 
 def test_overview_in_roubles_says_how_it_was_converted(tmp_path, monkeypatch):
     path = demo_store(tmp_path / "demo.duckdb")
     from dashboard.data.store import Store
 
-    fx.seed_if_empty(Store(path))
+    bundled.seed_if_empty(Store(path))
     monkeypatch.setenv("OBOROT_STORE", str(path))
     monkeypatch.setenv("OBOROT_OFFLINE", "1")
     clear_caches()

@@ -552,7 +552,7 @@ def test_a_stored_rate_dated_2100_does_not_stop_updates(tmp_path: Path, monkeypa
     import pandas as pd
     from responses import matchers
 
-    from dashboard.rates import fx
+    from dashboard.rates import refresh
 
     for name in ("OBOROT_CBR_URL", "OBOROT_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
@@ -566,5 +566,5 @@ def test_a_stored_rate_dated_2100_does_not_stop_updates(tmp_path: Path, monkeypa
         matchers.query_param_matcher({"date_req1": "01/09/2018", "date_req2": "04/09/2018",
                                       "VAL_NM_RQ": "R01235"})],
         body=(fixtures / "cbr_dynamic_usd_2018-09-01_2018-09-04.xml").read_bytes())
-    result = fx.update(store, source="cbr", currencies=["USD"], end=date(2018, 9, 4))
+    result = refresh.update(store, source="cbr", currencies=["USD"], end=date(2018, 9, 4))
     assert result.rows == 2 and result.up_to_date == ()

@@ -32,9 +32,9 @@ BLOCK_BYTES = 64 << 10  # ~420 Arrow blocks, so ~420 inserts inside the one tran
 TRACED_CLI = r"""
 import sys, time
 import dashboard.data.ingest as ingest
-import dashboard.rates.fx as fx
+import dashboard.rates.files as files
 
-real_open, real_parse = ingest.open_trade_file, fx.detect_and_parse
+real_open, real_parse = ingest.open_trade_file, files.detect_and_parse
 
 def traced_open(*args, **kwargs):
     parsed = real_open(*args, **kwargs)
@@ -53,7 +53,7 @@ def traced_parse(*args, **kwargs):
     print("parsed", flush=True)
     return parsed
 
-ingest.open_trade_file, fx.detect_and_parse = traced_open, traced_parse
+ingest.open_trade_file, files.detect_and_parse = traced_open, traced_parse
 from dashboard.__main__ import main
 sys.exit(main(sys.argv[2:]))
 """

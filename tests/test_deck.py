@@ -14,6 +14,7 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.config import DEMO_FILE
 from dashboard.core.formatting import money, percent
+from dashboard.core.i18n import period_label
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
 from dashboard.present.deck import make_deck
@@ -120,6 +121,25 @@ def test_english_deck_without_chromium_has_placeholders(
     assert boxes[0].text_frame.text == "Chart unavailable: Chromium not installed"
     assert money(analysis.kpis(demo, VIEW)["turnover"].value, "USD", "en") == "$69.8M"
     assert "$69.8M" in _texts(deck.slides[1])
+
+
+def test_a_single_month_deck_names_the_month_not_the_year(
+        demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """period=m-3 holds March figures only: no slide may read as the whole of 2018."""
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    result = make_deck(demo, View(reporter="RU-TOM", year=2018, partner="KZ", month=3),
+                       lang="ru", currency="USD")
+    titles = [s.shapes.title.text for s in _open(result.data).slides]
+    assert titles[1:4] == ["Основные показатели, мар 2018", "Партнёры региона, мар 2018",
+                           "Товарная структура, мар 2018"]
+    assert "к мар 2017" in _texts(_open(result.data).slides[1])
+
+
+def test_period_label_is_one_wording() -> None:
+    assert [period_label("ru", year=2018), period_label("en", year=2018),
+            period_label("ru", year=2018, ytd=6), period_label("en", year=2018, month=3),
+            period_label("ru"), period_label("ru", month=3), period_label("en", ytd=2)] == [
+        "2018 г.", "2018", "янв–июн 2018", "Mar 2018", "Год целиком", "только мар", "Jan–Feb"]
 
 
 def test_cli_exit_codes(demo: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.__main__ import main
+from dashboard.data import staging
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store, TradeQuery
 from dashboard.present.export import csv_bytes, xlsx_bytes
@@ -120,16 +121,14 @@ def test_xlsx_export_writes_formula_text_as_text() -> None:
                                   "/etc/cron.d/x.csv", "a/../../b.zip", "nul\x00.csv",
                                   f"{SCRIPT}.xlsx", ""])
 def test_upload_names_never_become_paths(name: str, tmp_path: Path) -> None:
-    upload = pytest.importorskip("dashboard.app.ui.upload")
-    path = upload.safe_path(tmp_path, name)
+    path = staging.safe_path(tmp_path, name)
     assert path.parent == tmp_path and path.name.startswith("upload.")
     assert re.fullmatch(r"upload\.[a-z]+", path.name)
 
 
 def test_a_staged_upload_lands_in_a_private_temp_dir(tmp_path: Path) -> None:
-    upload = pytest.importorskip("dashboard.app.ui.upload")
     store = Store(tmp_path / "s.duckdb")
-    staged = upload.stage(ru_text().encode(), "../../../../tmp/owned.csv", store)
+    staged = staging.stage(ru_text().encode(), "../../../../tmp/owned.csv", store)
     temp = Path(tempfile.gettempdir()).resolve()
     assert staged.path.resolve().parent.parent == temp
     assert staged.path.name == "upload.csv" and staged.display_name.endswith("owned.csv")

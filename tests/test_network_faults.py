@@ -30,7 +30,7 @@ from dashboard.core.errors import SourceError
 from dashboard.data.sources import comtrade
 from dashboard.data.sources import http as oborot_http
 from dashboard.data.store import Store
-from dashboard.rates import fx
+from dashboard.rates import refresh
 
 TIMEOUT = 0.5
 ATTEMPTS = 4
@@ -137,7 +137,7 @@ def _rates(store: Store) -> str:
 
 
 def _update(store: Store) -> None:
-    fx.update(store, currencies=("USD",), start=date(2018, 9, 1), end=date(2018, 9, 4),
+    refresh.update(store, currencies=("USD",), start=date(2018, 9, 1), end=date(2018, 9, 4),
               source="cbr")
 
 

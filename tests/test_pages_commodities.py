@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.present import charts
 from tests.apptest import open_page
 
@@ -78,7 +78,7 @@ GOODS = pd.DataFrame({
 
 
 def test_treemap_frame_nests_sections_chapters_and_headings():
-    frame = analysis.treemap_frame(GOODS, "turnover", "en", year=2018)
+    frame = tables.treemap_frame(GOODS, "turnover", "en", year=2018)
     assert frame["id"].is_unique
     assert set(frame["parent"]) - set(frame["id"]) == {""}
     tops = frame.loc[frame["parent"] == ""].set_index("id")["value"]
@@ -89,14 +89,14 @@ def test_treemap_frame_nests_sections_chapters_and_headings():
     assert row.loc["h:4418", "parent"] == "c:44"
     assert row.loc["c:44", "label"] == "44 Wood and articles of wood"
     assert row.loc["confidential", "label"] == "Confidential"
-    exports = analysis.treemap_frame(GOODS, "export", "ru", year=2018)
+    exports = tables.treemap_frame(GOODS, "export", "ru", year=2018)
     assert exports.loc[exports["parent"] == "", "value"].sum() == 700.0
-    assert analysis.treemap_frame(GOODS, "balance", "ru", year=2018).equals(
-        analysis.treemap_frame(GOODS, "turnover", "ru", year=2018))
+    assert tables.treemap_frame(GOODS, "balance", "ru", year=2018).equals(
+        tables.treemap_frame(GOODS, "turnover", "ru", year=2018))
 
 
 def test_treemap_figure_colours_each_section_alike():
-    frame = analysis.treemap_frame(GOODS, "turnover", "ru", year=2018)
+    frame = tables.treemap_frame(GOODS, "turnover", "ru", year=2018)
     fig = charts.hs_treemap(frame, title="Структура", currency="USD", source="demo", lang="ru")
     colours = dict(zip(fig.data[0].ids, fig.data[0].marker.colors, strict=True))
     assert colours["s:IX"] == colours["c:44"] == colours["h:4407"]
@@ -104,7 +104,7 @@ def test_treemap_figure_colours_each_section_alike():
 
 
 def test_chapter_flows_ranks_by_turnover():
-    flows = analysis.chapter_flows(GOODS, year=2018, lang="ru", n=2)
+    flows = tables.chapter_flows(GOODS, year=2018, lang="ru", n=2)
     assert list(flows["chapter"]) == ["44", "XXXXXXXXXX"]
     assert flows.iloc[0][["export", "import", "turnover"]].tolist() == [700.0, 0.0, 700.0]
     assert flows.iloc[1]["label"] == "Конфиденциально"
@@ -116,25 +116,25 @@ def test_chapter_flows_ranks_by_turnover():
     ("VII", "en", "VII. Plastics and rubber"),
 ])
 def test_chart_labels(code: str, lang: str, label: str):
-    assert analysis.chart_label(code, lang, width=80).startswith(label)
+    assert tables.chart_label(code, lang, width=80).startswith(label)
 
 
 def test_chart_label_is_cut_to_width():
-    assert len(analysis.chart_label("84", "ru", width=20)) == 20
-    assert analysis.chart_label("84", "ru", width=20).endswith("…")
+    assert len(tables.chart_label("84", "ru", width=20)) == 20
+    assert tables.chart_label("84", "ru", width=20).endswith("…")
 
 
 def test_confidential_percent():
-    assert analysis.confidential_percent(GOODS, year=2018, flow="turnover") == 25.0
-    assert analysis.confidential_percent(GOODS, year=2018, flow="import") == pytest.approx(
+    assert tables.confidential_percent(GOODS, year=2018, flow="turnover") == 25.0
+    assert tables.confidential_percent(GOODS, year=2018, flow="import") == pytest.approx(
         250 / 300 * 100)
-    assert math.isnan(analysis.confidential_percent(GOODS, year=2016, flow="export"))
+    assert math.isnan(tables.confidential_percent(GOODS, year=2016, flow="export"))
 
 
 def test_contribution_leaders_by_absolute_size():
     ranking = pd.DataFrame({"hs_code": ["a", "b", "c", "d"],
                             "contribution": [1.0, -5.0, math.nan, 2.0]})
-    assert list(analysis.contribution_leaders(ranking, n=2)["hs_code"]) == ["b", "d"]
+    assert list(tables.contribution_leaders(ranking, n=2)["hs_code"]) == ["b", "d"]
 
 
 def test_unit_values_keep_units_apart():
@@ -146,7 +146,7 @@ def test_unit_values_keep_units_apart():
         "net_kg": [1000.0, 100.0, 0.0, 0.0],
         "quantity": [2.0, None, None, None],
     })
-    table = analysis.unit_value_table(frame, year=2018, flow="export", lang="ru").set_index(
+    table = tables.unit_value_table(frame, year=2018, flow="export", lang="ru").set_index(
         "hs_code")
     assert list(table.index) == ["4407", "3901"]  # by value; confidential left out
     assert table.loc["4407", "per_kg"] == pytest.approx(400 / 1100)
@@ -162,7 +162,7 @@ def test_commodity_ranking_names():
                           "share": [75.0, 25.0], "rank": [1, 2], "previous": [1e6, 1e6],
                           "change": [2e6, 0.0], "change_pct": [200.0, 0.0],
                           "contribution": [100.0, 0.0]})
-    shown = analysis.commodity_ranking(table, lang="en")
+    shown = tables.commodity_ranking(table, lang="en")
     assert list(shown["name"]) == ["Wood and articles of wood", "Confidential"]
     assert list(shown["label"]) == ["44 Wood and articles of wood", "Confidential"]
-    assert list(analysis.search_commodities(shown, "")["hs_code"]) == ["44", "XXXXXXXXXX"]
+    assert list(tables.search_commodities(shown, "")["hs_code"]) == ["44", "XXXXXXXXXX"]

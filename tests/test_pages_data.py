@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app.ui import upload
 from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data import staging
+from dashboard.data.sources.base import Sniff
 from dashboard.data.store import Store
 from tests.apptest import clear_caches, open_page
 from tests.conftest import RU_ROWS, ru_text
@@ -186,41 +188,41 @@ def test_empty_store_still_offers_the_upload(tmp_path: Path, monkeypatch: pytest
     ("<script>.tsv", "upload.tsv"),
 ])
 def test_uploaded_names_never_become_paths(tmp_path: Path, name: str, expected: str):
-    path = upload.safe_path(tmp_path, name)
+    path = staging.safe_path(tmp_path, name)
     assert path == tmp_path / expected
 
 
 def test_stage_writes_a_private_copy_and_sniffs(tmp_path: Path):
     store = Store(tmp_path / "s.duckdb")
-    staged = upload.stage(ru_text(sep=";").encode("cp1251"), "../../x.csv", store)
+    staged = staging.stage(ru_text(sep=";").encode("cp1251"), "../../x.csv", store)
     assert staged.path.name == "upload.csv"
     assert staged.path.parent.name.startswith("oborot-upload-")
     assert (staged.kind, staged.sniff.encoding, staged.sniff.separator) == ("fcs", "cp1251",
                                                                             ";")
     assert staged.preview.iloc[0, 0] == "ЭК"
     assert staged.problem is None and staged.already is None
-    assert upload.estimate_rows(staged) == pytest.approx(len(RU_ROWS) + 1, abs=2)
+    assert staging.estimate_rows(staged) == pytest.approx(len(RU_ROWS) + 1, abs=2)
     shutil.rmtree(staged.path.parent)
 
 
 def test_stage_reports_binary_and_empty_files(tmp_path: Path):
     store = Store(tmp_path / "s.duckdb")
-    binary = upload.stage(b"\x00\x01\x02" * 100, "x.csv", store)
+    binary = staging.stage(b"\x00\x01\x02" * 100, "x.csv", store)
     assert isinstance(binary.problem, SchemaError)
-    empty = upload.stage(b"", "y.csv", store)
+    empty = staging.stage(b"", "y.csv", store)
     assert "empty" in str(empty.problem)
 
 
 def test_stage_refuses_files_over_the_upload_limit(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OBOROT_MAX_UPLOAD_MB", "0")
-    staged = upload.stage(b"a,b\n1,2\n", "x.csv", Store(tmp_path / "s.duckdb"))
+    staged = staging.stage(b"a,b\n1,2\n", "x.csv", Store(tmp_path / "s.duckdb"))
     assert isinstance(staged.problem, LimitError)
 
 
 def test_preview_frame_pads_ragged_rows_and_duplicate_headers():
-    sniff = upload.Sniff(display_name="x", encoding="utf-8", separator=",", header=("a", "a", ""))
-    frame = upload.preview_frame(["a,a,", "1,2,3,4", "5"], sniff)
+    sniff = Sniff(display_name="x", encoding="utf-8", separator=",", header=("a", "a", ""))
+    frame = staging.preview_frame(["a,a,", "1,2,3,4", "5"], sniff)
     assert list(frame.columns) == ["a", "a (2)", "#3", "#4"]
     assert frame.fillna("").values.tolist() == [["1", "2", "3", "4"], ["5", "", "", ""]]
 
@@ -241,7 +243,7 @@ def test_dataset_table_provenance_columns():
         "separator": ["\t"], "loaded_at": [pd.Timestamp("2024-01-02 03:04")],
         "sha256": ["0123456789abcdef" * 4], "notes": [""], "licence": [""],
     })
-    row = analysis.dataset_table(frame).iloc[0]
+    row = tables.dataset_table(frame).iloc[0]
     assert row["periods"] == "2017-01–2018-12"
     assert row["reporters"] == "RU-NVS, RU-TOM"
     assert row["sha256"] == "0123456789ab"

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.terms import TABLE_COLUMNS
 from dashboard.present import charts
 from tests.apptest import open_page
 
@@ -92,10 +93,10 @@ def test_partner_ranking_names_and_columns():
     table = pd.DataFrame({"partner": ["KZ", "CN"], "value": [2e6, 1e6], "share": [66.7, 33.3],
                           "rank": [1, 2], "previous": [1e6, 1e6], "change": [1e6, 0.0],
                           "change_pct": [100.0, 0.0], "contribution": [50.0, 0.0]})
-    shown = analysis.partner_ranking(table, lang="en")
-    assert list(shown.columns) == ["partner", "name", *analysis.TABLE_COLUMNS]
+    shown = tables.partner_ranking(table, lang="en")
+    assert list(shown.columns) == ["partner", "name", *TABLE_COLUMNS]
     assert list(shown["name"]) == ["Kazakhstan", "China"]
-    assert list(analysis.in_millions(shown)["value"]) == [2.0, 1.0]
+    assert list(tables.in_millions(shown)["value"]) == [2.0, 1.0]
     assert list(shown["value"]) == [2e6, 1e6]  # the argument is not mutated
 
 

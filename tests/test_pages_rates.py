@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data.store import Store
-from dashboard.rates import fx
+from dashboard.rates import files
 from tests.apptest import clear_caches, demo_store, open_app, open_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rates"
@@ -20,7 +20,7 @@ def rates_store(tmp_path_factory):
     store = Store(path)
     for name in sorted(FIXTURES.iterdir()):
         if name.name.startswith("cbr_daily_2019"):
-            store.upsert_rates(fx.detect_and_parse(name.read_bytes(), name.name).frame)
+            store.upsert_rates(files.detect_and_parse(name.read_bytes(), name.name).frame)
     store.close()
     return path
 

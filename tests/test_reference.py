@@ -5,9 +5,9 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS
 from dashboard.reference import countries, hs, regions
-from dashboard.reference.names import label
+from dashboard.reference.names import hs_name, label
 
 # --- regions -----------------------------------------------------------------------------
 
@@ -286,3 +286,18 @@ def test_iso2_from_iso3(iso3: str, iso2: str | None) -> None:
 @pytest.mark.parametrize(("iso2", "iso3"), [("KZ", "KAZ"), ("us", "USA"), ("XW", None)])
 def test_iso3_from_iso2(iso2: str, iso3: str | None) -> None:
     assert countries.iso3_from_iso2(iso2) == iso3
+
+
+def test_hs_name_is_the_one_naming_of_codes_sections_and_the_confidential_marker():
+    """Sections X and XX are sections in a section-level table, not confidential lines."""
+    paper = hs.section_name("X", "en")
+    assert hs_name("X", "en", level="section") == paper
+    assert hs_name("X", "en", level="section", numbered=True) == f"X. {paper}"
+    assert hs_name("X", "en") == "Confidential"
+    assert hs_name(CONFIDENTIAL_HS, "en", level="section") == "Confidential"
+    assert hs_name("VII", "en", numbered=True).startswith("VII. ")
+    assert hs_name("25", "en", numbered=True) == f"25 {hs_name('25', 'en')}"
+    assert hs_name("2501", "en").startswith("2501 — ")
+    assert hs_name("2501", "en") == ("2501 — Salt (including table salt and denatured salt); "
+                                     "pure sodium chloride whether or not in aqueous solution; "
+                                     "sea water")  # its own name, never the chapter's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dashboard.core.errors import NotFoundError, SchemaError
@@ -107,8 +108,6 @@ def test_filters_are_parameters_not_sql(loaded):
 
 
 def test_rates_upsert_replaces_on_key(store):
-    import pandas as pd
-
     rows = pd.DataFrame({"date": ["2018-09-01", "2018-09-04"], "currency": ["USD", "USD"],
                          "quote": ["RUB", "RUB"], "rate": [68.0447, 67.7443],
                          "source": ["cbr", "cbr"]})
@@ -117,6 +116,17 @@ def test_rates_upsert_replaces_on_key(store):
     got = store.rates(currencies=["USD"], quote="RUB")
     assert got["rate"].tolist() == [68.0447, 67.0]
     assert len(store.rate_dates(currency="USD", quote="RUB", source="cbr")) == 2
+
+
+def test_the_version_changes_when_rates_are_written(store):
+    """Converted figures are cached on the version: a rates refresh must move it."""
+    rows = pd.DataFrame({"date": ["2018-09-01"], "currency": ["USD"], "quote": ["RUB"],
+                         "rate": [68.0447], "source": ["cbr"]})
+    empty = store.version()
+    store.upsert_rates(rows)
+    added = store.version()
+    store.upsert_rates(rows.assign(rate=[67.0]))  # same key, new value: the count stays
+    assert len({empty, added, store.version()}) == 3
 
 
 def test_a_dataset_covering_the_same_months_is_flagged(loaded, write_file):

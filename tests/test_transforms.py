@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import math
-import sys
-import types
 
 import pandas as pd
 import pytest
 
+from dashboard.analysis.quality import quality_notes
 from dashboard.analysis.transforms import (
     Kpi,
     aggregate_hs,
-    cagr,
-    cagr_by,
     commodity_table,
     confidential_share,
     contributions,
@@ -24,13 +21,11 @@ from dashboard.analysis.transforms import (
     partner_table,
     ranks,
     shares,
-    top_n,
     unit_values,
     yoy,
-    ytd,
-    ytd_yoy,
+    ytd_coverage,
 )
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS
 
 NAN = math.nan
 XX = CONFIDENTIAL_HS
@@ -70,7 +65,6 @@ def test_transforms_never_mutate_their_input() -> None:
     yoy(frame, keys=["partner", "flow", "hs_code"])
     shares(frame, by="hs_code")
     ranks(frame, by="hs_code")
-    top_n(frame, by="hs_code", n=1)
     contributions(frame, by="hs_code", keys="flow")
     aggregate_hs(frame, level=2, keys=["year"])
     partner_table(frame, year=2023, flow="export")
@@ -250,79 +244,29 @@ MONTHLY = [
     (2024, 4, "CN", 100.0),
 ]
 
-YTD_CASES = {
-    "whole frame, March missing in 2024 window": (
-        MONTHLY,
-        3,
-        [],
-        "year value_usd months_present missing_months",
-        [(2023, 16.0, 3, ()), (2024, 9.0, 2, (2,))],
+COVERAGE_CASES = {
+    "March missing in the 2024 window": (
+        MONTHLY, 3, [(2023, 3, ()), (2024, 2, (2,))],
     ),
-    "per partner, coverage is the frame's": (
-        MONTHLY,
-        3,
-        ["partner"],
-        "partner year value_usd months_present missing_months",
-        [("CN", 2023, 6.0, 3, ()), ("CN", 2024, 9.0, 2, (2,)), ("KZ", 2023, 10.0, 3, ())],
-    ),
-    "window through April": (
-        MONTHLY,
-        4,
-        [],
-        "year value_usd months_present missing_months",
-        [(2023, 16.0, 3, (4,)), (2024, 109.0, 3, (2,))],
-    ),
-    "annual rows (no month) are ignored": (
-        [(2024, None, "CN", 50.0), (2024, 1, "CN", 1.0)],
-        2,
-        [],
-        "year value_usd months_present missing_months",
-        [(2024, 1.0, 1, (2,))],
+    "window through April": (MONTHLY, 4, [(2023, 3, (4,)), (2024, 3, (2,))]),
+    "annual rows (no month) cover nothing": (
+        [(2024, None, "CN", 50.0), (2024, 1, "CN", 1.0)], 2, [(2024, 1, (2,))],
     ),
 }
 
 
 @pytest.mark.parametrize(
-    ("rows", "through", "keys", "columns", "expected"),
-    YTD_CASES.values(),
-    ids=YTD_CASES.keys(),
+    ("rows", "through", "expected"), COVERAGE_CASES.values(), ids=COVERAGE_CASES.keys()
 )
-def test_ytd(rows, through, keys, columns, expected) -> None:
-    result = ytd(make("year month partner value_usd", rows), through_month=through, keys=keys)
-    assert_rows(result, columns, expected)
-
-
-def test_ytd_yoy_flags_the_incomplete_window() -> None:
-    result = ytd_yoy(make("year month partner value_usd", MONTHLY), through_month=3)
-    assert_rows(
-        result,
-        "year value_usd previous change change_pct months_present missing_months "
-        "previous_months_present previous_missing_months complete",
-        [
-            (2023, 16.0, NAN, NAN, NAN, 3, (), 0, (1, 2, 3), False),
-            (2024, 9.0, 16.0, -7.0, -43.75, 2, (2,), 3, (), False),
-        ],
-    )
-
-
-def test_ytd_yoy_complete_windows_and_gap_year() -> None:
-    rows = [(2021, 1, 5.0), (2021, 2, 5.0), (2022, 1, 6.0), (2022, 2, 6.0), (2024, 1, 1.0)]
-    result = ytd_yoy(make("year month value_usd", rows), through_month=2)
-    assert_rows(
-        result,
-        "year value_usd previous change_pct complete",
-        [
-            (2021, 10.0, NAN, NAN, False),
-            (2022, 12.0, 10.0, 20.0, True),
-            (2024, 1.0, NAN, NAN, False),
-        ],
-    )
+def test_ytd_coverage(rows, through, expected) -> None:
+    result = ytd_coverage(make("year month partner value_usd", rows), through_month=through)
+    assert_rows(result, "year months_present missing_months", expected)
 
 
 @pytest.mark.parametrize("through", [0, 13])
-def test_ytd_rejects_month_out_of_range(through) -> None:
+def test_ytd_coverage_rejects_month_out_of_range(through) -> None:
     with pytest.raises(ValueError, match="through_month"):
-        ytd(make("year month value_usd", [(2024, 1, 1.0)]), through_month=through)
+        ytd_coverage(make("year month value_usd", [(2024, 1, 1.0)]), through_month=through)
 
 
 # --- shares -----------------------------------------------------------------------------
@@ -399,67 +343,6 @@ def test_ranks_restart_in_each_group_and_keep_the_index() -> None:
     assert list(result.index) == [5, 5, 1, 0]
 
 
-# --- top_n ------------------------------------------------------------------------------
-
-TOP_ROWS = [("CN", 50.0), ("KZ", 30.0), ("AM", 5.0), ("TR", 15.0)]
-
-TOP_N_CASES = {
-    "top 2 and other": (TOP_ROWS, 2, {}, [("CN", 50.0), ("KZ", 30.0), ("OTHER", 20.0)]),
-    "n equal to parts: no other row": (
-        TOP_ROWS,
-        4,
-        {},
-        [("CN", 50.0), ("KZ", 30.0), ("TR", 15.0), ("AM", 5.0)],
-    ),
-    "n above parts: no other row": (TOP_ROWS[:2], 10, {}, [("CN", 50.0), ("KZ", 30.0)]),
-    "n zero: everything is other": (TOP_ROWS, 0, {}, [("OTHER", 100.0)]),
-    "tie at the cut broken by code": (
-        [("KZ", 5.0), ("AM", 5.0), ("CN", 9.0)],
-        2,
-        {},
-        [("CN", 9.0), ("AM", 5.0), ("OTHER", 5.0)],
-    ),
-    "duplicates summed before ranking": (
-        [("KZ", 5.0), ("AM", 7.0), ("KZ", 5.0)],
-        1,
-        {},
-        [("KZ", 10.0), ("OTHER", 7.0)],
-    ),
-    "custom label": (
-        TOP_ROWS,
-        3,
-        {"other_label": "Прочие"},
-        [("CN", 50.0), ("KZ", 30.0), ("TR", 15.0), ("Прочие", 5.0)],
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    ("rows", "n", "kwargs", "expected"), TOP_N_CASES.values(), ids=TOP_N_CASES.keys()
-)
-def test_top_n(rows, n, kwargs, expected) -> None:
-    result = top_n(make("partner value_usd", rows), by="partner", n=n, **kwargs)
-    assert_rows(result, "partner value_usd", expected)
-
-
-def test_top_n_within_years() -> None:
-    frame = make(
-        "year partner value_usd",
-        [(2023, "CN", 1.0), (2023, "KZ", 2.0), (2023, "AM", 3.0), (2024, "CN", 4.0)],
-    )
-    result = top_n(frame, by="partner", n=1, within=["year"])
-    assert_rows(
-        result,
-        "year partner value_usd",
-        [(2023, "AM", 3.0), (2023, "OTHER", 3.0), (2024, "CN", 4.0)],
-    )
-
-
-def test_top_n_rejects_negative_n() -> None:
-    with pytest.raises(ValueError, match="n must be"):
-        top_n(make("partner value_usd", TOP_ROWS), by="partner", n=-1)
-
-
 # --- contributions ----------------------------------------------------------------------
 
 CONTRIBUTION_CASES = {
@@ -533,59 +416,6 @@ def test_contributions_per_flow() -> None:
     )
 
 
-# --- cagr -------------------------------------------------------------------------------
-
-CAGR_CASES = {
-    "ten percent a year": (100.0, 121.0, 2, 10.0),
-    "flat": (100.0, 100.0, 5, 0.0),
-    "one year is the plain change": (80.0, 100.0, 1, 25.0),
-    "fall to zero": (100.0, 0.0, 2, -100.0),
-    "zero first value": (0.0, 10.0, 2, NAN),
-    "negative first value": (-5.0, 10.0, 2, NAN),
-    "negative last value": (100.0, -5.0, 2, NAN),
-    "zero years": (100.0, 121.0, 0, NAN),
-    "negative years": (100.0, 121.0, -2, NAN),
-    "NaN first value": (NAN, 121.0, 2, NAN),
-    "NaN last value": (100.0, NAN, 2, NAN),
-}
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "years", "expected"), CAGR_CASES.values(), ids=CAGR_CASES.keys()
-)
-def test_cagr(first, last, years, expected) -> None:
-    result = cagr(first, last, years)
-    if math.isnan(expected):
-        assert math.isnan(result)
-    else:
-        assert result == pytest.approx(expected)
-
-
-CAGR_FRAME = [(2020, "CN", 100.0), (2021, "CN", 105.0), (2022, "CN", 121.0), (2021, "KZ", 8.0)]
-
-CAGR_BY_CASES = {
-    "frame's first and last year; missing end is NaN": (
-        {},
-        [("CN", 2020, 2022, 100.0, 121.0, 10.0), ("KZ", 2020, 2022, NAN, NAN, NAN)],
-    ),
-    "explicit years": (
-        {"first_year": 2020, "last_year": 2021},
-        [("CN", 2020, 2021, 100.0, 105.0, 5.0), ("KZ", 2020, 2021, NAN, 8.0, NAN)],
-    ),
-}
-
-
-@pytest.mark.parametrize(("kwargs", "expected"), CAGR_BY_CASES.values(), ids=CAGR_BY_CASES.keys())
-def test_cagr_by(kwargs, expected) -> None:
-    result = cagr_by(make("year partner value_usd", CAGR_FRAME), keys="partner", **kwargs)
-    assert_rows(result, "partner first_year last_year first last cagr", expected)
-
-
-def test_cagr_by_without_keys() -> None:
-    result = cagr_by(make("year partner value_usd", CAGR_FRAME), keys=[])
-    assert_rows(result, "first_year last_year first last cagr", [(2020, 2022, 100.0, 121.0, 10.0)])
-
-
 # --- unit values ------------------------------------------------------------------------
 
 UNIT_VALUE_CASES = {
@@ -649,34 +479,17 @@ def test_hs_level_code_rejects_unknown_levels(level) -> None:
         hs_level_code(pd.Series(["0702"]), level)
 
 
-@pytest.fixture
-def stub_sections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Stand in for dashboard.reference.hs with a two-chapter table; record the calls."""
-    calls: list[str] = []
-
-    def section_of(chapter: str) -> str:
-        calls.append(chapter)
-        return {"07": "II", "25": "V"}[chapter]
-
-    module = types.ModuleType("dashboard.reference.hs")
-    module.section_of = section_of
-    monkeypatch.setitem(sys.modules, "dashboard.reference.hs", module)
-    return calls
-
-
-def test_section_level_uses_the_reference_table(stub_sections: list[str]) -> None:
+def test_section_level_uses_the_reference_table() -> None:
     codes = pd.Series(["0702000000", "0703", XX, "2501000000", "07", None])
     result = hs_level_code(codes, "section")
     assert result.tolist()[:5] == ["II", "II", XX, "V", "II"]
     assert pd.isna(result.iloc[5])
-    assert sorted(stub_sections) == ["07", "25"]
 
 
 @pytest.mark.parametrize(
     ("code", "expected"), [("0702000000", "II"), ("2501000000", "V"), ("8471", "XVI")]
 )
 def test_section_level_with_the_real_table(code, expected) -> None:
-    pytest.importorskip("dashboard.reference.hs")
     assert hs_level_code(pd.Series([code, XX]), "section").tolist() == [expected, XX]
 
 
@@ -728,7 +541,7 @@ def test_aggregate_hs_keeps_the_total(level) -> None:
     assert (result["hs_code"] == XX).sum() == 2
 
 
-def test_aggregate_hs_by_section(stub_sections: list[str]) -> None:
+def test_aggregate_hs_by_section() -> None:
     frame = make("flow hs_code value_usd", [("export", "0702", 1.0), ("export", "2501", 2.0)])
     result = aggregate_hs(frame, level="section", keys=[])
     assert_rows(result, "hs_code value_usd", [("II", 1.0), ("V", 2.0)])
@@ -1008,12 +821,9 @@ EMPTY = {
 EMPTY_CASES = {
     "flows_wide": (lambda f: flows_wide(f, keys=["year", "partner"]), "balance"),
     "yoy": (lambda f: yoy(f, keys=["partner", "flow", "hs_code"], period="monthly"), "change_pct"),
-    "ytd_yoy": (lambda f: ytd_yoy(f, through_month=3, keys=["partner"]), "complete"),
     "shares": (lambda f: shares(f, by=["partner", "month", "hs_code"]), "share"),
     "ranks": (lambda f: ranks(f, by="partner"), "rank"),
-    "top_n": (lambda f: top_n(f, by="partner", n=3), "value_usd"),
     "contributions": (lambda f: contributions(f, by="partner", keys="flow"), "contribution"),
-    "cagr_by": (lambda f: cagr_by(f, keys="partner"), "cagr"),
     "aggregate_hs": (lambda f: aggregate_hs(f, level=4, keys=["flow"]), "value_usd"),
     "confidential_share": (confidential_share, "share"),
     "partner_table": (lambda f: partner_table(f, year=2023, flow="balance"), "contribution"),
@@ -1031,3 +841,17 @@ def test_empty_input_gives_empty_output_with_columns(transform, column) -> None:
     result = transform(empty)
     assert result.empty
     assert column in result.columns
+
+
+# --- data-quality notes -----------------------------------------------------------------
+
+
+def test_quality_notes_name_the_missing_months_of_both_compared_years() -> None:
+    months = make("year month", [(2017, 1), (2017, 2), (2018, 1), (2018, 3)])
+    assert quality_notes(months, year=2018, ytd=3, lang="en") == [
+        "2018 lacks data for: Feb. The comparison is incomplete.",
+        "2017 lacks data for: Mar. The comparison is incomplete.",
+    ]
+    assert quality_notes(months, year=2018, ytd=1, lang="ru") == []
+    assert quality_notes(months, year=2023, ytd=None, lang="en")[-1].startswith(
+        "The customs service did not publish")

@@ -17,10 +17,10 @@ from dashboard.analysis.transforms import (
     partner_table,
     ranks,
     shares,
-    top_n,
     yoy,
 )
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.analysis.transforms._common import percent
+from dashboard.core.terms import CONFIDENTIAL_HS, TABLE_COLUMNS
 
 # Each pandas call costs about a millisecond and the transforms chain a dozen of them, so
 # 60 examples (30 for partner_table) keep this file well under 20 s on two busy cores.
@@ -105,20 +105,6 @@ def test_partner_table_contributions_sum_to_the_total_change(cells, flow) -> Non
 
 @PROPERTY
 @given(
-    st.lists(st.tuples(PARTNERS, DOLLARS), min_size=0, max_size=30),
-    st.integers(0, 9),
-)
-def test_top_n_plus_other_equals_the_total(rows, n) -> None:
-    frame = pd.DataFrame(rows, columns=["partner", "value_usd"])
-    result = top_n(frame, by="partner", n=n)
-    assert result["value_usd"].sum() == frame["value_usd"].sum()
-    named = result.loc[result["partner"] != "OTHER"]
-    assert len(named) == min(n, frame["partner"].nunique())
-    assert (result["partner"] == "OTHER").sum() == (frame["partner"].nunique() > n)
-
-
-@PROPERTY
-@given(
     st.lists(st.tuples(FLOWS, hs_codes(), DOLLARS), min_size=1, max_size=30),
     st.sampled_from(HS_LEVELS),
 )
@@ -177,3 +163,35 @@ def test_yoy_never_compares_across_a_gap(years, value) -> None:
     result = yoy(frame, keys=[])
     for year, previous in zip(result["year"], result["previous"], strict=True):
         assert math.isnan(previous) == (year - 1 not in years)
+
+
+def _composed_table(frame: pd.DataFrame, *, year: int, flow: str) -> pd.DataFrame:
+    """partner_table's definition as a chain of the general transforms (its specification)."""
+    return (
+        frame.loc[frame["year"].isin([year - 1, year])]
+        .pipe(flows_wide, keys=["year", "partner"])
+        .loc[:, ["year", "partner", flow]]
+        .rename(columns={flow: "value"})
+        .pipe(contributions, by="partner", value="value")
+        .loc[lambda f: f["year"] == year]
+        .loc[lambda f: (f["value"] != 0) | (f["previous"].fillna(0.0) != 0)]
+        .pipe(shares, by="partner", value="value", within=["year"])
+        .pipe(ranks, by="partner", value="value", within=["year"])
+        .assign(change=lambda f: f["value"] - f["previous"])
+        .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
+        .sort_values("rank", kind="stable")
+        .loc[:, ["partner", *TABLE_COLUMNS]]
+        .reset_index(drop=True)
+    )
+
+
+@SLOW_PROPERTY
+@given(st.dictionaries(st.tuples(YEARS, FLOWS, PARTNERS), DOLLARS | st.just(math.nan),
+                       max_size=40),
+       YEARS, st.sampled_from(["turnover", "export", "import", "balance"]))
+def test_partner_table_equals_the_composed_transforms(cells, year, flow) -> None:
+    frame = long_frame(cells, ["year", "flow", "partner"]).astype({"value_usd": "float64"})
+    fast = partner_table(frame, year=year, flow=flow)
+    slow = _composed_table(frame, year=year, flow=flow)
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False, check_index_type=False,
+                                  rtol=1e-12)

@@ -38,10 +38,12 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import cast
 
+import pandas as pd
 import pymorphy3
 
+from dashboard.analysis import transforms as tf
 from dashboard.analysis import views as analysis
-from dashboard.analysis.transforms import Kpi
+from dashboard.analysis.transforms import Kpi, is_confidential
 from dashboard.core.errors import NotFoundError
 from dashboard.core.formatting import money, percent
 from dashboard.data import definitions
@@ -124,17 +126,13 @@ def _no_flow(turnover: Kpi) -> Kpi:
     return Kpi(0.0, base, base, NAN)
 
 
-def _is_confidential(code: str) -> bool:
-    return bool(code) and set(code.upper()) == {"X"}
-
-
-def _groups(store: Store, view: analysis.View, flow: str, baskets: list[Basket],
-            registry: NameRegistry) -> tuple[tuple[Part, ...], float]:
+def _groups(store: Store, view: analysis.View, flow: str, goods: pd.DataFrame,
+            baskets: list[Basket], registry: NameRegistry) -> tuple[tuple[Part, ...], float]:
     """The largest items of a flow (baskets covering its top headings, else the headings)
     and the confidential share of that flow (NaN if none)."""
     flow_view = replace(view, flow=flow, hs_level=4)
-    table = analysis.top_commodities(store, flow_view, n=None)
-    secret = table["hs_code"].map(_is_confidential).astype(bool)  # bool also when empty
+    table = analysis.top_commodities(store, flow_view, n=None, frame=goods)
+    secret = is_confidential(table["hs_code"]).astype(bool)  # bool also when empty
     confidential = table.loc[secret]
     listed = table.loc[~secret & table["value"].gt(0)]
     holders = baskets if view.basket is None else []
@@ -176,7 +174,7 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
     if view.partner is None:
         figures = analysis.kpis(store, base)
         turnover, exports, imports = figures["turnover"], figures["export"], figures["import"]
-        listed = everyone.loc[~everyone["partner"].map(is_special_partner)
+        listed = everyone.loc[~tf.flags(everyone["partner"], is_special_partner)
                               & everyone["value"].gt(0)]
         partners = tuple(
             Part(str(row.partner), float(row.value), float(row.share))
@@ -198,9 +196,10 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         row = everyone.loc[everyone["partner"] == view.partner]
         share = float(row["share"].iloc[0]) if not row.empty else NAN
         partners = ()
+    goods = analysis.commodity_frame(store, base, level=4)  # one read serves both flows
     baskets, registry = definitions.baskets(store), definitions.names_registry(store)
-    export_groups, confidential_export = _groups(store, base, "export", baskets, registry)
-    import_groups, confidential_import = _groups(store, base, "import", baskets, registry)
+    export_groups, confidential_export = _groups(store, base, "export", goods, baskets, registry)
+    import_groups, confidential_import = _groups(store, base, "import", goods, baskets, registry)
     return Facts(
         reporter=view.reporter, year=view.year, turnover=turnover, exports=exports,
         imports=imports, partner=view.partner, month=view.month, ytd=view.ytd,

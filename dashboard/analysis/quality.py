@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
+from dashboard.analysis.transforms import ytd_coverage
+from dashboard.core.i18n import month_name, t
 from dashboard.data.sources.fcs import PUBLICATION_GAP as FCS_GAP
 
 
-def missing_months(months: pd.DataFrame, year: int, through: int = 12) -> list[int]:
-    """Months 1..through with no data in ``year`` (months: frame of year, month)."""
-    present = set(months.loc[months["year"] == year, "month"].dropna().astype(int))
-    return [m for m in range(1, through + 1) if m not in present]
+def quality_notes(months: pd.DataFrame, *, year: int, ytd: int | None, lang: str) -> list[str]:
+    """Sentences warning about incomplete years being compared and publication gaps.
 
-
-def quality_notes(months: pd.DataFrame, *, year: int, ytd: int | None, lang: str,
-                  month_name: Callable[[int, str], str]) -> list[str]:
-    """Sentences warning about incomplete years being compared and publication gaps."""
+    ``months`` holds the (year, month) pairs loaded; the window is Jan–``ytd``
+    (the whole year without one).
+    """
     notes: list[str] = []
     if months.empty:
         return notes
-    through = ytd or 12
+    coverage = ytd_coverage(months, through_month=ytd or 12).set_index("year")
     for compared in (year, year - 1):
-        if compared not in set(months["year"]):
+        if compared not in coverage.index:
             continue
-        gaps = missing_months(months, compared, through)
+        gaps = coverage.at[compared, "missing_months"]
         if gaps:
             names = ", ".join(month_name(m, lang) for m in gaps)
-            notes.append(
-                f"В {compared} году нет данных за месяцы: {names}. Сравнение неполное."
-                if lang == "ru" else
-                f"{compared} lacks data for: {names}. The comparison is incomplete."
-            )
+            notes.append(t("quality.missing_months", lang, year=compared, months=names))
     if year in FCS_GAP or year - 1 in FCS_GAP:
-        notes.append(
-            "ФТС не публиковала региональную статистику с начала 2022 до начала 2023 года: "
-            "провал на графиках — отсутствие данных, а не падение торговли."
-            if lang == "ru" else
-            "The customs service did not publish regional data from early 2022 to early 2023: "
-            "a dip there is missing data, not a collapse in trade."
-        )
+        notes.append(t("quality.fcs_gap", lang))
     return notes

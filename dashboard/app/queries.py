@@ -1,7 +1,8 @@
 """Cached façade between the pages and the store (the only non-UI module importing streamlit).
 
-Each cached function takes the store's ``version`` so that loading or deleting
-a dataset invalidates exactly the answers that could have changed.
+Each cached function takes the store's ``version``, which moves on every write
+(datasets and rates), so a write invalidates exactly the answers that could have
+changed.  Writes go through dashboard.app.actions.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis import narrative as text
 from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.views import NewSinceUpdate, View
@@ -17,6 +19,10 @@ from dashboard.core.config import settings
 from dashboard.data import definitions
 from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
+from dashboard.present.deck import DeckResult, make_deck
+from dashboard.present.export import Renderer
+from dashboard.rates import averages, latest
+from dashboard.rates.conversion import average_rates
 from dashboard.reference.baskets import Basket
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.names import NameEntry, NameRegistry
@@ -109,8 +115,6 @@ def partner_trend(version: str, view: View, partners: tuple[str, ...]) -> pd.Dat
 @st.cache_data(max_entries=128, show_spinner=False)
 def narrative(version: str, view: View, lang: str) -> str:
     """The generated summary paragraph."""
-    from dashboard.analysis import narrative as text
-
     return text.render(text.build_facts(store(), view), lang)
 
 
@@ -118,6 +122,11 @@ def narrative(version: str, view: View, lang: str) -> str:
 def datasets(version: str) -> pd.DataFrame:
     """Loaded datasets with provenance."""
     return store().datasets()
+
+
+def deck(view: View, *, lang: str, currency: str, renderer: Renderer | None) -> DeckResult:
+    """The PPTX deck of the view (built on request, not cached: it is downloaded once)."""
+    return make_deck(store(), view, lang=lang, currency=currency, renderer=renderer)
 
 
 def clear() -> None:
@@ -135,19 +144,14 @@ def unit_value_frame(version: str, view: View, level: int = 4) -> pd.DataFrame:
 def rate_history(version: str, currencies: tuple[str, ...], quote: str | None,
                  years: int) -> pd.DataFrame:
     """Daily rates of the chosen currencies over the last ``years`` years of stored data."""
-    from dashboard.rates import fx
-
-    return fx.history(store(), currencies=currencies, quote=quote, years=years)
+    return averages.history(store(), currencies=currencies, quote=quote, years=years)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def rate_averages(version: str, currencies: tuple[str, ...], quote: str | None,
                   years: int, period: str) -> pd.DataFrame:
     """Monthly or annual averages of the same series."""
-    from dashboard.rates import fx
-    from dashboard.rates.conversion import average_rates
-
-    daily = fx.history(store(), currencies=currencies, quote=quote, years=years)
+    daily = averages.history(store(), currencies=currencies, quote=quote, years=years)
     return average_rates(daily, period=period)  # type: ignore[arg-type]
 
 
@@ -157,12 +161,17 @@ def mirror(version: str, reporter: str, partner: str, years: tuple[int, ...]) ->
     return analysis.mirror(store(), reporter=reporter, partner=partner, years=years)
 
 
+@st.cache_data(ttl=300, show_spinner=False)
+def ticker_items(version: str, currencies: tuple[str, ...]) -> list[latest.TickerItem]:
+    """The ticker's latest rates and their change; never writes (bundled ECB history if empty)."""
+    return (latest.ticker(store(), currencies=currencies)
+            or latest.bundled_ticker(currencies=currencies))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def conversion_note(version: str, currency: str, year: int, lang: str) -> str | None:
     """How values were converted into the chosen currency (source and average rates)."""
-    from dashboard.rates import fx
-
-    return fx.conversion_note(store(), to=currency, year=year, lang=lang)
+    return averages.conversion_note(store(), to=currency, year=year, lang=lang)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -1,7 +1,7 @@
 """``update``: bring everything the store already holds up to date, source by source.
 
 For each kind of data in the store: official rates of the currencies stored
-per bank (``fx.update`` from the day after the newest stored rate), UN
+per bank (``rates.refresh.update`` from the day after the newest stored rate), UN
 Comtrade for each reporter (and partner) loaded from Comtrade (years after the
 newest stored), and the customs portal for each FCS region (months after the
 newest stored).  One source failing does not stop the others; every source's
@@ -20,7 +20,8 @@ from dashboard.core.errors import OborotError, SourceError
 from dashboard.data import refresh, update_log
 from dashboard.data.refresh import CURRENT, FAILED, LOADED, UNREACHABLE, Outcome
 from dashboard.data.store import Store
-from dashboard.rates import fx
+from dashboard.rates import bundled
+from dashboard.rates import refresh as rates_refresh
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class _Step:
 def rate_sources(store: Store) -> dict[str, tuple[str, ...]]:
     """Bank -> the currencies stored from it (the bundled ECB copy is not a bank to ask)."""
     frame = store.rates()
-    frame = frame.loc[frame["source"].isin([s for s in fx.HOME if s != fx.BUNDLED_SOURCE])]
+    banks = [s for s in rates_refresh.HOME if s != bundled.BUNDLED_SOURCE]
+    frame = frame.loc[frame["source"].isin(banks)]
     return {source: tuple(sorted(group["currency"].unique()))
             for source, group in frame.groupby("source", sort=True)}
 
@@ -83,7 +85,7 @@ def _rates(store: Store, source: str, currencies: tuple[str, ...], today: date,
     # The Bank of Russia sets tomorrow's rate in the afternoon; ask for it too.
     end = today + timedelta(days=1 if source == "cbr" else 0)
     try:
-        result = fx.update(store, currencies=currencies, source=source, end=end)
+        result = rates_refresh.update(store, currencies=currencies, source=source, end=end)
     except ValueError as exc:  # e.g. the NBK's one-year limit after a long pause
         emit(Outcome(source, ",".join(currencies), 0, FAILED, str(exc)))
         return

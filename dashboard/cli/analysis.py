@@ -17,20 +17,19 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.analysis import narrative, tables
 from dashboard.analysis import views as analysis
 from dashboard.core.config import settings
 from dashboard.core.formatting import money, number, percent
+from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES, parse_hs_level
 from dashboard.data import definitions
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import section_name
-from dashboard.reference.names import NameRegistry, label
+from dashboard.reference.names import NameRegistry, hs_name
+from dashboard.reference.regions import region_by_fcs_code
 
 OK, BAD_INPUT = 0, 2
-CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
-HS_LEVEL_CHOICES = ("section", "2", "4", "6", "8", "10")
-NO_RATES = ("currency conversion needs exchange rates: run `python -m dashboard rates update` "
-            "or `rates import FILE`")
+HS_LEVEL_CHOICES = tuple(str(level) for level in HS_LEVELS)
 # ISO 3166-1 alpha-2 or ISO 3166-2 (RU-TOM); anything else is read as an FCS region code.
 _ISO = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")
 _LISTED = 40  # codes named in an error line before "… (N in all)"
@@ -44,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add summary, top and narrative."""
     p = subparsers.add_parser("summary", help="value, change and rank of a region with a partner")
     _view_arguments(p, partner_required=False)
-    p.add_argument("--flow", default="turnover", choices=analysis.FLOWS)
+    p.add_argument("--flow", default="turnover", choices=MEASURES)
     p.add_argument("--hs-level", default="2", choices=HS_LEVEL_CHOICES)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_summary)
@@ -53,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _view_arguments(p, partner_required=False)
     p.add_argument("--by", required=True, choices=("partner", "commodity", "basket", "group"),
                    help="rank partners, HS codes, the stored baskets or the stored groups")
-    p.add_argument("--flow", default="turnover", choices=analysis.FLOWS)
+    p.add_argument("--flow", default="turnover", choices=MEASURES)
     p.add_argument("--n", type=int, default=10, help="rows to show (default %(default)s)")
     p.add_argument("--hs-level", default="2", choices=HS_LEVEL_CHOICES)
     p.add_argument("--lang", default="ru", choices=("ru", "en"), help="language of the names")
@@ -81,7 +80,7 @@ def _view_arguments(p: argparse.ArgumentParser, *, partner_required: bool) -> No
     period = p.add_mutually_exclusive_group()
     period.add_argument("--month", type=_month, metavar="N", help="one month (1-12) of each year")
     period.add_argument("--ytd", type=_month, metavar="N", help="January to month N of each year")
-    p.add_argument("--currency", default="USD", type=str.upper, choices=CURRENCIES)
+    p.add_argument("--currency", default="USD", type=str.upper, choices=DISPLAY_CURRENCIES)
 
 
 def _month(text: str) -> int:
@@ -104,7 +103,6 @@ def _reporter_code(text: str) -> str | None:
     """ISO 3166-2 code of a region given as ISO or FCS code (or FCS name); None if unknown."""
     if _ISO.match(text.strip()):
         return text.strip().upper()
-    from dashboard.reference.regions import region_by_fcs_code
 
     return region_by_fcs_code(text)
 
@@ -166,7 +164,7 @@ def _period(args: argparse.Namespace) -> str:
 
 
 def _hs_level(text: str) -> int | str:
-    return text if text == "section" else int(text)
+    return parse_hs_level(text)
 
 
 def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:
@@ -175,12 +173,6 @@ def _run(args: argparse.Namespace, body: Callable[[Store], int]) -> int:
         return body(_open_store(args))
     except _BadInput as exc:
         print(str(exc), file=sys.stderr)
-        return BAD_INPUT
-    except ImportError:
-        # analysis imports dashboard.rates.fx.convert_frame only for a currency other than USD.
-        if args.currency == "USD":
-            raise
-        print(NO_RATES, file=sys.stderr)
         return BAD_INPUT
 
 
@@ -253,9 +245,7 @@ class _Namer:
             return country_name(code, self.lang)
         if self.by in ("basket", "group"):
             return dict(self.sets).get(code, code)
-        if self.level == "section" and set(code.upper()) != {"X"}:
-            return section_name(code, self.lang)  # label would read X and XX as confidential
-        return label(code, self.lang, registry=self.registry)
+        return hs_name(code, self.lang, level=self.level, registry=self.registry)
 
 
 _CODE_COLUMN = {"partner": "partner", "commodity": "hs_code", "basket": "basket",
@@ -295,7 +285,7 @@ def run_top(args: argparse.Namespace) -> int:
             table = (analysis.basket_ranking(store, view, items) if args.by == "basket"
                      else analysis.group_ranking(store, view, items))
             table = table if n is None else table.head(n)
-            sets = tuple((item.id, analysis.set_name(item, args.lang)) for item in items)
+            sets = tuple((item.id, tables.set_name(item, args.lang)) for item in items)
         elif args.by == "partner":
             table = analysis.top_partners(store, view, n=n)
         else:
@@ -306,6 +296,11 @@ def run_top(args: argparse.Namespace) -> int:
             print(json.dumps(records, ensure_ascii=False))
             return OK
         lang = args.lang
+        if not records:  # e.g. imports of a region that only exported that year
+            with_partner = f" with {view.partner}" if view.partner else ""
+            print(f"no {view.flow} of {view.reporter}{with_partner} in {_period(args)}: "
+                  f"no {'partners' if args.by == 'partner' else 'commodity groups'} to rank")
+            return OK
         for r in records:
             share = percent(r["share"], lang, signed=False)
             print(f"{r['rank']:>3}  {r['code']:<10}  {r['name'][:44]:<44}  "
@@ -327,8 +322,6 @@ def run_top(args: argparse.Namespace) -> int:
 
 def run_narrative(args: argparse.Namespace) -> int:
     """Print the summary paragraph in --lang."""
-    from dashboard.analysis import narrative
-
     def body(store: Store) -> int:
         view = _view(store, args)
         print(narrative.narrative(store, view, args.lang, approximate=args.approximate))

@@ -14,11 +14,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dashboard.analysis.views import FLOWS, View
+from dashboard.analysis.views import View
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, OborotError
+from dashboard.core.terms import MEASURES
 from dashboard.data import definitions
 from dashboard.data.store import Store, TradeQuery
+from dashboard.present.deck import make_deck
 from dashboard.reference.regions import region_by_fcs_code
 
 
@@ -35,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--basket", metavar="ID", help="only the goods of this product basket")
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--ytd", type=int, metavar="N", help="January..month N of each year only")
-    p.add_argument("--flow", default="turnover", choices=FLOWS,
+    p.add_argument("--flow", default="turnover", choices=MEASURES,
                    help="measure for rankings and the monthly chart (default %(default)s)")
     p.add_argument("--lang", default="ru", choices=("ru", "en"))
     p.add_argument("--currency", default="USD", help="USD (default), RUB, EUR, CNY, KZT")
@@ -79,8 +81,6 @@ def _check(store: Store, args: argparse.Namespace) -> View:
 
 def run_deck(args: argparse.Namespace) -> int:
     """Build the deck and write it atomically; warnings (no Chromium) go to stderr."""
-    from dashboard.present.deck import make_deck
-
     store = Store(settings(args.store).store_path)
     view = _check(store, args)
     result = make_deck(store, view, lang=args.lang, currency=view.currency,

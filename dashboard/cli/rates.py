@@ -17,8 +17,9 @@ import numpy as np
 
 from dashboard.core.config import settings
 from dashboard.core.errors import OborotError, SchemaError, SourceError
+from dashboard.core.terms import RATE_CURRENCIES, TICKER_CURRENCIES
 from dashboard.data.store import Store
-from dashboard.rates import fx
+from dashboard.rates import bundled, files, latest, refresh
 
 OK, EMPTY, BAD_INPUT, NETWORK = 0, 1, 2, 3
 
@@ -40,16 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.add_argument("--from", dest="start", metavar="DATE",
                         help="fetch from this date (default: the day after the newest stored)")
     update.add_argument("--to", dest="end", metavar="DATE", help="fetch up to this date")
-    update.add_argument("--currencies", default=",".join(fx.DEFAULT_CURRENCIES),
+    update.add_argument("--currencies", default=",".join(RATE_CURRENCIES),
                         help="comma-separated ISO codes (default %(default)s)")
-    update.add_argument("--source", default="cbr", choices=sorted(fx.HOME),
+    update.add_argument("--source", default="cbr", choices=sorted(refresh.HOME),
                         help="cbr: RUB per unit; nbk: KZT; ecb: EUR; ecb-bundled: offline copy")
     update.set_defaults(func=run_update)
 
     show = actions.add_parser("show", help="rates with their change against the previous one")
     show.add_argument("--date", dest="on", metavar="DATE",
                       help="as of this date (default: newest stored)")
-    show.add_argument("--currencies", default=",".join(fx.TICKER_CURRENCIES),
+    show.add_argument("--currencies", default=",".join(TICKER_CURRENCIES),
                       help="comma-separated ISO codes (default %(default)s)")
     show.add_argument("--json", action="store_true", help="print a JSON list")
     show.set_defaults(func=run_show)
@@ -100,7 +101,7 @@ def run_update(args: argparse.Namespace) -> int:
     except _BadInputError as exc:
         return _fail(f"rates update: {exc}", BAD_INPUT)
     try:
-        result = fx.update(_store(args), currencies=currencies, start=start, end=end,
+        result = refresh.update(_store(args), currencies=currencies, start=start, end=end,
                            source=args.source)
     except SourceError as exc:
         return _fail(f"{exc}; stored rates unchanged", NETWORK)
@@ -140,8 +141,8 @@ def run_show(args: argparse.Namespace) -> int:
         return _fail(f"rates show: {exc}", BAD_INPUT)
     try:
         store = _store(args)
-        seeded = fx.seed_if_empty(store, currencies=currencies)
-        items = fx.ticker(store, currencies=currencies, on=on)
+        seeded = bundled.seed_if_empty(store, currencies=currencies)
+        items = latest.ticker(store, currencies=currencies, on=on)
     except OborotError as exc:
         return _fail(str(exc), EMPTY)
     if seeded:
@@ -169,7 +170,7 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{path}: cannot read the file ({exc.strerror or exc})", BAD_INPUT)
     try:
-        parsed = fx.detect_and_parse(body, path.name)
+        parsed = files.detect_and_parse(body, path.name)
     except (SchemaError, SourceError) as exc:
         return _fail(str(exc), BAD_INPUT)
     try:

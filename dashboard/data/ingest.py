@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, SchemaError
 from dashboard.data import definitions
+from dashboard.data.sources.base import Sniff
 from dashboard.data.sources.detect import open_trade_file, sha256_of
 from dashboard.data.store import IngestResult, Store
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """What staging already found out about a file, so that ingest does not look again."""
+
+    sha256: str
+    size: int  # bytes, already within OBOROT_MAX_UPLOAD_MB
+    sniff: Sniff | None  # the text layout; None for a workbook
 
 
 def ingest_file(
@@ -22,22 +33,26 @@ def ingest_file(
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
     mapping: Mapping[str, str] | None = None,
+    checked: CheckedFile | None = None,
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
 
     Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
-    ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.
+    ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.  A ``checked`` file (an upload
+    staged by dashboard.data.staging) is neither hashed, size-checked nor sniffed again.
     """
     shown = display_name or path.name
     if not path.is_file():
         raise SchemaError(shown, "an existing file", found=str(path))
     config = settings()
-    check_size(path, display_name=shown, max_upload_mb=config.max_upload_mb)
-    digest = sha256_of(path)
+    if checked is None:
+        check_size(path, display_name=shown, max_upload_mb=config.max_upload_mb)
+    digest = checked.sha256 if checked is not None else sha256_of(path)
     existing = store.find_by_sha256(digest)
     if existing is not None:
         return store.already_loaded(existing)
-    parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping)
+    parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,
+                             sniff=checked.sniff if checked is not None else None)
     result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
                           max_rows=config.max_rows if max_rows is None else max_rows,
                           progress=progress)

@@ -14,12 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import SchemaError
-
-FLOWS = ("export", "import", "re-export", "re-import")
-"""Stored flows.  Turnover and balance are derived from export and import only."""
-
-CONFIDENTIAL_HS = "XXXXXXXXXX"
-"""FCS marks commodity lines it does not disclose with this code; they count in totals."""
+from dashboard.core.terms import CONFIDENTIAL_PATTERN, FLOWS
+from dashboard.reference.countries import known_partner_codes
 
 TRADE_SCHEMA = pa.schema(
     [
@@ -47,7 +43,7 @@ the bound also keeps any sum of up to 1e7 x OBOROT_MAX_ROWS lines far from float
 MAX_LINE_AMOUNT = 1e15
 """Largest net weight (kg) or supplementary quantity of one line: the world's seaborne
 trade is about 1.2e13 kg a year (UNCTAD, Review of Maritime Transport 2023)."""
-_HS_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|X+)$"
+_HS_PATTERN = "^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10}|" + CONFIDENTIAL_PATTERN + ")$"
 _PARTNER_PATTERN = r"^[A-Z0-9]{2}$"
 
 
@@ -94,7 +90,6 @@ def validate(
          "a reporter code")
     fail(_rowwise(col("partner"), lambda v: pc.invert(pc.match_substring_regex(
         v, _PARTNER_PATTERN))), "partner", "a two-letter ISO 3166-1 partner code")
-    from dashboard.reference.countries import known_partner_codes
 
     known = pa.array(sorted(known_partner_codes()))
     fail(_rowwise(col("partner"), lambda v: pc.invert(pc.is_in(v, known))), "partner",

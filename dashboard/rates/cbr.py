@@ -1,4 +1,4 @@
-"""Bank of Russia official rates: ``XML_daily.asp`` and ``XML_dynamic.asp`` (FORMATS.md §4).
+"""Bank of Russia official rates: ``XML_daily.asp`` and ``XML_dynamic.asp`` (docs/formats.md §4).
 
 Rows are RUB per 1 unit of the currency (``Value`` / ``Nominal``), quote ``RUB``,
 source ``cbr``.  Quirks handled here: windows-1251 XML, decimal commas,

@@ -4,7 +4,7 @@ Rates frames hold ``date, currency, quote, rate[, source]`` with ``rate`` in
 units of ``quote`` per 1 unit of ``currency`` (see dashboard.rates.rates_file).
 A value in currency C is ``value_usd × avg(USD→RUB) / avg(C→RUB)``, each
 average taken over the same month (monthly rows) or year (annual rows) as the
-trade figure (DESIGN.md "Definitions").  A missing average gives NaN and a
+trade figure (docs/architecture.md, "Definitions").  A missing average gives NaN and a
 ``rate_missing`` flag, never a rate from another period.
 """
 
@@ -20,25 +20,6 @@ Period = Literal["annual", "monthly"]
 
 # Which source wins when several publish the same pair on the same day.
 SOURCE_PRIORITY = ("cbr", "nbk", "ecb", "ecb-bundled")
-
-METHOD_TEXT = {
-    "ru": (
-        "Стоимость в валюте C = стоимость в долларах США × средний курс USD/RUB ÷ "
-        "средний курс C/RUB (официальные курсы Банка России). Для месячных данных берётся "
-        "средний курс того же месяца, для годовых — того же года. Средний курс — простое "
-        "среднее курсов, установленных в этом периоде: каждый опубликованный курс учитывается "
-        "один раз, дни без нового курса (воскресенье, понедельник, праздники) не учитываются. "
-        "Если курса за период нет, значение не пересчитывается и помечается."
-    ),
-    "en": (
-        "Value in currency C = value in US dollars × average USD/RUB rate ÷ average C/RUB "
-        "rate (official Bank of Russia rates). Monthly figures use the average of the same "
-        "month, annual figures the average of the same year. An average is the plain mean of "
-        "the rates set in that period: each published rate counts once, and days without a "
-        "new rate (Sundays, Mondays, holidays) are not counted. Where a period has no rates, "
-        "the value is left empty and flagged."
-    ),
-}
 
 _RATE_KEYS = ["currency", "quote"]
 

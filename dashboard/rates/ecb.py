@@ -1,5 +1,5 @@
 """ECB euro reference rates: ``eurofxref-hist.csv``, ``eurofxref.csv`` and the Data Portal's
-SDMX-CSV (FORMATS.md §6).
+SDMX-CSV (docs/formats.md §6).
 
 Direction.  The ECB publishes foreign units per 1 EUR (``USD 1.1305`` means
 1 EUR = 1.1305 USD).  Oborot stores every rate as units of the quote per

@@ -2,7 +2,7 @@
 
 The answer's root is ``<rates>`` (not RSS) with a ``<date>`` and one ``<item>``
 per currency: ``<title>`` is the ISO code, ``<description>`` KZT per
-``<quant>`` units with a decimal point (FORMATS.md §5).  Only ``item``
+``<quant>`` units with a decimal point (docs/formats.md §5).  Only ``item``
 children are read, since channel-level ``title``/``description`` may also
 appear.  Rows are KZT per 1 unit, quote ``KZT``, source ``nbk``.
 """

@@ -1,7 +1,7 @@
 """Harmonized System sections and chapters with short RU/EN names.
 
-A code's name at any level (chapter, heading, subheading) comes from
-``dashboard.reference.names`` (``label`` / ``name_of``): the one naming function.
+A code's name at any level comes from ``dashboard.reference.names.hs_name``: the one
+naming function, which also knows headings, subheadings and the store's names.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data.schema import CONFIDENTIAL_HS
+from dashboard.core.terms import CONFIDENTIAL_HS, is_confidential_code
+
+is_confidential = is_confidential_code
+"""The one confidential rule (dashboard.core.terms), under the name this module exports."""
 
 __all__ = [
     "CONFIDENTIAL_HS",
@@ -75,11 +78,6 @@ def section_of(chapter: str) -> str:
         return _chapter_index()[key][0]
     except KeyError:
         raise ValueError(f"not an HS chapter 01-97: {chapter!r}") from None
-
-
-def is_confidential(code: str) -> bool:
-    """True for FCS's undisclosed commodity code and any other all-X code."""
-    return code == CONFIDENTIAL_HS or (bool(code) and set(code.upper()) == {"X"})
 
 
 def section_name(section: str, lang: str = "ru") -> str:

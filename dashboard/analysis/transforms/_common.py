@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -52,3 +53,14 @@ def group_total(frame: pd.DataFrame, within: Sequence[str], value: str) -> pd.Se
     if not within:
         return pd.Series(frame[value].sum(), index=frame.index)
     return frame.groupby(list(within), dropna=False, sort=False)[value].transform("sum")
+
+
+def flags(values: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:
+    """Return predicate(value) per row as a bool Series with ``values``' index.
+
+    ``Series.map`` of an empty string column keeps the string dtype, and such a
+    result then breaks ``~`` and ``|`` in a row filter; this one is bool also when
+    ``values`` is empty (a flow, partner or month without rows).
+    """
+    return pd.Series([bool(predicate(value)) for value in values], index=values.index,
+                     dtype="bool")

@@ -6,14 +6,11 @@ NaN and is never replaced by an older year (a row shift would silently do that).
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from dashboard.analysis.transforms._common import (
-    ALL_KEY,
     Keys,
     as_list,
     percent,
@@ -95,82 +92,6 @@ def ytd_coverage(frame: pd.DataFrame, *, through_month: int) -> pd.DataFrame:
     )
 
 
-def ytd(
-    frame: pd.DataFrame,
-    *,
-    through_month: int,
-    keys: Keys = (),
-    value: str = "value_usd",
-) -> pd.DataFrame:
-    """Sum monthly rows of Jan–N per keys and year (value's units), with the window's coverage.
-
-    Output: keys, year, value, months_present, missing_months (see ytd_coverage).
-    Rows outside Jan–N and annual rows (month missing) are ignored; NaN values count as 0.
-    """
-    _check_month(through_month)
-    ids = _series_keys(keys, ["year", "month"])
-    require_columns(frame, [*ids, "year", "month", value], where="ytd")
-    return (
-        frame.loc[frame["month"].between(1, through_month)]
-        .groupby([*ids, "year"], dropna=False, as_index=False)[value]
-        .sum()
-        .merge(ytd_coverage(frame, through_month=through_month), on="year", how="left")
-    )
-
-
-def ytd_yoy(
-    frame: pd.DataFrame,
-    *,
-    through_month: int,
-    keys: Keys = (),
-    value: str = "value_usd",
-) -> pd.DataFrame:
-    """Compare each year's Jan–N with Jan–N of year − 1 (value's units, change_pct in %).
-
-    Output: ytd() columns plus previous, change, change_pct, previous_months_present,
-    previous_missing_months and `complete` (both windows have all N months). A missing
-    base gives NaN previous/change/change_pct; a base ≤ 0 gives NaN change_pct.
-    """
-    current = ytd(frame, through_month=through_month, keys=keys, value=value)
-    ids = _series_keys(keys, ["year", "month"])
-    base = (
-        current.loc[:, [*ids, "year", value]]
-        .assign(year=lambda f: f["year"] + 1)
-        .rename(columns={value: "previous"})
-    )
-    base_coverage = (
-        ytd_coverage(frame, through_month=through_month)
-        .assign(year=lambda f: f["year"] + 1)
-        .rename(
-            columns={
-                "months_present": "previous_months_present",
-                "missing_months": "previous_missing_months",
-            }
-        )
-    )
-    whole_window = tuple(range(1, through_month + 1))
-    return (
-        current.merge(base, on=[*ids, "year"], how="left", validate="one_to_one")
-        .merge(base_coverage, on="year", how="left")
-        .assign(
-            previous_months_present=lambda f: (
-                f["previous_months_present"].fillna(0).astype("int64")
-            ),
-            previous_missing_months=lambda f: f["previous_missing_months"].map(
-                lambda months: whole_window if not isinstance(months, tuple) else months
-            ),
-        )
-        .assign(change=lambda f: f[value] - f["previous"])
-        .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
-        .assign(
-            complete=lambda f: (
-                (f["months_present"] == through_month)
-                & (f["previous_months_present"] == through_month)
-            )
-        )
-    )
-
-
 def contributions(
     frame: pd.DataFrame,
     *,
@@ -215,55 +136,5 @@ def contributions(
         .assign(contribution=lambda f: percent(f[value] - f["previous"], f["total_previous"]))
         .sort_values([*group, *parts], kind="stable")
         .loc[:, [*ids, "year", *parts, value, "previous", "contribution"]]
-        .reset_index(drop=True)
-    )
-
-
-def cagr(first_value: float, last_value: float, years: float) -> float:
-    """Compound annual growth in % over `years` years; NaN if first ≤ 0, last < 0 or years ≤ 0."""
-    if not (first_value > 0 and last_value >= 0 and years > 0):
-        return math.nan
-    return ((last_value / first_value) ** (1 / years) - 1) * 100
-
-
-def cagr_by(
-    frame: pd.DataFrame,
-    *,
-    keys: Keys = (),
-    value: str = "value_usd",
-    first_year: int | None = None,
-    last_year: int | None = None,
-) -> pd.DataFrame:
-    """Per keys: CAGR in % between first_year and last_year (default: the frame's min/max year).
-
-    Output: keys, first_year, last_year, first, last (value's units), cagr. A series
-    missing either end year gets NaN (no other year is substituted); see cagr() for
-    the other NaN cases.
-    """
-    ids = _series_keys(keys, ["year"])
-    require_columns(frame, [*ids, "year", value], where="cagr_by")
-    years = frame["year"].dropna()
-    start = first_year if first_year is not None else int(years.min()) if len(years) else 0
-    end = last_year if last_year is not None else int(years.max()) if len(years) else 0
-    work, group = with_keys(frame, ids)
-    summed = work.groupby([*group, "year"], dropna=False, as_index=False)[value].sum()
-
-    def at(year: int, name: str) -> pd.DataFrame:
-        return summed.loc[summed["year"] == year, [*group, value]].rename(columns={value: name})
-
-    span = end - start
-    return (
-        summed.loc[:, group]
-        .drop_duplicates()
-        .merge(at(start, "first"), on=group, how="left")
-        .merge(at(end, "last"), on=group, how="left")
-        .assign(first_year=start, last_year=end)
-        .assign(
-            cagr=lambda f: [cagr(a, b, span) for a, b in zip(f["first"], f["last"], strict=True)]
-        )
-        .astype({"cagr": np.float64})
-        .sort_values(group, kind="stable")
-        .drop(columns=ALL_KEY, errors="ignore")
-        .loc[:, [*ids, "first_year", "last_year", "first", "last", "cagr"]]
         .reset_index(drop=True)
     )

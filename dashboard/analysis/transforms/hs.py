@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
 from dashboard.analysis.transforms._common import Keys, as_list, require_columns
-
-HsLevel = Literal["section", 2, 4, 6, 8, 10]
-HS_LEVELS: tuple[HsLevel, ...] = ("section", 2, 4, 6, 8, 10)
-"""Section (roman numeral), chapter, heading, subheading, CN/8-digit and national 10-digit."""
-
-CONFIDENTIAL_PATTERN = "X+"
-"""Codes made only of X are confidential markers (dashboard.data.schema.CONFIDENTIAL_HS)."""
+from dashboard.core.terms import CONFIDENTIAL_PATTERN, HS_LEVELS, HsLevel
+from dashboard.reference.hs import section_of
 
 _SUMMED = ("value_usd", "net_kg", "quantity")
 
 
 def is_confidential(codes: pd.Series) -> pd.Series:
-    """Return True where a code is a confidential marker (all X); False for digits and NaN."""
+    """True where a code is confidential (all X, core.terms); False for digits and NaN."""
     return codes.str.fullmatch(CONFIDENTIAL_PATTERN, na=False).astype(bool)
 
 
@@ -33,8 +26,6 @@ def hs_level_code(codes: pd.Series, level: HsLevel) -> pd.Series:
         raise ValueError(f"hs_level_code: level must be one of {HS_LEVELS}, got {level!r}")
     confidential = is_confidential(codes)
     if level == "section":
-        from dashboard.reference.hs import section_of
-
         chapters = codes.str.slice(0, 2)
         names = chapters.loc[~confidential].dropna().drop_duplicates()
         mapped = chapters.map({chapter: section_of(chapter) for chapter in names})

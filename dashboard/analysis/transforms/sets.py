@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.transforms._common import percent, require_columns
-from dashboard.analysis.transforms.trade import MEASURES, TABLE_COLUMNS, Measure, flows_wide
+from dashboard.analysis.transforms.trade import MEASURES, Measure, flows_wide
+from dashboard.core.terms import TABLE_COLUMNS
 
 
 def set_table(frame: pd.DataFrame, totals: pd.DataFrame, *, by: str, year: int,

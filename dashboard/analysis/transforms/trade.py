@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from dashboard.analysis.transforms._common import (
@@ -21,20 +21,8 @@ from dashboard.analysis.transforms._common import (
     require_columns,
     with_keys,
 )
-from dashboard.analysis.transforms.growth import contributions, yoy
-from dashboard.analysis.transforms.hs import HsLevel, aggregate_hs, is_confidential
-from dashboard.analysis.transforms.structure import ranks, shares
-
-Measure = Literal["export", "import", "turnover", "balance"]
-MEASURES: tuple[Measure, ...] = ("turnover", "export", "import", "balance")
-"""KPI card order; turnover and balance are derived from export and import only."""
-
-STORED_FLOWS = ("export", "import")
-
-TABLE_COLUMNS = (
-    "value", "share", "rank", "previous", "change", "change_pct", "contribution",
-)  # fmt: skip
-"""Columns of partner_table/commodity_table after the part's code column."""
+from dashboard.analysis.transforms.hs import HsLevel, hs_level_code, is_confidential
+from dashboard.core.terms import BASE_FLOWS, MEASURES, Measure
 
 
 def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> pd.DataFrame:
@@ -46,31 +34,16 @@ def flows_wide(frame: pd.DataFrame, *, keys: Keys, value: str = "value_usd") -> 
     """
     ids = as_list(keys)
     require_columns(frame, [*ids, "flow", value], where="flows_wide")
-    work, group = with_keys(frame.loc[frame["flow"].isin(STORED_FLOWS)], ids)
+    work, group = with_keys(frame.loc[frame["flow"].isin(BASE_FLOWS)], ids)
     return (
         work.groupby([*group, "flow"], dropna=False)[value]
         .sum()
         .unstack("flow", fill_value=0.0)
-        .reindex(columns=list(STORED_FLOWS), fill_value=0.0)
+        .reindex(columns=list(BASE_FLOWS), fill_value=0.0)
         .astype("float64")
         .rename_axis(columns=None)
         .reset_index()
         .drop(columns=ALL_KEY, errors="ignore")
-        .assign(
-            turnover=lambda f: f["export"] + f["import"],
-            balance=lambda f: f["export"] - f["import"],
-        )
-    )
-
-
-def _annual_wide(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return year + the four measures summed by year, from a long (flow) or wide frame."""
-    if "flow" in frame.columns:
-        return flows_wide(frame, keys="year")
-    require_columns(frame, ["year", "export", "import"], where="kpis")
-    return (
-        frame.groupby("year", as_index=False)[["export", "import"]]
-        .sum()
         .assign(
             turnover=lambda f: f["export"] + f["import"],
             balance=lambda f: f["export"] - f["import"],
@@ -96,17 +69,34 @@ def kpi_frame(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     (USD) and change_pct (%). A year absent from the frame gives NaN value; year − 1
     absent gives NaN previous/change/change_pct; a base ≤ 0 gives NaN change_pct.
     """
-    return (
-        _annual_wide(frame)
-        .melt(id_vars="year", value_vars=list(MEASURES), var_name="measure", value_name="value")
-        .pipe(yoy, keys="measure", value="value")
-        .loc[lambda f: f["year"] == year]
-        .set_index("measure")
-        .reindex(list(MEASURES))
-        .rename_axis("measure")
-        .reset_index()
-        .loc[:, ["measure", "value", "previous", "change", "change_pct"]]
-    )
+    value, previous = _year_measures(frame, year), _year_measures(frame, year - 1)
+    if np.isnan(value).all():
+        previous = value
+    change = value - previous
+    return pd.DataFrame({"measure": list(MEASURES), "value": value, "previous": previous,
+                         "change": change, "change_pct": _percent(change, previous)})
+
+
+def _year_measures(frame: pd.DataFrame, year: int) -> np.ndarray:
+    """The four MEASURES of one year (NaN when the year has no export or import row)."""
+    years = frame["year"].to_numpy()
+    if "flow" in frame.columns:
+        require_columns(frame, ["year", "flow", "value_usd"], where="kpis")
+        flows = frame["flow"].to_numpy(dtype=object)
+        values = np.nan_to_num(frame["value_usd"].to_numpy(dtype="float64"), nan=0.0)
+        exported = (years == year) & (flows == "export")
+        imported = (years == year) & (flows == "import")
+        if not (exported | imported).any():
+            return np.full(len(MEASURES), math.nan)
+        export, imports = values[exported].sum(), values[imported].sum()
+    else:
+        require_columns(frame, ["year", "export", "import"], where="kpis")
+        rows = years == year
+        if not rows.any():
+            return np.full(len(MEASURES), math.nan)
+        export = float(np.nansum(frame["export"].to_numpy(dtype="float64")[rows]))
+        imports = float(np.nansum(frame["import"].to_numpy(dtype="float64")[rows]))
+    return np.array([export + imports, export, imports, export - imports])
 
 
 def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
@@ -122,27 +112,67 @@ def kpis(frame: pd.DataFrame, year: int) -> dict[str, Kpi]:
     }
 
 
+def _measure(export: np.ndarray, imports: np.ndarray, flow: Measure) -> np.ndarray:
+    """The measure from export and import sums (turnover = X + M, balance = X − M)."""
+    return {"export": export, "import": imports, "turnover": export + imports,
+            "balance": export - imports}[flow]
+
+
 def _part_table(frame: pd.DataFrame, *, by: str, year: int, flow: Measure) -> pd.DataFrame:
-    """Rank the parts `by` of one year and measure; see partner_table for the columns."""
+    """Rank the parts `by` of one year and measure; see partner_table for the columns.
+
+    The same figures as flows_wide | contributions | shares | ranks, computed in one
+    pass with numpy (a page asks for several of these tables on every update).
+    """
     if flow not in MEASURES:
         raise ValueError(f"flow must be one of {', '.join(MEASURES)}, got {flow!r}")
     require_columns(frame, ["year", by, "flow", "value_usd"], where=f"{by} table")
-    return (
-        frame.loc[frame["year"].isin([year - 1, year])]
-        .pipe(flows_wide, keys=["year", by])
-        .loc[:, ["year", by, flow]]
-        .rename(columns={flow: "value"})
-        .pipe(contributions, by=by, value="value")
-        .loc[lambda f: f["year"] == year]
-        .loc[lambda f: (f["value"] != 0) | (f["previous"].fillna(0.0) != 0)]
-        .pipe(shares, by=by, value="value", within=["year"])
-        .pipe(ranks, by=by, value="value", within=["year"])
-        .assign(change=lambda f: f["value"] - f["previous"])
-        .assign(change_pct=lambda f: percent(f["change"], f["previous"]))
-        .sort_values("rank", kind="stable")
-        .loc[:, [by, *TABLE_COLUMNS]]
-        .reset_index(drop=True)
-    )
+    years = frame["year"].to_numpy()
+    flows = frame["flow"].to_numpy(dtype=object)
+    exported, imported = flows == "export", flows == "import"
+    current, before = years == year, years == year - 1
+    rows = (exported | imported) & (current | before)
+    codes, parts = pd.factorize(frame[by].to_numpy(dtype=object)[rows], use_na_sentinel=False)
+    size = len(parts)
+    values = np.nan_to_num(frame["value_usd"].to_numpy(dtype="float64")[rows], nan=0.0)
+    exported, current, before = exported[rows], current[rows], before[rows]
+
+    def total(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], weights=values[mask], minlength=size)
+
+    value = _measure(total(current & exported), total(current & ~exported), flow)
+    previous = _measure(total(before & exported), total(before & ~exported), flow)
+    present = np.bincount(codes[current], minlength=size) > 0
+    present_before = np.bincount(codes[before], minlength=size) > 0
+    base = previous.sum() if present_before.any() else math.nan
+    if math.isnan(base):
+        previous = np.full(size, math.nan)
+    keep = (present | present_before) & ((value != 0) | (np.nan_to_num(previous) != 0))
+    if not present.any():  # no row of the year: no table (as the joins give)
+        keep[:] = False
+    kept = np.flatnonzero(keep)
+    # Rank 1 = largest value, ties by code ascending (a missing code last).
+    kept = np.array(sorted(kept, key=lambda i: (-value[i], pd.isna(parts[i]), str(parts[i]))),
+                    dtype="int64")
+    value, previous = value[kept], previous[kept]
+    change = value - previous
+    year_total = value.sum()
+    return pd.DataFrame({
+        by: pd.Series(parts[kept] if size else [], dtype=frame[by].dtype),
+        "value": value,
+        "share": _percent(value, np.full(len(kept), year_total)),
+        "rank": np.arange(1, len(kept) + 1, dtype="int64"),
+        "previous": previous,
+        "change": change,
+        "change_pct": _percent(change, previous),
+        "contribution": _percent(change, np.full(len(kept), base)),
+    })
+
+
+def _percent(part: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """part / base × 100; NaN where base is missing or ≤ 0 (as _common.percent)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(base > 0, part / np.where(base > 0, base, 1.0) * 100, math.nan)
 
 
 def partner_table(frame: pd.DataFrame, *, year: int, flow: Measure) -> pd.DataFrame:
@@ -168,9 +198,12 @@ def commodity_table(
     partner_table. Confidential lines form their own row (hs_code "XXXXXXXXXX").
     """
     require_columns(frame, ["year", "flow", "hs_code", "value_usd"], where="commodity_table")
-    return aggregate_hs(
-        frame.loc[:, ["year", "flow", "hs_code", "value_usd"]], level=level, keys=["year", "flow"]
-    ).pipe(_part_table, by="hs_code", year=year, flow=flow)
+    # _part_table sums the rows of each code, so mapping codes to the level is enough.
+    return (
+        frame.loc[:, ["year", "flow", "hs_code", "value_usd"]]
+        .assign(hs_code=lambda f: hs_level_code(f["hs_code"], level))
+        .pipe(_part_table, by="hs_code", year=year, flow=flow)
+    )
 
 
 def _per(value: pd.Series, denominator: pd.Series | None) -> pd.Series:

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app import queries
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, show_error, table
+from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.formatting import percent
 from dashboard.core.i18n import t
 from dashboard.present import charts
@@ -25,18 +26,18 @@ def render() -> None:
     try:
         names = queries.names(version)
         goods = queries.commodity_frame(version, view, 4)
-        ranking = analysis.commodity_ranking(queries.top_commodities(version, view, None),
-                                             lang=lang, registry=names)
+        ranking = tables.commodity_ranking(queries.top_commodities(version, view, None),
+                                           lang=lang, level=view.hs_level, registry=names)
         if ranking.empty:
             st.info(t("no_data", lang))
             return
         source = source_name()
-        share = analysis.confidential_percent(goods, year=year, flow=flow)
+        share = tables.confidential_percent(goods, year=year, flow=flow)
         if share == share and share > 0:
             st.caption(t("commodities.confidential", lang, share=percent(share, lang,
                                                                          signed=False)))
-        chart(charts.hs_treemap(analysis.treemap_frame(goods, flow, lang, year=year,
-                                                        registry=names),
+        chart(charts.hs_treemap(tables.treemap_frame(goods, flow, lang, year=year,
+                                                      registry=names),
                              title=t("commodities.treemap", lang), currency=currency,
                              source=source, lang=lang), key="commodities.treemap")
         if flow == "balance":
@@ -44,22 +45,22 @@ def render() -> None:
         left, right = st.columns(2)
         with left:
             chart(charts.exports_vs_imports(
-                analysis.chapter_flows(goods, year=year, lang=lang, registry=names),
+                tables.chapter_flows(goods, year=year, lang=lang, registry=names),
                 label="label",
                 title=t("commodities.chapters", lang), currency=currency, source=source,
                 lang=lang), key="commodities.chapters")
         with right:
-            chart(charts.contribution_bars(analysis.contribution_leaders(ranking), label="label",
+            chart(charts.contribution_bars(tables.contribution_leaders(ranking), label="label",
                                            title=t("commodities.contribution", lang),
                                            source=source, lang=lang),
                   key="commodities.contribution")
         st.subheader(t("commodities.table", lang))
         query = st.text_input(t("commodities.search", lang), key="commodities.search",
                               help=t("commodities.search_help", lang))
-        found = analysis.search_commodities(ranking, query, registry=names)
+        found = tables.search_commodities(ranking, query, registry=names)
         if found.empty:
             st.info(t("commodities.no_match", lang))
-        table(analysis.in_millions(found), key="commodities.table", lang=lang,
+        table(tables.in_millions(found), key="commodities.table", lang=lang,
               file_name=f"commodities_{filters.reporter}_{year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="commodities.name"))
         _baskets(filters, version)
@@ -75,15 +76,14 @@ def _baskets(filters: Filters, version: str) -> None:
         return
     st.subheader(t("commodities.baskets", lang))
     view = replace(filters.view(), basket=None)
-    ranking = analysis.set_ranking(queries.basket_ranking(version, view, tuple(items)), items,
-                                   by="basket", lang=lang)
+    ranking = tables.set_ranking(queries.basket_ranking(version, view, tuple(items)), items,
+                                 by="basket", lang=lang)
     if ranking["overlap"].ne("").any():
         st.caption(t("sets.overlap_note", lang))
     columns = ranking_columns(filters, name_key="sets.name") | {
         "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
-        "basket": st.column_config.TextColumn("ID", width="small"),
-        "group": st.column_config.TextColumn("ID", width="small")}
-    table(analysis.in_millions(ranking), key="commodities.baskets", lang=lang,
+        "basket": st.column_config.TextColumn("ID", width="small")}
+    table(tables.in_millions(ranking), key="commodities.baskets", lang=lang,
           file_name=f"baskets_{filters.reporter}_{filters.year}_{filters.flow}.csv",
           column_config=columns)
 
@@ -92,9 +92,9 @@ def _unit_values(filters: Filters, version: str) -> None:
     """Value per kg and per supplementary unit of the largest headings."""
     lang, currency = filters.lang, filters.currency
     st.subheader(t("commodities.unit_values", lang))
-    values = analysis.unit_value_table(queries.unit_value_frame(version, filters.view()),
-                                       year=filters.year, flow=filters.flow, lang=lang,
-                                       registry=queries.names(version))
+    values = tables.unit_value_table(queries.unit_value_frame(version, filters.view()),
+                                     year=filters.year, flow=filters.flow, lang=lang,
+                                     registry=queries.names(version))
     number = st.column_config.NumberColumn
     columns = ranking_columns(filters, name_key="commodities.name") | {
         "hs_code": None,  # the name starts with the code
@@ -105,5 +105,5 @@ def _unit_values(filters: Filters, version: str) -> None:
         "quantity": number(t("commodities.quantity", lang), format="%,.0f"),
         "per_unit": number(t("commodities.per_unit", lang, currency=currency), format="%,.2f"),
     }
-    table(analysis.in_millions(values), key="commodities.unit_values", lang=lang,
+    table(tables.in_millions(values), key="commodities.unit_values", lang=lang,
           file_name=f"unit_values_{filters.reporter}_{filters.year}.csv", column_config=columns)

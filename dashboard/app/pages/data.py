@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app import queries
 from dashboard.app.ui import definitions, updates, upload
 from dashboard.app.ui.auth import can_edit, current_role
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current, current_lang
 from dashboard.app.ui.page import heading
-from dashboard.app.ui.render import show_error, table
+from dashboard.app.ui.render import table
 from dashboard.core.i18n import t
+from dashboard.data.staging import ACCEPTED
 
 
 def render() -> None:
@@ -26,7 +28,7 @@ def render() -> None:
     editable = can_edit(current_role())
     try:
         if editable:
-            files = st.file_uploader(t("data.upload", lang), type=upload.ACCEPTED,
+            files = st.file_uploader(t("data.upload", lang), type=ACCEPTED,
                                      accept_multiple_files=True, key="data.upload",
                                      help=t("data.upload_help", lang))
             for n, staged in enumerate(upload.staged_files(files or [])):
@@ -38,7 +40,7 @@ def render() -> None:
         if datasets.empty:
             st.info(t("data.no_datasets", lang))
         else:
-            table(analysis.dataset_table(datasets), key="data.datasets", lang=lang,
+            table(tables.dataset_table(datasets), key="data.datasets", lang=lang,
                   file_name="datasets.csv", column_config=upload.dataset_columns(lang))
             if editable:
                 upload.delete_controls(datasets, lang)

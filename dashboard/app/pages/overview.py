@@ -7,12 +7,13 @@ import streamlit as st
 from dashboard.app import queries
 from dashboard.app.ui import flags, updates
 from dashboard.app.ui.downloads import deck_button
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, kpi_cards, show_error
+from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
-from dashboard.reference.names import label
+from dashboard.reference.names import hs_name
 
 
 def render() -> None:
@@ -51,7 +52,7 @@ def render() -> None:
         with right:
             names = queries.names(version)
             goods = queries.top_commodities(version, view, 10).assign(
-                name=lambda f: f["hs_code"].map(lambda c: label(c, lang, registry=names)))
+                name=lambda f: f["hs_code"].map(lambda c: hs_name(c, lang, registry=names)))
             chart(charts.ranked_bars(goods, label="name", title=t("top_commodities", lang),
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.commodities")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis import views as analysis
+from dashboard.analysis import tables
 from dashboard.app import queries
 from dashboard.app.ui import mirror, worldmap
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import ALL, Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, show_error, table
+from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
@@ -21,14 +22,14 @@ def render() -> None:
     lang, version, region = filters.lang, queries.version(), filters.view(partner=False)
     heading(filters, "partners")
     try:
-        ranking = analysis.partner_ranking(queries.top_partners(version, region, None), lang=lang)
+        ranking = tables.partner_ranking(queries.top_partners(version, region, None), lang=lang)
         if ranking.empty:
             st.info(t("no_data", lang))
             return
         _drill(filters, ranking["partner"].tolist())
         source, currency, flow = source_name(), filters.currency, filters.flow
         st.subheader(t("partners.table", lang))
-        table(analysis.in_millions(ranking), key="partners.table", lang=lang,
+        table(tables.in_millions(ranking), key="partners.table", lang=lang,
               file_name=f"partners_{filters.reporter}_{filters.year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="partners.name"))
         left, right = st.columns(2)
@@ -64,7 +65,7 @@ def _groups(filters: Filters, version: str) -> None:
     if not items:
         return
     st.subheader(t("partners.groups", lang))
-    ranking = analysis.set_ranking(
+    ranking = tables.set_ranking(
         queries.group_ranking(version, filters.view(partner=False), tuple(items)), items,
         by="group", lang=lang)
     if ranking["overlap"].ne("").any():
@@ -73,7 +74,7 @@ def _groups(filters: Filters, version: str) -> None:
         "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
         "basket": st.column_config.TextColumn("ID", width="small"),
         "group": st.column_config.TextColumn("ID", width="small")}
-    table(analysis.in_millions(ranking), key="partners.groups", lang=lang,
+    table(tables.in_millions(ranking), key="partners.groups", lang=lang,
           file_name=f"groups_{filters.reporter}_{filters.year}_{filters.flow}.csv",
           column_config=columns)
 

@@ -7,9 +7,10 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard.app import queries
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters
 from dashboard.app.ui.page import filters_or_stop, period_label, source_name
-from dashboard.app.ui.render import chart, kpi_cards, show_error
+from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name

@@ -6,12 +6,12 @@ import streamlit as st
 
 from dashboard.app import queries
 from dashboard.app.ui import rates_actions
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current_lang
-from dashboard.app.ui.render import chart, show_error, table
+from dashboard.app.ui.render import chart, table
 from dashboard.app.ui.ticker import ticker_settings
 from dashboard.core.i18n import t
 from dashboard.present import charts
-from dashboard.rates.conversion import METHOD_TEXT
 
 CHOICES = ["USD", "EUR", "CNY", "KZT", "GBP", "JPY", "CHF", "TRY", "BYN"]
 
@@ -44,7 +44,7 @@ def render() -> None:
                     table(averages, key=f"rates.{period}", lang=lang,
                           file_name=f"rates_{period}.csv")
             table(history, key="rates.daily", lang=lang, file_name="rates_daily.csv")
-        st.caption(METHOD_TEXT[lang])
+        st.caption(t("rates.method", lang))
         ticker_settings(lang, CHOICES)
         rates_actions.refresh_and_import(lang)
     except Exception as exc:  # shown once, never a traceback

@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 Role = Literal["viewer", "editor"]
 VIEWER: Role = "viewer"
 EDITOR: Role = "editor"
-MODES = ("off", "password", "oidc")
 _ROLE_KEY = "auth.role"  # password mode: the role signed in with
 _CURRENT_KEY = "auth.current"  # the role gate() found in this run
 _CLIENT_KEY = "auth.client"  # a browser session's own back-off key when its address is unknown

@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from dashboard.analysis.views import set_name
+from dashboard.analysis.tables import set_name
 from dashboard.app import queries
+from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters, current_lang
-from dashboard.app.ui.render import show_error
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.present.export import (
@@ -119,16 +119,14 @@ def deck_file_name(filters: Filters) -> str:
 
 def deck_button(filters: Filters, *, key: str = "overview.deck") -> None:
     """"Build presentation": builds the PPTX with a spinner, then offers it for download."""
-    from dashboard.present.deck import make_deck
-
     lang = filters.lang
     built_key = f"{key}.built"
     if st.button(t("deck.build", lang), key=key, icon=":material/slideshow:"):
         try:
             with st.spinner(t("deck.building", lang)):
                 renderer = _renderer() if chromium_available() else None
-                result = make_deck(queries.store(), filters.view(), lang=lang,
-                                   currency=filters.currency, renderer=renderer)
+                result = queries.deck(filters.view(), lang=lang, currency=filters.currency,
+                                      renderer=renderer)
         except OborotError as exc:
             show_error(exc)
             return

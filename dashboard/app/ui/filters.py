@@ -12,18 +12,18 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
-from dashboard.analysis.views import View, set_name
+from dashboard.analysis.tables import set_name
+from dashboard.analysis.views import View
 from dashboard.app import queries
 from dashboard.core.config import settings
-from dashboard.core.i18n import LANGS, flow_label, month_name, t
+from dashboard.core.i18n import LANGS, flow_label, period_label, t
+from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES
 from dashboard.reference.baskets import Basket
 from dashboard.reference.countries import country_name
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.regions import region_name
 
-FLOW_CHOICES = ("turnover", "export", "import", "balance")
-CURRENCIES = ("USD", "RUB", "EUR", "CNY", "KZT")
-HS_LEVELS = ("section", "2", "4", "6", "10")
+HS_LEVEL_CHOICES = tuple(str(level) for level in HS_LEVELS)
 ALL = "*"  # the URL's word for "all partners"
 PAGE_PARAMS = ("slide",)
 PERIODS = ("year", *(f"ytd-{n}" for n in range(1, 12)), *(f"m-{n}" for n in range(1, 13)))
@@ -36,14 +36,9 @@ def _period_fields(period: str) -> dict[str, int | None]:
             "month": int(number) if kind == "m" else None}
 
 
-def period_label(period: str, lang: str) -> str:
-    """'Год целиком', 'янв–июн', 'только март' in the language."""
-    fields = _period_fields(period)
-    if fields["ytd"]:
-        return f"{month_name(1, lang)}–{month_name(fields['ytd'], lang)}"
-    if fields["month"]:
-        return t("only_month", lang, month=month_name(fields["month"], lang))
-    return t("period_year", lang)
+def period_option(period: str, lang: str) -> str:
+    """A period option of the widget ('year', 'ytd-6', 'm-3') in words."""
+    return period_label(lang, **_period_fields(period))
 
 
 @dataclass(frozen=True)
@@ -162,14 +157,14 @@ def sidebar_filters() -> Filters | None:
         latest = queries.latest_complete_year(version, reporter)
         year = _select(t("year", lang), years, "filters.year", "year", convert=int,
                        default=latest)
-        flow = _select(t("flow", lang), list(FLOW_CHOICES), "filters.flow", "flow",
+        flow = _select(t("flow", lang), list(MEASURES), "filters.flow", "flow",
                        fmt=lambda f: flow_label(f, lang))
         period = _select(t("period", lang), list(PERIODS), "filters.period", "period",
-                         fmt=lambda p: period_label(p, lang))
-        currency = _select(t("currency", lang), list(CURRENCIES), "filters.currency",
+                         fmt=lambda p: period_option(p, lang))
+        currency = _select(t("currency", lang), list(DISPLAY_CURRENCIES), "filters.currency",
                            "currency")
-        hs_level = _select(t("hs_level", lang), list(HS_LEVELS), "filters.hs_level", "hs_level",
-                           default="2", fmt=lambda level: _hs_level_label(level, lang))
+        hs_level = _select(t("hs_level", lang), list(HS_LEVEL_CHOICES), "filters.hs_level",
+                           "hs_level", default="2", fmt=lambda level: _hs_level_label(level, lang))
     filters = Filters(reporter=reporter,
                       partner=None if partner == ALL or partner in groups else partner,
                       year=int(year), flow=flow, currency=currency, hs_level=hs_level,
@@ -192,14 +187,7 @@ def _partner_label(code: str, groups: dict[str, PartnerGroup], lang: str) -> str
 
 
 def _hs_level_label(level: str, lang: str) -> str:
-    names = {
-        "section": ("разделы", "sections"), "2": ("группы (2 знака)", "chapters (2 digits)"),
-        "4": ("товарные позиции (4)", "headings (4 digits)"),
-        "6": ("субпозиции (6)", "subheadings (6 digits)"),
-        "10": ("подсубпозиции (10)", "national (10 digits)"),
-    }
-    ru, en = names[level]
-    return ru if lang == "ru" else en
+    return t(f"hs_level.{level}", lang)
 
 
 def current() -> Filters | None:

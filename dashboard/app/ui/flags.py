@@ -7,14 +7,12 @@ import streamlit as st
 from dashboard.analysis.quality import quality_notes
 from dashboard.app import queries
 from dashboard.app.ui.filters import Filters
-from dashboard.core.i18n import month_name
 
 
 def show(filters: Filters) -> None:
     """Warnings for missing months, the FCS publication gap, confidential share, currency."""
     months = queries.months_loaded(queries.version(), filters.reporter)
-    for note in quality_notes(months, year=filters.year, ytd=filters.ytd, lang=filters.lang,
-                              month_name=month_name):
+    for note in quality_notes(months, year=filters.year, ytd=filters.ytd, lang=filters.lang):
         st.warning(note, icon="ℹ️")
     if filters.currency != "USD":
         note = queries.conversion_note(queries.version(), filters.currency, filters.year,

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.analysis.views import scope_name
 from dashboard.app import queries
 from dashboard.app.ui.filters import Filters, current, current_lang
+from dashboard.core import i18n
 from dashboard.core.i18n import t
 
 
@@ -28,15 +29,9 @@ def heading(filters: Filters, page_key: str) -> None:
 
 
 def period_label(filters: Filters) -> str:
-    """"2018" or "январь–июнь 2018"."""
-    from dashboard.core.i18n import month_name
-
-    if filters.ytd:
-        first, last = month_name(1, filters.lang), month_name(filters.ytd, filters.lang)
-        return f"{first}–{last} {filters.year}"
-    if filters.month:
-        return f"{month_name(filters.month, filters.lang)} {filters.year}"
-    return str(filters.year)
+    """"2018 г.", "янв–июн 2018" or "мар 2018" (core.i18n.period_label)."""
+    return i18n.period_label(filters.lang, year=filters.year, month=filters.month,
+                             ytd=filters.ytd)
 
 
 def source_name() -> str:

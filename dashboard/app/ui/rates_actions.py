@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import queries
+from dashboard.app import actions
+from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
-from dashboard.rates import fx
 
 
 def refresh_and_import(lang: str) -> None:
     """A refresh button (bounded by the HTTP timeout) and a rates-file upload (editors only)."""
-    from dashboard.app.ui.auth import can_edit, current_role
-
     if not can_edit(current_role()):
         return
     left, right = st.columns(2)
@@ -22,9 +20,8 @@ def refresh_and_import(lang: str) -> None:
         if st.button(t("refresh_rates", lang), key="rates.refresh"):
             try:
                 with st.spinner(t("refreshing", lang)):
-                    result = fx.update(queries.store(), source=source)
+                    result = actions.refresh_rates(source=source)
                 st.success(f"{result.rows} {t('rates_written', lang)}")
-                queries.clear()
             except OborotError as exc:
                 st.warning(f"{t('offline_rates', lang)}: {exc}")
     with right:
@@ -32,9 +29,7 @@ def refresh_and_import(lang: str) -> None:
                                                                  "cfm"], key="rates.import")
         if upload is not None and st.button(t("load", lang), key="rates.import.load"):
             try:
-                parsed = fx.detect_and_parse(upload.getvalue(), upload.name)
-                written = queries.store().upsert_rates(parsed.frame)
-                st.success(f"{parsed.format}: {written} {t('rates_written', lang)}")
-                queries.clear()
+                fmt, written = actions.import_rates(upload.getvalue(), upload.name)
+                st.success(f"{fmt}: {written} {t('rates_written', lang)}")
             except OborotError as exc:
                 st.error(str(exc))

@@ -7,23 +7,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis.transforms import Kpi
-from dashboard.app.ui.filters import Filters
-from dashboard.core.errors import OborotError
+from dashboard.app.ui.downloads import figure_downloads, table_downloads
+from dashboard.app.ui.filters import Filters, current
+from dashboard.app.ui.page import source_name
 from dashboard.core.formatting import money, percent
 from dashboard.core.i18n import t
+from dashboard.core.terms import MEASURES
 from dashboard.present import charts
-
-
-def show_error(exc: Exception) -> None:
-    """One clear message for a user error; never a traceback."""
-    st.error(str(exc) if isinstance(exc, OborotError) else f"{type(exc).__name__}: {exc}",
-             icon="⚠️")
 
 
 def chart(fig: go.Figure, *, key: str) -> None:
     """A plotly chart with the modebar's PNG download, plus server-rendered PNG/SVG buttons."""
-    from dashboard.app.ui.downloads import figure_downloads
-
     st.plotly_chart(
         fig, key=key, width="stretch",
         config={"displaylogo": False,
@@ -36,10 +30,6 @@ def chart(fig: go.Figure, *, key: str) -> None:
 def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
           column_config: dict | None = None) -> None:
     """A dataframe with CSV (`,` and `;`) and XLSX downloads, formulas neutralised."""
-    from dashboard.app.ui.downloads import table_downloads
-    from dashboard.app.ui.filters import current
-    from dashboard.app.ui.page import source_name
-
     st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=key)
     table_downloads(frame, key=f"{key}.download", name=file_name.removesuffix(".csv"),
                     lang=lang, source=source_name(), filters=current())
@@ -48,7 +38,7 @@ def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
 def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> None:
     """Turnover, exports, imports and balance with their change on the year before."""
     columns = st.columns(4)
-    for column, measure in zip(columns, ("turnover", "export", "import", "balance"),
+    for column, measure in zip(columns, MEASURES,
                                strict=True):
         kpi = cards[measure]
         delta = None

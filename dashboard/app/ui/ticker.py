@@ -7,78 +7,23 @@ when that fails the ticker says it is offline and as of which date.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-
 import streamlit as st
 
-from dashboard.app import queries
-from dashboard.core.config import settings
+from dashboard.app import actions, queries
 from dashboard.core.errors import OborotError
 from dashboard.core.formatting import rate
-from dashboard.core.i18n import t
-from dashboard.data.store import Store
-from dashboard.rates import fx
+from dashboard.core.i18n import LABELS, t
+from dashboard.core.terms import TICKER_CURRENCIES
+from dashboard.rates.latest import TickerItem
 
 CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
 
 SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "RUB": "₽", "GBP": "£", "JPY": "¥"}
-SOURCE_NAMES = {
-    "cbr": ("ЦБ РФ", "Bank of Russia"),
-    "nbk": ("Нацбанк РК", "National Bank of Kazakhstan"),
-    "ecb": ("ЕЦБ", "ECB"),
-    "ecb-bundled": ("ЕЦБ, встроенный архив", "ECB, bundled history"),
-}
-
-
-@dataclass
-class RefreshState:
-    """What the background refresh did (shared by every session of the process)."""
-
-    started: bool = False
-    done: bool = False
-    error: str | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-@st.cache_resource
-def _refresh_state() -> RefreshState:
-    return RefreshState()
-
-
-def _refresh(state: RefreshState, store: Store, currencies: tuple[str, ...]) -> None:
-    try:
-        fx.update(store, currencies=currencies, source="cbr")
-    except OborotError as exc:
-        state.error = str(exc)
-    finally:
-        state.done = True
-
-
-def start_background_refresh(currencies: tuple[str, ...]) -> RefreshState:
-    """Start (once per process) a refresh of the day's rates; never blocks the page."""
-    state = _refresh_state()
-    with state.lock:
-        if not state.started:
-            state.started = True
-            if settings().offline:
-                state.done, state.error = True, "offline mode (OBOROT_OFFLINE)"
-            else:
-                threading.Thread(target=_refresh, args=(state, queries.store(), currencies),
-                                 daemon=True).start()
-    return state
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _items(version: str, currencies: tuple[str, ...]) -> list[fx.TickerItem]:
-    # Never write from a page: with no stored rates, read the bundled ECB history.
-    return fx.ticker(queries.store(), currencies=currencies) or fx.bundled_ticker(
-        currencies=currencies)
 
 
 def ticker_settings(lang: str, choices: list[str]) -> None:
     """A picker of the ticker's currencies (its value outlives the Rates page's widgets)."""
-    current = list(st.session_state.get(CHOSEN_KEY) or fx.TICKER_CURRENCIES)
+    current = list(st.session_state.get(CHOSEN_KEY) or TICKER_CURRENCIES)
 
     def keep() -> None:
         st.session_state[CHOSEN_KEY] = tuple(st.session_state["rates.ticker_pick"])
@@ -87,7 +32,7 @@ def ticker_settings(lang: str, choices: list[str]) -> None:
                    key="rates.ticker_pick", on_change=keep, max_selections=5)
 
 
-def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
+def ticker_text(items: list[TickerItem], lang: str) -> str:
     """'$ 104,35 +3,05 · € 108,73 +2,63' in the language's number format."""
     one_quote = len({item.quote for item in items}) == 1
     parts = []
@@ -101,22 +46,23 @@ def ticker_text(items: list[fx.TickerItem], lang: str) -> str:
     return " · ".join(parts)
 
 
-def ticker(lang: str, currencies: tuple[str, ...] = fx.TICKER_CURRENCIES) -> None:
+def ticker(lang: str, currencies: tuple[str, ...] = TICKER_CURRENCIES) -> None:
     """Draw the ticker line (plain text: nothing from outside is rendered as markup)."""
     chosen = tuple(st.session_state.get(CHOSEN_KEY) or currencies)
-    state = start_background_refresh(chosen)
+    state = actions.background_refresh(chosen)
     try:
-        items = _items(queries.version() + f":{state.done}", chosen)
+        items = queries.ticker_items(queries.version() + f":{state.done}", chosen)
     except OborotError as exc:
         st.caption(str(exc))
         return
     if not items:
         return
     as_of = max(item.date for item in items).strftime("%d.%m.%Y")
-    ru, en = SOURCE_NAMES.get(items[0].source, (items[0].source, items[0].source))
+    source = items[0].source
+    name = t(f"source.{source}", lang) if f"source.{source}" in LABELS else source
     quotes = {item.quote for item in items}
     in_quote = f"{t('rates_in', lang)} {quotes.pop()}, " if len(quotes) == 1 else ""
-    note = f"{ru if lang == 'ru' else en}, {in_quote}{t('as_of', lang)} {as_of}"
+    note = f"{name}, {in_quote}{t('as_of', lang)} {as_of}"
     if state.error:
         note += f" · {t('offline_rates', lang)}"
     st.caption(f"{ticker_text(items, lang)}  —  {note}")

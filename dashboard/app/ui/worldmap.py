@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis import transforms as tf
 from dashboard.app.ui.render import chart
 from dashboard.core.i18n import t
 from dashboard.present import charts
@@ -39,7 +40,7 @@ def show(ranking: pd.DataFrame, *, flow: str, currency: str, source: str, lang: 
          key: str, path: str = str(GEOMETRY)) -> None:
     """A choropleth of the ranking's value by partner, or a clear note without geometry.
 
-    ``ranking`` holds partner, name and value in the currency (analysis.partner_ranking).
+    ``ranking`` holds partner, name and value in the currency (tables.partner_ranking).
     """
     collection = geometry(path)
     if collection is None:
@@ -48,7 +49,7 @@ def show(ranking: pd.DataFrame, *, flow: str, currency: str, source: str, lang: 
     chart(charts.partner_map(ranking, geojson=collection, flow=flow, title=t("partners.map", lang),
                              currency=currency, source=source, lang=lang), key=key)
     drawn = shapes_of(collection)
-    absent = ~ranking["partner"].isin(drawn) & ~ranking["partner"].map(is_special_partner)
+    absent = ~ranking["partner"].isin(drawn) & ~tf.flags(ranking["partner"], is_special_partner)
     missing = ranking.loc[absent & ranking["value"].ne(0), "name"]
     if not missing.empty:
         st.caption(t("partners.not_on_map", lang, names=", ".join(missing.astype(str))))

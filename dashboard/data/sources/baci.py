@@ -1,6 +1,6 @@
 """CEPII BACI (reconciled world trade, HS6, annual) -> canonical trade batches.
 
-Year files hold ``t,i,j,k,v,q`` (FORMATS.md §3): year, exporter, importer
+Year files hold ``t,i,j,k,v,q`` (docs/formats.md §3): year, exporter, importer
 (BACI numeric country codes), HS6 product, value in **thousands** of USD and
 quantity in **tonnes**.  BACI reconciles both declarations into one figure, so
 each row is stored once, as the exporter's export to the importer
@@ -30,6 +30,7 @@ from dashboard.core.errors import SchemaError
 from dashboard.data.schema import TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import parse_numbers, stream_csv
+from dashboard.reference.countries import AREAS_NES, iso2_from_m49
 
 LICENCE = ("CEPII BACI (www.cepii.fr), Etalab Open Licence 2.0; values reconciled from UN "
            "Comtrade")
@@ -110,7 +111,6 @@ def country_iso2(code: int) -> str | None:
     country = pycountry.countries.get(numeric=f"{code:03d}")
     if country is not None:
         return country.alpha_2
-    from dashboard.reference.countries import iso2_from_m49
 
     return iso2_from_m49(code)
 
@@ -129,8 +129,6 @@ def _batches(path: Path, sniff: Sniff, members: list[str | None], countries: dic
             yield to_canonical(batch, actual, countries, unknown, file=file, first_line=line)
             line += batch.num_rows
     if unknown:
-        from dashboard.reference.countries import AREAS_NES
-
         parsed.notes.append(
             f"{sum(unknown.values())} rows with country codes that have no ISO code "
             f"({', '.join(map(str, sorted(unknown)))}) kept as {AREAS_NES} (areas n.e.s.)")
@@ -150,8 +148,6 @@ def _integers(values: pa.Array, *, file: str, column: str, first_line: int,
 def to_canonical(batch: pa.RecordBatch, actual: dict[str, str], countries: dict[int, str],
                  unknown: dict[int, int], *, file: str, first_line: int) -> pa.RecordBatch:
     """One raw BACI batch (text columns) -> a validated canonical batch of export rows."""
-    from dashboard.reference.countries import AREAS_NES
-
     def column(name: str) -> pa.Array:
         values = batch.column(actual[name])
         return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

@@ -1,6 +1,6 @@
 """UN Comtrade -> canonical trade batches: downloaded files and the v1 API.
 
-Files (FORMATS.md §2), matched by column name case-insensitively:
+Files (docs/formats.md §2), matched by column name case-insensitively:
 
 * the Comtrade+ CSV download (47 camelCase columns, comma, quoted cmdDesc,
   maybe latin-1, maybe a trailing comma on every data row);
@@ -46,10 +46,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, SchemaError, SourceError
 from dashboard.data.schema import TRADE_SCHEMA, validate
+from dashboard.data.sources import http
 from dashboard.data.sources.base import Sniff, TradeBatches
-from dashboard.data.sources.tabular import BLOCK_SIZE, open_binary, parse_numbers
+from dashboard.data.sources.tabular import (
+    BLOCK_SIZE,
+    detect_encoding,
+    detect_separator,
+    open_binary,
+    parse_numbers,
+)
+from dashboard.reference.countries import AREAS_NES, iso2_from_iso3, iso2_from_m49
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +165,6 @@ def is_gzip(path: Path) -> bool:
 
 def sniff_gzip(path: Path, *, display_name: str, head_bytes: int = 256 << 10) -> Sniff:
     """Encoding, separator and header of a gzip-compressed text file (the bulk download)."""
-    from dashboard.data.sources.detect import detect_encoding, detect_separator
-
     with pa.input_stream(str(path), compression="gzip") as stream:
         head = stream.read(head_bytes)
     encoding = detect_encoding(head)
@@ -413,14 +420,10 @@ def _map_distinct(values: pa.Array, lookup: Callable[[str], str | None]) -> pa.A
 
 
 def _iso2_from_code(value: str) -> str | None:
-    from dashboard.reference.countries import iso2_from_m49
-
     return iso2_from_m49(value.split(".")[0])
 
 
 def _iso2_from_iso3(value: str) -> str | None:
-    from dashboard.reference.countries import iso2_from_iso3
-
     return iso2_from_iso3(value)
 
 
@@ -524,7 +527,6 @@ def to_canonical(
         for item in pc.value_counts(partner_code.filter(unknown)).to_pylist():
             code = str(item["values"])
             tally.unknown_partners[code] = tally.unknown_partners.get(code, 0) + item["counts"]
-        from dashboard.reference.countries import AREAS_NES
 
         partner = pc.fill_null(partner, AREAS_NES)
 
@@ -623,9 +625,6 @@ def fetch(
     Requests are split per year and flow to stay under the record limit.
     ``hs_level`` 2/4/6 asks for chapters/headings/subheadings, None for TOTAL.
     """
-    from dashboard.core.config import settings
-    from dashboard.data.sources import http
-
     if hs_level not in (None, 2, 4, 6):
         raise SchemaError("--hs-level", "2, 4 or 6", found=str(hs_level))
     flows = [flow.upper()] if flow else ["X", "M"]

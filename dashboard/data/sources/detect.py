@@ -13,10 +13,17 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from charset_normalizer import from_bytes
-
 from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data.sources import baci, comtrade, excel, fcs, generic
 from dashboard.data.sources.base import Sniff, TradeBatches
+from dashboard.data.sources.tabular import (
+    clean_name,
+    decode_head,
+    detect_encoding,
+    detect_separator,
+    mixed_encoding_error,
+    open_binary,
+)
 
 HEAD_BYTES = 256 << 10
 MAX_ARCHIVE_MEMBERS = 100
@@ -43,26 +50,25 @@ def open_trade_file(
     fmt: str = "auto",
     display_name: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    sniff: Sniff | None = None,
 ) -> TradeBatches:
     """Detect the file's layout and return its canonical batches (read lazily).
 
     A ``mapping`` (canonical role -> the file's column) reads a text file as a
-    generic table with those columns, whatever its header looks like.
+    generic table with those columns, whatever its header looks like.  A ``sniff``
+    found earlier (by staging) is used instead of reading the file's head again.
     """
     name = display_name or path.name
     if not path.exists():
         raise SchemaError(name, "an existing file")
     if path.stat().st_size == 0:
         raise SchemaError(name, "a file with a header and data rows", found="an empty file")
-    if is_workbook(path):
-        from dashboard.data.sources import excel
-
-        return excel.read(path, display_name=name, fmt=fmt)
-    sniff = sniff_text(path, display_name=name)
+    if sniff is None:
+        if is_workbook(path):
+            return excel.read(path, display_name=name, fmt=fmt)
+        sniff = sniff_text(path, display_name=name)
     with damaged_input(name):
         if mapping:
-            from dashboard.data.sources import generic
-
             parsed = generic.read(path, sniff, mapping=mapping)
         else:
             parsed = _reader_for(sniff, fmt)(path, sniff)
@@ -111,15 +117,8 @@ def _guarded(batches: Iterator, path: Path, sniff: Sniff) -> Iterator:
 
 def _mixed_encoding(path: Path, sniff: Sniff, exc: UnicodeDecodeError) -> SchemaError:
     """The first line that does not decode in the encoding found at the file's start."""
-    from dashboard.data.sources.tabular import mixed_encoding_error
-
-    line_of = sniff.member is not None or not _is_gzip(path)
+    line_of = sniff.member is not None or not comtrade.is_gzip(path)
     return mixed_encoding_error(path, sniff, reason=exc.reason, locate=line_of)
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
 
 
 def is_workbook(path: Path) -> bool:
@@ -136,11 +135,9 @@ def is_workbook(path: Path) -> bool:
 
 def sniff_text(path: Path, *, display_name: str) -> Sniff:
     """Encoding, separator and header of a delimited text file (or the one inside a zip)."""
-    from dashboard.data.sources.comtrade import is_gzip, sniff_gzip
-
     with damaged_input(display_name):
-        if is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
-            return sniff_gzip(path, display_name=display_name)
+        if comtrade.is_gzip(path):  # the Comtrade bulk download (.txt.gz); its reader unpacks it
+            return comtrade.sniff_gzip(path, display_name=display_name)
         member = _archive_member(path, display_name) if zipfile.is_zipfile(path) else None
         head = _head_bytes(path, member)
     if _looks_utf16(head):
@@ -150,7 +147,7 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
         raise SchemaError(display_name, "a text file (CSV/TSV) or an Excel workbook",
                           found="binary data")
     encoding = detect_encoding(head)
-    text = _decode_head(head, encoding)
+    text = decode_head(head, encoding)
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_index is None:
@@ -171,17 +168,6 @@ def sniff_text(path: Path, *, display_name: str) -> Sniff:
         member=member,
         header_line=header_index + 1,
     )
-
-
-_INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"  # BOM, zero-width space/marks, word joiner
-
-
-def clean_name(name: str) -> str:
-    """A header name without surrounding whitespace, NBSP, stray BOMs or zero-width marks."""
-    previous = None
-    while previous != name:
-        previous, name = name, name.strip().strip(_INVISIBLE)
-    return name
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -207,40 +193,6 @@ def _refuse_duplicate_names(header: tuple[str, ...], *, display_name: str, line:
         seen.add(key)
 
 
-def detect_encoding(head: bytes) -> str:
-    """utf-8-sig for a BOM, utf-8 when it decodes, else the best single-byte guess (cp1251)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(head[:65536], cp_isolation=["cp1251", "cp1252", "koi8_r", "cp866"]).best()
-    guess = best.encoding if best is not None else "cp1251"
-    # Russian customs files re-saved by Excel are cp1251; charset-normalizer can confuse
-    # short Cyrillic samples with other single-byte codepages.
-    if guess in {"koi8_r", "mac_cyrillic", "cp866"} and _mostly_cp1251(head):
-        return "cp1251"
-    return guess
-
-
-def _mostly_cp1251(head: bytes) -> bool:
-    return sum(0xC0 <= b <= 0xFF for b in head) > sum(0x80 <= b < 0xC0 for b in head)
-
-
-def _decode_head(head: bytes, encoding: str) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    return decoder.decode(head, final=False).lstrip("\ufeff")
-
-
-def detect_separator(header_line: str) -> str:
-    """The delimiter that splits the header into the most fields (TAB, ';' or ',')."""
-    counts = {sep: header_line.count(sep) for sep in ("\t", ";", ",", "|")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ","
-
-
 def _archive_member(path: Path, display_name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -255,9 +207,7 @@ def _archive_member(path: Path, display_name: str) -> str:
         if not data:
             raise SchemaError(display_name, "an archive holding a .csv file (e.g. DATTSVT.csv)",
                               found=", ".join(i.filename for i in infos[:5]) or "no files")
-        from dashboard.data.sources.baci import year_member
-
-        baci_year = year_member([i.filename for i in data])  # BACI: year files + code lists
+        baci_year = baci.year_member([i.filename for i in data])  # BACI: year files + code lists
         preferred = [i for i in data if Path(i.filename).name.upper() == "DATTSVT.CSV"
                      or i.filename == baci_year]
         customs = [i.filename for i in preferred if i.filename != baci_year]
@@ -292,15 +242,16 @@ def _head_bytes(path: Path, member: str | None) -> bytes:
 
 
 def _readers() -> dict[str, tuple[Callable[[Sniff], bool], Reader]]:
-    """Format name -> (does a sniffed header belong to it, its reader), in the order tried."""
-    from dashboard.data.sources import fcs, generic
+    """Format name -> (does a sniffed header belong to it, its reader), in the order tried.
 
-    readers: dict[str, tuple[Callable[[Sniff], bool], Reader]] = {
+    Comtrade comes before BACI, and the generic table last: it accepts any tidy header.
+    """
+    return {
         "fcs": (lambda s: fcs.layout_of(s.header) is not None, fcs.read),
+        "comtrade": (comtrade.matches, comtrade.read),
+        "baci": (baci.matches, baci.read),
+        "csv": (generic.matches, generic.read),
     }
-    readers.update(_extra_readers())
-    readers["csv"] = (generic.matches, generic.read)
-    return readers
 
 
 def format_of(sniff: Sniff) -> str | None:
@@ -327,19 +278,8 @@ def _reader_for(sniff: Sniff, fmt: str) -> Reader:
     )
 
 
-def _extra_readers() -> dict[str, tuple[Callable[[Sniff], bool], Reader]]:
-    """Further publisher formats (Comtrade, BACI), registered by their modules."""
-    try:
-        from dashboard.data.sources import registry
-    except ImportError:
-        return {}
-    return registry.readers()
-
-
 def read_text_sample(path: Path, sniff: Sniff, *, lines: int = 20) -> list[str]:
     """The first lines of the data, decoded, for a preview."""
-    from dashboard.data.sources.tabular import open_binary
-
     with damaged_input(sniff.display_name), open_binary(path, sniff) as raw:
         wrapper = io.TextIOWrapper(raw, encoding=sniff.encoding, errors="replace", newline="")
         return [wrapper.readline().rstrip("\r\n") for _ in range(lines)]

@@ -24,10 +24,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, SchemaError
 from dashboard.data.sources import fcs, generic, xlsx
 from dashboard.data.sources.base import Sniff, TradeBatches
-from dashboard.data.sources.detect import clean_name
+from dashboard.data.sources.tabular import clean_name
 
 HEADER_SEARCH_ROWS = 20  # analysts put titles and notes above the table
 MAX_ROWS = 1_048_576  # an Excel sheet's own limit; OBOROT_MAX_ROWS may lower it
@@ -192,8 +193,6 @@ def _parsed(path: Path, header: list[str], kind: str, *, name: str, header_row: 
 
 
 def _configured_max_rows() -> int:
-    from dashboard.core.config import settings
-
     return settings().max_rows
 
 

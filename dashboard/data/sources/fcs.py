@@ -1,6 +1,6 @@
 """Russian customs (FCS) regional foreign-trade exports -> canonical trade batches.
 
-Two header layouts (FORMATS.md §1): the portal's Russian ``DATTSVT.csv``
+Two header layouts (docs/formats.md §1): the portal's Russian ``DATTSVT.csv``
 (``napr period strana tnved edizm Stoim Netto Kol Region Region_s``; TAB,
 UTF-8, decimal comma, ЭК/ИМ) and the English one (``DIRECTION PERIOD COUNTRY
 HS UM VALUE NETWEIGHT QUANTITY REGION REGION_S``; IMP/EXP).  Excel re-saves
@@ -18,9 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.errors import SchemaError
-from dashboard.data.schema import CONFIDENTIAL_HS, TRADE_SCHEMA, validate
+from dashboard.core.terms import CONFIDENTIAL_HS
+from dashboard.data.schema import TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
+from dashboard.reference.regions import region_by_fcs_code, regions
 
 PUBLICATION_GAP = (2022, 2023)
 """Years in which the customs service paused regional statistics (early 2022 to early 2023)."""
@@ -255,8 +257,6 @@ def region_of(value: str) -> str | None:
     None too: which of the two is wrong cannot be told, and the code silently winning
     put Moscow's trade under Tomsk.
     """
-    from dashboard.reference.regions import region_by_fcs_code, regions
-
     iso = region_by_fcs_code(value)
     found = _CODE_AND_NAME.match(value)
     if iso is None or found is None:

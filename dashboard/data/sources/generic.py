@@ -18,6 +18,8 @@ from dashboard.data.schema import TRADE_SCHEMA, validate
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.fcs import region_of
 from dashboard.data.sources.tabular import map_values, parse_numbers, stream_csv
+from dashboard.reference.countries import country_code
+from dashboard.reference.regions import region_by_fcs_code, regions
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "reporter": ("reporter", "region", "регион", "субъект", "reporter_code", "территория"),
@@ -149,8 +151,6 @@ def to_canonical(
 
 
 def _reporter_code(value: str) -> str | None:
-    from dashboard.reference.regions import region_by_fcs_code, regions
-
     upper = value.strip().upper()
     table = regions()
     if upper in set(table["iso_code"]):
@@ -169,6 +169,4 @@ def _reporter_code(value: str) -> str | None:
 
 
 def _partner_code(value: str) -> str | None:
-    from dashboard.reference.countries import country_code
-
     return country_code(value)

@@ -7,6 +7,7 @@ a value does not parse, a second string-typed pass finds its line and column.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -17,6 +18,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
+from charset_normalizer import from_bytes
 
 from dashboard.core.config import env_int
 from dashboard.core.errors import SchemaError
@@ -24,6 +26,52 @@ from dashboard.data.sources.base import Sniff
 
 BLOCK_SIZE = 16 << 20  # bytes per Arrow block: big enough for throughput, small for memory
 MIN_BLOCK_SIZE = 4 << 10
+
+
+_INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"  # BOM, zero-width space/marks, word joiner
+
+
+def clean_name(name: str) -> str:
+    """A header name without surrounding whitespace, NBSP, stray BOMs or zero-width marks."""
+    previous = None
+    while previous != name:
+        previous, name = name, name.strip().strip(_INVISIBLE)
+    return name
+
+
+def detect_encoding(head: bytes) -> str:
+    """utf-8-sig for a BOM, utf-8 when it decodes, else the best single-byte guess (cp1251)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(head[:65536], cp_isolation=["cp1251", "cp1252", "koi8_r", "cp866"]).best()
+    guess = best.encoding if best is not None else "cp1251"
+    # Russian customs files re-saved by Excel are cp1251; charset-normalizer can confuse
+    # short Cyrillic samples with other single-byte codepages.
+    if guess in {"koi8_r", "mac_cyrillic", "cp866"} and _mostly_cp1251(head):
+        return "cp1251"
+    return guess
+
+
+def _mostly_cp1251(head: bytes) -> bool:
+    return sum(0xC0 <= b <= 0xFF for b in head) > sum(0x80 <= b < 0xC0 for b in head)
+
+
+def decode_head(head: bytes, encoding: str) -> str:
+    """The head bytes decoded (bad bytes replaced, a BOM dropped)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(head, final=False).lstrip("\ufeff")
+
+
+def detect_separator(header_line: str) -> str:
+    """The delimiter that splits the header into the most fields (TAB, ';' or ',')."""
+    counts = {sep: header_line.count(sep) for sep in ("\t", ";", ",", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
 
 
 def configured_block_size() -> int:
