@@ -25,7 +25,7 @@ from dashboard.rates import averages, latest
 from dashboard.rates.conversion import average_rates
 from dashboard.reference.baskets import Basket
 from dashboard.reference.groups import PartnerGroup
-from dashboard.reference.names import NameEntry, NameRegistry
+from dashboard.reference.names import NameRegistry
 
 
 @st.cache_resource
@@ -225,38 +225,3 @@ def basket_ranking(version: str, view: View, items: tuple[Basket, ...]) -> pd.Da
 def group_ranking(version: str, view: View, items: tuple[PartnerGroup, ...]) -> pd.DataFrame:
     """Ranked partner groups for the view's flow (overlaps flagged)."""
     return analysis.group_ranking(store(), view, list(items))
-
-
-def save_basket(item: Basket) -> bool:
-    """Validate and store a basket (True when it replaced one); caches follow the version."""
-    return definitions.save_basket(store(), item)
-
-
-def delete_basket(basket_id: str) -> None:
-    """Delete a stored basket."""
-    definitions.delete_basket(store(), basket_id)
-
-
-def import_baskets(items: list[Basket]) -> tuple[int, int]:
-    """Store parsed baskets in one transaction: (added, replaced)."""
-    return definitions.replace_baskets(store(), items)
-
-
-def save_group(item: PartnerGroup) -> bool:
-    """Validate and store a partner group (True when it replaced one)."""
-    return definitions.save_group(store(), item)
-
-
-def delete_group(group_id: str) -> None:
-    """Delete a stored partner group."""
-    definitions.delete_group(store(), group_id)
-
-
-def import_groups(items: list[PartnerGroup]) -> tuple[int, int]:
-    """Store parsed groups in one transaction: (added, replaced)."""
-    return definitions.replace_groups(store(), items)
-
-
-def import_names(entries: list[NameEntry], source: str) -> int:
-    """Store user-loaded HS names (they replace bundled ones)."""
-    return definitions.save_names(store(), entries, source=source)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import queries
+from dashboard.app import actions, queries
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.reference.baskets import Basket, baskets_to_csv, parse_baskets_csv
@@ -79,20 +79,20 @@ def _basket_editor(baskets: list[Basket], lang: str) -> None:
         item = Basket(key, name_ru, name_en, tuple(split_list(codes)),
                       chosen.source if chosen and chosen.id == key.strip().lower() else "")
         try:
-            replaced = queries.save_basket(item)
+            replaced = actions.save_basket(item)
         except OborotError as exc:
             st.error(str(exc))
         else:
             _done(t("data.replaced" if replaced else "data.saved", lang, id=key.strip().lower()))
     if chosen and st.button(t("data.delete_set", lang), key="data.basket_delete"):
-        queries.delete_basket(chosen.id)
+        actions.delete_basket(chosen.id)
         _done(t("data.deleted_set", lang, id=chosen.id))
     upload = st.file_uploader(t("data.import_csv", lang), type=["csv"], key="data.basket_csv")
     if upload is not None and st.button(t("data.import_csv", lang), key="data.basket_import"):
         try:
             items = parse_baskets_csv(decode_text(upload.getvalue(), upload.name), upload.name,
                                       registry=queries.names(queries.version()))
-            added, replaced = queries.import_baskets(items)
+            added, replaced = actions.import_baskets(items)
         except OborotError as exc:
             st.error(str(exc))
         else:
@@ -119,19 +119,19 @@ def _group_editor(groups: list[PartnerGroup], lang: str) -> None:
             item = PartnerGroup(key, name_ru, name_en, members,
                                 chosen.source if chosen and chosen.id == key.strip().lower()
                                 else "")
-            replaced = queries.save_group(item)
+            replaced = actions.save_group(item)
         except OborotError as exc:
             st.error(str(exc))
         else:
             _done(t("data.replaced" if replaced else "data.saved", lang, id=key.strip().lower()))
     if chosen and st.button(t("data.delete_set", lang), key="data.group_delete"):
-        queries.delete_group(chosen.id)
+        actions.delete_group(chosen.id)
         _done(t("data.deleted_set", lang, id=chosen.id))
     upload = st.file_uploader(t("data.import_csv", lang), type=["csv"], key="data.group_csv")
     if upload is not None and st.button(t("data.import_csv", lang), key="data.group_import"):
         try:
             items = parse_groups_csv(decode_text(upload.getvalue(), upload.name), upload.name)
-            added, replaced = queries.import_groups(items)
+            added, replaced = actions.import_groups(items)
         except OborotError as exc:
             st.error(str(exc))
         else:
@@ -150,7 +150,7 @@ def _names_import(lang: str) -> None:
         first = next((line for line in text.splitlines() if line.strip()), "")
         entries = (parse_tnved_listing(text, upload.name) if "|" in first
                    else parse_classifier_csv(decode_text(data, upload.name), upload.name))
-        written = queries.import_names(entries, upload.name)
+        written = actions.import_names(entries, upload.name)
     except OborotError as exc:
         st.error(str(exc))
     else:
