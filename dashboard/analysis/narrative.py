@@ -163,9 +163,11 @@ def _own_name(code: str, lang: str, registry: NameRegistry) -> str:
     return f"{named.name} ({named.marker})" if named.marker in ("EN", "RU") else named.name
 
 
-def build_facts(store: Store, view: analysis.View) -> Facts:
+def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | None = None,
+                registry: NameRegistry | None = None) -> Facts:
     """Gather the facts of a view's turnover (its flow and HS level are not used) from the store.
 
+    ``baskets`` and ``registry`` (the items' names) default to the store's own.
     Raises NotFoundError when the partner has no trade with the reporter in the period.
     """
     base = replace(view, flow="turnover", hs_level=2)
@@ -197,7 +199,8 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         share = float(row["share"].iloc[0]) if not row.empty else NAN
         partners = ()
     goods = analysis.commodity_frame(store, base, level=4)  # one read serves both flows
-    baskets, registry = definitions.baskets(store), definitions.names_registry(store)
+    baskets = definitions.baskets(store) if baskets is None else baskets
+    registry = definitions.names_registry(store) if registry is None else registry
     export_groups, confidential_export = _groups(store, base, "export", goods, baskets, registry)
     import_groups, confidential_import = _groups(store, base, "import", goods, baskets, registry)
     return Facts(
