@@ -18,7 +18,8 @@ def test_ingest_prints_what_was_detected_and_loaded(tmp_path, write_file, capsys
     assert record == {
         "dataset_id": 1, "format": "fcs-ru", "encoding": "cp1251", "separator": ";",
         "rows_loaded": 6, "rows_rejected": 0, "period_start": "2017-01",
-        "period_end": "2018-05", "already_loaded": False, "notes": [],
+        "period_end": "2018-05", "already_loaded": False, "notes": [], "overlaps": [],
+        "replaced": [],
     }
     assert main(["--store", store, "ingest", str(path)]) == 0
     assert "already loaded as dataset 1" in capsys.readouterr().out

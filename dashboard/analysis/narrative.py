@@ -48,6 +48,7 @@ from dashboard.core.errors import NotFoundError
 from dashboard.core.formatting import money, percent
 from dashboard.data import definitions
 from dashboard.data.store import Store
+from dashboard.rates.conversion import rates_missing_text
 from dashboard.reference.baskets import Basket, in_basket
 from dashboard.reference.countries import country_name, is_special_partner
 from dashboard.reference.inflect import inflect, with_preposition_s
@@ -105,6 +106,7 @@ class Facts:
     confidential_import: float = NAN
     group: tuple[str, str] | None = None  # the partner group's (name_ru, name_en)
     basket: tuple[str, str] | None = None  # the basket's (name_ru, name_en)
+    unrated: tuple[int, ...] = ()  # years no stored rates convert into ``currency`` (missing)
 
 
 # -- gathering -----------------------------------------------------------------------
@@ -168,9 +170,13 @@ def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | No
     """Gather the facts of a view's turnover (its flow and HS level are not used) from the store.
 
     ``baskets`` and ``registry`` (the items' names) default to the store's own.
-    Raises NotFoundError when the partner has no trade with the reporter in the period.
+    Raises NotFoundError when the partner has no trade with the reporter in the period,
+    or when no stored rates convert the view's year into its currency.
     """
     base = replace(view, flow="turnover", hs_level=2)
+    unrated = tuple(analysis.unconverted_years(store, base))
+    if view.year in unrated:  # there is trade, but nothing to say it in
+        raise NotFoundError(rates_missing_text(view.year, view.currency, "en"))
     frame = analysis.partner_frame(store, base)  # one read serves every flow below
     everyone = analysis.top_partners(store, replace(base, partner=None), n=None, frame=frame)
     if view.partner is None:
@@ -213,6 +219,7 @@ def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | No
         if view.group is not None else None,
         basket=(view.basket.name_ru or view.basket.name_en,
                 view.basket.name_en or view.basket.name_ru) if view.basket is not None else None,
+        unrated=unrated,
     )
 
 
@@ -392,6 +399,9 @@ def _ru_change(facts: Facts) -> str:
     """The clause after the headline value."""
     kpi, previous = facts.turnover, facts.year - 1
     annual = _months(facts) is None
+    if not math.isfinite(kpi.previous) and previous in facts.unrated:
+        return (f"; курсов для пересчёта за {_period(facts, previous, 'ru', 'accs')} нет, "
+                "сравнить не с чем")
     if not math.isfinite(kpi.previous):
         return f"; данных за {_period(facts, previous, 'ru', 'accs')} для сравнения нет"
     if kpi.previous == 0:
@@ -514,6 +524,8 @@ def _render_ru(facts: Facts, approximate: bool) -> str:
 def _en_change(facts: Facts) -> str:
     kpi, previous = facts.turnover, facts.year - 1
     base = _period(facts, previous, "en")
+    if not math.isfinite(kpi.previous) and previous in facts.unrated:
+        return f"; there are no exchange rates for {base} to compare with"
     if not math.isfinite(kpi.previous):
         return f"; no data for {base} to compare with"
     if kpi.previous == 0:

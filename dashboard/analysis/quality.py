@@ -1,6 +1,8 @@
-"""Data-quality notes (pure): missing months in compared years, the FCS publication gap."""
+"""Data-quality notes (pure): missing months, the FCS publication gap, overlapping datasets."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -28,4 +30,25 @@ def quality_notes(months: pd.DataFrame, *, year: int, ytd: int | None, lang: str
             notes.append(t("quality.missing_months", lang, year=compared, months=names))
     if year in FCS_GAP or year - 1 in FCS_GAP:
         notes.append(t("quality.fcs_gap", lang))
+    return notes
+
+
+def overlap_notes(overlaps: pd.DataFrame, *, years: Collection[int], lang: str) -> list[str]:
+    """One sentence per year of ``years`` where datasets overlap and totals count both.
+
+    ``overlaps``: Store.overlaps (year, first, second dataset ids).
+    """
+    notes: list[str] = []
+    for year in sorted(years, reverse=True):
+        pairs = overlaps.loc[overlaps["year"] == year]
+        if pairs.empty:
+            continue
+        ids = ", ".join(str(i) for i in sorted({*pairs["first"], *pairs["second"]}))
+        notes.append(
+            f"В {year} году данные наборов {ids} пересекаются (тот же регион, партнёр и период): "
+            "итоги учитывают их дважды. Удалите лишний набор на странице «Данные»."
+            if lang == "ru" else
+            f"In {year} datasets {ids} overlap (same region, partner and period): totals count "
+            "them twice. Delete the extra dataset on the Data page."
+        )
     return notes

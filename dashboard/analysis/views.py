@@ -23,9 +23,11 @@ from dashboard.core.errors import NotFoundError
 from dashboard.core.terms import BASE_FLOWS
 from dashboard.data import definitions, update_log
 from dashboard.data.store import Store, TradeQuery
-from dashboard.rates.averages import convert_frame
+from dashboard.rates.averages import convert_frame, missing_rate_years
+from dashboard.rates.conversion import rates_missing_text
 from dashboard.reference import groups as partner_groups
-from dashboard.reference.baskets import Basket, overlaps
+from dashboard.reference.baskets import Basket
+from dashboard.reference.baskets import overlaps as basket_overlaps
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.names import hs_name
@@ -98,7 +100,34 @@ def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
     if view.currency == "USD" or frame.empty:
         return frame
 
-    return convert_frame(frame, store, to=view.currency)
+    converted = convert_frame(frame, store, to=view.currency)
+    # A year with any period no rates convert is left out as a whole, so the
+    # transforms read it as missing (NaN): never a sum of nothing (0) or a part.
+    gaps = converted["value_usd"].isna() & frame["value_usd"].notna()
+    if gaps.any():
+        converted = converted.loc[~converted["year"].isin(converted.loc[gaps, "year"])]
+    return converted
+
+
+def overlaps(store: Store, view: View) -> pd.DataFrame:
+    """Datasets counted twice in the view's two years (Store.overlaps: year, first, second)."""
+    return store.overlaps(_query(view, years=_two_years(view)))
+
+
+def unconverted_years(store: Store, view: View) -> list[int]:
+    """The view's two years with trade that no stored rates convert into its currency."""
+    if view.currency == "USD":
+        return []
+    frame = store.aggregate(["year", "flow"], _query(view, years=_two_years(view)))
+    if frame.empty:
+        return []
+    return missing_rate_years(frame, store, to=view.currency)
+
+
+def rate_notes(store: Store, view: View, lang: str = "en") -> list[str]:
+    """Flags ("no rates for 2017 in RUB") for the view's ``unconverted_years``."""
+    return [rates_missing_text(year, view.currency, lang)
+            for year in unconverted_years(store, view)]
 
 
 def partner_frame(store: Store, view: View) -> pd.DataFrame:
@@ -124,13 +153,18 @@ def summary(store: Store, view: View, *, frame: pd.DataFrame | None = None) -> d
         rank: int | None = None
     else:
         row = table.loc[table["partner"] == view.partner]
-        if row.empty:
+        if row.empty and view.year not in unconverted_years(store, view):
             raise NotFoundError(
                 f"no {view.flow} between {view.reporter} and {view.partner} in {view.year}"
             )
-        record = row.iloc[0]
-        value, previous, rank = float(record["value"]), float(record["previous"]), int(
-            record["rank"])
+        if row.empty:  # the view's year has trade but no rates to convert it
+            before = tf.partner_table(frame, year=view.year - 1, flow=view.flow)
+            before = before.loc[before["partner"] == view.partner, "value"]
+            value, previous, rank = math.nan, float(before.sum()) if len(before) else math.nan, None
+        else:
+            record = row.iloc[0]
+            value, previous, rank = float(record["value"]), float(record["previous"]), int(
+                record["rank"])
     change = value - previous
     return {
         "reporter": view.reporter,
@@ -146,6 +180,7 @@ def summary(store: Store, view: View, *, frame: pd.DataFrame | None = None) -> d
         "change_pct": _clean(change / previous * 100 if previous and previous > 0 else math.nan),
         "rank": rank,
         "partners": int((table["value"] > 0).sum()) if not table.empty else 0,
+        "notes": rate_notes(store, view),
     }
 
 
@@ -215,7 +250,7 @@ def basket_ranking(store: Store, view: View, baskets: list[Basket]) -> pd.DataFr
     table = set_table(frame.astype({"year": "int64"}), totals, by="basket", year=view.year,
                       flow=view.flow)
     shared: dict[str, list[str]] = {}
-    for first, second in overlaps([b for b in baskets if b.id in set(table["basket"])]):
+    for first, second in basket_overlaps([b for b in baskets if b.id in set(table["basket"])]):
         shared.setdefault(first, []).append(second)
         shared.setdefault(second, []).append(first)
     return table.assign(overlap=table["basket"].map(lambda b: ", ".join(shared.get(b, []))))

@@ -43,9 +43,11 @@ def guess_mapping(header: tuple[str, ...]) -> dict[str, str]:
 
 
 def load_upload(staged: Staged, *, name: str, mapping: Mapping[str, str] | None,
-                progress: Callable[[int], None] | None = None) -> IngestResult:
+                progress: Callable[[int], None] | None = None,
+                replace: bool = False) -> IngestResult:
     """Store a staged file as one dataset (all or nothing), then forget cached answers."""
-    result = staging.load(staged, queries.store(), name=name, mapping=mapping, progress=progress)
+    result = staging.load(staged, queries.store(), name=name, mapping=mapping, progress=progress,
+                          replace=replace)
     log.info("loaded %s as dataset %s (%s rows)", staged.display_name, result.dataset_id,
              result.rows)
     queries.clear()

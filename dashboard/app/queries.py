@@ -175,6 +175,18 @@ def conversion_note(version: str, currency: str, year: int, lang: str) -> str | 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def overlaps(version: str, view: View) -> pd.DataFrame:
+    """Datasets the view's figures count twice (year, first, second)."""
+    return analysis.overlaps(store(), view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_notes(version: str, view: View, lang: str) -> list[str]:
+    """Years of the view that no stored rates convert into its currency (missing, not 0)."""
+    return analysis.rate_notes(store(), view, lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def new_since_update(version: str, view: View, lang: str) -> NewSinceUpdate | None:
     """Months the last update added for the region and the month's largest movers."""
     return analysis.new_since_update(store(), view, lang=lang)

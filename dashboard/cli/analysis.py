@@ -205,6 +205,9 @@ def run_summary(args: argparse.Namespace) -> int:
         view = _view(store, args, flow=args.flow, hs_level=_hs_level(args.hs_level))
         record = analysis.summary(store, view)
         out = {key: _clean(record.get(key)) for key in SUMMARY_KEYS}
+        notes = list(record.get("notes") or [])  # type: ignore[call-overload]
+        if notes:
+            out["notes"] = notes
         if args.json:
             print(json.dumps(out, ensure_ascii=False))
             return OK
@@ -219,6 +222,8 @@ def run_summary(args: argparse.Namespace) -> int:
         print(f"change %:  {percent(out['change_pct'], 'en')}")
         if out["rank"] is not None:
             print(f"rank:      {out['rank']} of {record.get('partners')} partners")
+        for note in notes:
+            print(f"note:      {note}")
         return OK
 
     return _run(args, body)

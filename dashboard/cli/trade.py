@@ -18,6 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--format", default="auto", help="auto (default), fcs, csv, comtrade, baci")
     p.add_argument("--name", help="dataset name (default: the file name)")
+    p.add_argument("--replace", action="store_true",
+                   help="delete loaded datasets covering the same region, partner and period "
+                        "(in the same transaction) instead of keeping both")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_ingest)
 
@@ -37,7 +40,7 @@ def _store(args: argparse.Namespace) -> Store:
 
 def _ingest(args: argparse.Namespace) -> int:
     result = ingest_file(_store(args), args.file, fmt=args.format, name=args.name,
-                         max_rows=settings(args.store).max_rows)
+                         max_rows=settings(args.store).max_rows, replace=args.replace)
     record = {
         "dataset_id": result.dataset_id,
         "format": result.format,
@@ -49,6 +52,8 @@ def _ingest(args: argparse.Namespace) -> int:
         "period_end": result.period_end,
         "already_loaded": result.already_loaded,
         "notes": list(result.notes),
+        "overlaps": list(result.overlaps),
+        "replaced": list(result.replaced),
     }
     if args.json:
         print(json.dumps(record, ensure_ascii=False))

@@ -134,6 +134,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "data.not_mapped": ("— нет —", "— none —"),
     "data.name": ("Название набора данных", "Dataset name"),
     "data.load": ("Загрузить в хранилище", "Load into the store"),
+    "data.overlap": ("Если файл пересекается с загруженными данными (тот же регион, партнёр и "
+                     "период)", "If the file overlaps loaded data (same region, partner and "
+                     "period)"),
+    "data.overlap_keep": ("оставить оба набора (итоги учтут оба)",
+                          "keep both (totals count both)"),
+    "data.overlap_replace": ("заменить: удалить пересекающиеся наборы",
+                             "replace: delete the overlapped dataset(s)"),
+    "data.overlap_help": ("Замена выполняется в той же транзакции, что и загрузка: либо новый "
+                          "набор загружен и старые удалены, либо ничего не изменилось.",
+                          "Replacing happens in the load's transaction: either the new dataset "
+                          "is in and the old ones are gone, or nothing changed."),
     "data.loading": ("Загрузка: {rows} строк", "Loading: {rows} rows"),
     "data.loaded": ("Загружено: {rows} строк (набор {id}).", "Loaded {rows} rows (dataset {id})."),
     "data.already": ("Этот файл уже загружен (набор {id}); повторно он не добавляется.",
@@ -261,12 +272,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "source_of.nbk": ("Национального банка Казахстана", "National Bank of Kazakhstan"),
     "source_of.ecb": ("ЕЦБ", "ECB"),
     "source_of.ecb-bundled": ("ЕЦБ (встроенный архив)", "ECB (bundled history)"),
-    "conversion_note": (
-        "Пересчёт в {to}: средние за год курсы {source}{cross} — {now} {to} за 1 USD в "
-        "{year} г., {before} в {previous} г.",
-        "Converted to {to} at annual average rates of the {source}{cross}: {now} {to} per USD "
-        "in {year}, {before} in {previous}.",
+    "source_alone.cbr": ("Банк России", "Bank of Russia"),
+    "source_alone.nbk": ("Национальный банк Казахстана", "National Bank of Kazakhstan"),
+    "source_alone.ecb": ("ЕЦБ", "ECB"),
+    "source_alone.ecb-bundled": ("ЕЦБ (встроенный архив)", "ECB (bundled history)"),
+    "conversion_note.one_source": (
+        "Пересчёт в {to}: средние за год курсы {source} — {amounts}",
+        "Converted to {to} at annual average rates of the {source}: {amounts}.",
     ),
+    "conversion_note.by_year": (
+        "Пересчёт в {to}: средние за год курсы — {amounts}",
+        "Converted to {to} at annual average rates: {amounts}.",
+    ),
+    "conversion_unit": (" {to} за 1 USD", " {to} per USD"),
+    "conversion_when": (" в {year} г.", " in {year}"),
     "conversion_cross": (", кросс-курс через EUR", ", crossed through EUR"),
     # The PPTX deck (dashboard.present.deck)
     "slides.deck_title": ("Внешняя торговля: {pair}", "Foreign trade: {pair}"),

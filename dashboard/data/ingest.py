@@ -34,8 +34,12 @@ def ingest_file(
     progress: Callable[[int], None] | None = None,
     mapping: Mapping[str, str] | None = None,
     checked: CheckedFile | None = None,
+    replace: bool = False,
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
+
+    ``replace``: delete older datasets covering the same rows (Store.ingest) in
+    the same transaction, instead of keeping both and noting the overlap.
 
     Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
     ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.  A ``checked`` file (an upload
@@ -55,7 +59,7 @@ def ingest_file(
                              sniff=checked.sniff if checked is not None else None)
     result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
                           max_rows=config.max_rows if max_rows is None else max_rows,
-                          progress=progress)
+                          progress=progress, replace=replace)
     if parsed.hs_names and not result.already_loaded:
         definitions.save_carried_names(store, parsed.hs_names, source=shown)
     return result

@@ -175,14 +175,17 @@ def estimate_rows(staged: Staged) -> int:
 
 
 def load(staged: Staged, store: Store, *, name: str, mapping: Mapping[str, str] | None,
-         progress: Callable[[int], None] | None = None) -> IngestResult:
-    """Parse and store the staged file as one dataset (all or nothing); mapping for tables."""
+         progress: Callable[[int], None] | None = None, replace: bool = False) -> IngestResult:
+    """Parse and store the staged file as one dataset (all or nothing); mapping for tables.
+
+    ``replace`` deletes loaded datasets the file overlaps, in the same transaction.
+    """
     mapped = staged.kind in MAPPED_KINDS and staged.sniff is not None
     checked = (CheckedFile(sha256=staged.sha256, size=staged.size, sniff=staged.sniff)
                if staged.problem is None else None)
     result = ingest_file(store, staged.path, name=name, display_name=staged.display_name,
                          progress=progress, mapping=dict(mapping or {}) if mapped else None,
-                         checked=checked)
+                         checked=checked, replace=replace)
     discard(staged)  # stored: the copy is no longer needed (a failed load keeps it for a retry)
     return result
 

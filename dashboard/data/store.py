@@ -150,6 +150,8 @@ class IngestResult:
     encoding: str = ""
     separator: str = ""
     notes: tuple[str, ...] = ()
+    overlaps: tuple[int, ...] = ()  # older datasets this one double-counts with (kept)
+    replaced: tuple[int, ...] = ()  # older datasets it overlapped and replaced (deleted)
 
 
 @dataclass(frozen=True)
@@ -256,8 +258,15 @@ class Store:
         sha256: str | None,
         max_rows: int | None = None,
         progress: Callable[[int], None] | None = None,
+        replace: bool = False,
     ) -> IngestResult:
-        """Load all batches as one dataset in one transaction; raise and change nothing on error."""
+        """Load all batches as one dataset in one transaction; raise and change nothing on error.
+
+        Older datasets with rows for the same reporter, partner, flow and period
+        (an annual row covers every month of its year) would be counted twice:
+        they are named in the notes and ``overlaps``, or with ``replace`` deleted
+        in the same transaction and named in ``replaced``.
+        """
         if sha256 is not None:
             existing = self.find_by_sha256(sha256)
             if existing is not None:
@@ -303,11 +312,12 @@ class Store:
                 period_start, period_end, reporters = tally.summary()
                 _fill_summaries(con, dataset_id)
                 overlap = _overlapping(con, dataset_id)
-                if overlap:
-                    parsed.notes.append(
-                        f"covers the same region and months as dataset(s) "
-                        f"{', '.join(map(str, overlap))}: totals add both; delete one to "
-                        "avoid counting twice")
+                if overlap and replace:
+                    for older in overlap:
+                        _delete_rows(con, older)
+                    parsed.notes.append(overlap_note(overlap, replaced=True))
+                elif overlap:
+                    parsed.notes.append(overlap_note(overlap, replaced=False))
                 con.execute(
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
                     "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
@@ -324,6 +334,7 @@ class Store:
             dataset_id=dataset_id, format=parsed.format, rows=rows, rejected=parsed.rejected,
             period_start=period_start, period_end=period_end, encoding=parsed.encoding,
             separator=parsed.separator, notes=tuple(parsed.notes),
+            overlaps=() if replace else tuple(overlap), replaced=tuple(overlap) if replace else (),
         )
 
     def already_loaded(self, dataset_id: int) -> IngestResult:
@@ -347,11 +358,7 @@ class Store:
                 found = con.execute("SELECT 1 FROM datasets WHERE id = ?", [dataset_id]).fetchone()
                 if found is None:
                     raise NotFoundError(f"no dataset with id {dataset_id}")
-                con.execute("DELETE FROM trade WHERE dataset_id = ?", [dataset_id])
-                for table in _SUMMARIES:
-                    con.execute(f"DELETE FROM {table} WHERE dataset_id = ?",  # noqa: S608
-                                [dataset_id])
-                con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+                _delete_rows(con, dataset_id)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -433,6 +440,22 @@ class Store:
                 f"SELECT DISTINCT year, month FROM {_source(['year', 'month'], query, None)} "  # noqa: S608
                 f"{where} ORDER BY 1, 2",
                 params,
+            ).df()
+
+    def overlaps(self, query: TradeQuery = TradeQuery()) -> pd.DataFrame:
+        """Pairs of datasets whose rows under the filters are counted twice (``_SAME_PERIOD``).
+
+        Columns: year, first, second (dataset ids, first < second), one row per
+        pair and year, sorted.
+        """
+        where, params = _where(query, monthly=False)
+        rows = f"(SELECT * FROM trade_by_partner {where})"  # noqa: S608 (parameterised)
+        with self.connect() as con:
+            return con.execute(
+                f"SELECT DISTINCT a.year, a.dataset_id AS first, b.dataset_id AS second "  # noqa: S608
+                f"FROM {rows} AS a JOIN {rows} AS b ON {_SAME_PERIOD} "
+                "AND a.dataset_id < b.dataset_id ORDER BY 1, 2, 3",
+                [*params, *params],
             ).df()
 
     # -- exchange rates ------------------------------------------------------------
@@ -632,16 +655,41 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, dataset_id: int) -> IngestRe
                         encoding or "", separator or "")
 
 
+# Rows of two datasets that queries add up: same reporter, partner, flow and year, and
+# the same month or an annual row (month NULL) that covers every month of the year.
+_SAME_PERIOD = (
+    "a.reporter = b.reporter AND a.partner = b.partner AND a.flow = b.flow "
+    "AND a.year = b.year AND (a.month = b.month OR a.month IS NULL OR b.month IS NULL)"
+)
+
+
 def _overlapping(con: duckdb.DuckDBPyConnection, dataset_id: int) -> list[int]:
-    """Older datasets with rows for the same reporter, year and month (queries add them up)."""
+    """Other datasets with rows ``_SAME_PERIOD`` as this one's (totals would count both)."""
     rows = con.execute(
-        "SELECT DISTINCT other.dataset_id FROM "
-        "(SELECT DISTINCT reporter, year, month FROM trade_by_partner WHERE dataset_id = ?) "
-        "AS mine JOIN trade_by_partner AS other USING (reporter, year, month) "
-        "WHERE other.dataset_id <> ? ORDER BY 1",
+        "SELECT DISTINCT b.dataset_id FROM trade_by_partner AS a "  # noqa: S608 (a constant)
+        f"JOIN trade_by_partner AS b ON {_SAME_PERIOD} "
+        "WHERE a.dataset_id = ? AND b.dataset_id <> ? ORDER BY 1",
         [dataset_id, dataset_id],
     ).fetchall()
     return [int(row[0]) for row in rows]
+
+
+def overlap_note(datasets: Sequence[int], *, replaced: bool) -> str:
+    """The ingest note for datasets covering the same rows as the new one."""
+    ids = ", ".join(map(str, datasets))
+    if replaced:
+        return (f"replaced dataset(s) {ids}: they covered the same region, partner and period "
+                "and were deleted with this load")
+    return (f"covers the same region, partner and period as dataset(s) {ids}: totals add "
+            "both (doubled); delete one, or load again with --replace")
+
+
+def _delete_rows(con: duckdb.DuckDBPyConnection, dataset_id: int) -> None:
+    """Delete one dataset's rows, summaries and provenance (inside the caller's transaction)."""
+    con.execute("DELETE FROM trade WHERE dataset_id = ?", [dataset_id])
+    for table in _SUMMARIES:
+        con.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])  # noqa: S608
+    con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
 
 
 def _fill_summaries(con: duckdb.DuckDBPyConnection, dataset_id: int | None) -> None:

@@ -337,6 +337,10 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
     result = DeckResult(data=b"")
 
     cards = analysis.kpis(store, view)
+    missing_rates = analysis.rate_notes(store, view, "en")
+    if view.year in analysis.unconverted_years(store, view):
+        raise NotFoundError(" ".join(missing_rates))  # there is trade, but no rates for it
+    result.notes.extend(missing_rates)
     if not math.isfinite(cards["turnover"].value) or cards["turnover"].value == 0:
         raise NotFoundError(f"no trade of {view.reporter}"
                             + (f" with {view.partner}" if view.partner else "")
@@ -455,6 +459,7 @@ def _kpi_slide(slide, store: Store, view: View, cards: dict, lang: str,  # type:
                result: DeckResult) -> None:
     gap, width = 0.25, (13.333 - 2 * MARGIN - 3 * 0.25) / 4
     previous = _period(view, lang, view.year - 1)
+    reasons = " ".join(analysis.rate_notes(store, view, lang))  # a year without rates
     for index, measure in enumerate(MEASURES):
         kpi = cards[measure]
         left = MARGIN + index * (width + gap)
@@ -472,7 +477,7 @@ def _kpi_slide(slide, store: Store, view: View, cards: dict, lang: str,  # type:
                      f"({percent(kpi.change_pct, lang)})")
             base = _t("vs", lang, period=previous)
         else:
-            colour, delta, base = GREY, _t("no_base", lang, period=previous), ""
+            colour, delta, base = GREY, _t("no_base", lang, period=previous), reasons
         _text_box(slide, left + 0.15, CONTENT_TOP + 0.08, width - 0.3, 1.6, [
             (flow_label(measure, lang), 16, False, GREY),
             (money(kpi.value, view.currency, lang), 32, True, DARK),

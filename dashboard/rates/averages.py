@@ -17,7 +17,13 @@ from dashboard.core.formatting import rate
 from dashboard.core.i18n import t
 from dashboard.data.store import Store
 from dashboard.rates.bundled import BUNDLED_SOURCE
-from dashboard.rates.conversion import average_rates, best_source, convert, cross_rates
+from dashboard.rates.conversion import (
+    average_rates,
+    best_source,
+    convert_by_period,
+    cross_rates,
+    missing_years,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,28 +78,44 @@ def convert_frame(
 ) -> pd.DataFrame:
     """The trade ``frame`` with its USD ``columns`` replaced by values in ``to``, same columns.
 
-    Uses the Bank of Russia's average rates of each row's month (rows with a
-    ``month``) or year (dashboard.rates.conversion.convert); a period
-    without rates gives NaN.  Raises NotFoundError when no period has rates.
+    Each row's month (rows with a ``month``) or year takes the average rates of
+    the first source covering it: the Bank of Russia, else ECB rates crossed
+    through EUR (dashboard.rates.conversion.convert_by_period).  A period no
+    source covers gives NaN (see ``conversion.missing_years``), never 0.
+    Raises NotFoundError when no period has rates.
     """
     to = to.upper()
     if to == "USD" or frame.empty:
         return frame
+    rated = _rated(frame, store, to=to)
+    if rated["rate_missing"].all():
+        first, last = int(frame["year"].min()), int(frame["year"].max())
+        raise NotFoundError(
+            f"no official rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
+            f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
+        )
+    return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
+
+
+def _rated(frame: pd.DataFrame, store: Store, *, to: str) -> pd.DataFrame:
+    """``convert_by_period`` of ``frame`` (1 unit per row) with every conversion source."""
     monthly = "month" in frame.columns and bool(frame["month"].notna().any())
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    for source, via in CONVERSION_SOURCES:
-        rates = _daily_in_roubles(store, source=source, via=via, currencies={"USD", to},
-                                  start=date(first, 1, 1), end=date(last, 12, 31))
-        if rates.empty:
-            continue
-        rated = convert(frame, to=to, rates=rates, period="monthly" if monthly else "annual",
-                        columns=())
-        if not rated["rate_missing"].all():
-            return frame.assign(**{name: frame[name] * rated["rate_used"] for name in columns})
-    raise NotFoundError(
-        f"no official rates stored for USD{'' if to == 'RUB' else ' and ' + to} "
-        f"in {first}–{last}: run `python -m dashboard rates update --from {first}-01-01`"
+    sources = (
+        (source, _daily_in_roubles(store, source=source, via=via, currencies={"USD", to},
+                                   start=date(first, 1, 1), end=date(last, 12, 31)))
+        for source, via in CONVERSION_SOURCES
     )
+    return convert_by_period(frame, to=to, sources=sources,
+                             period="monthly" if monthly else "annual", columns=())
+
+
+def missing_rate_years(frame: pd.DataFrame, store: Store, *, to: str) -> list[int]:
+    """Years of ``frame`` with a month or year no stored rates convert into ``to``."""
+    to = to.upper()
+    if to == "USD" or frame.empty:
+        return []
+    return missing_years(_rated(frame, store, to=to))
 
 
 def _daily_in_roubles(store: Store, *, source: str, via: str, currencies: set[str],
@@ -160,17 +182,33 @@ def history(store: Store, *, currencies: Sequence[str], quote: str | None = None
 
 
 def conversion_note(store: Store, *, to: str, year: int, lang: str) -> str | None:
-    """How the view's values were converted: source and the year's average rates, or None."""
+    """How the view's values were converted: source and each year's average rate, or None.
+
+    Each year names its own source when they differ; a year without rates is
+    left out here and flagged by ``rates_missing_text`` (analysis.views.rate_notes).
+    """
     to = to.upper()
     if to == "USD":
         return None
-    source = conversion_source(store, to=to, years=[year - 1, year])
-    if source is None:
-        return None
-    via = dict(CONVERSION_SOURCES)[source]
     frame = pd.DataFrame({"year": [year - 1, year], "value_usd": [1.0, 1.0]})
-    per_usd = convert_frame(frame, store, to=to)["value_usd"].tolist()
-    now, before = (rate(value, lang, digits=4) for value in (per_usd[1], per_usd[0]))
-    return t("conversion_note", lang, to=to, source=t(f"source_of.{source}", lang),
-             cross=t("conversion_cross", lang) if via != "RUB" else "", now=now, before=before,
-             year=year, previous=year - 1)
+    rated = _rated(frame, store, to=to)
+    found = [(int(row.year), float(row.rate_used), str(row.rate_source))
+             for row in rated.itertuples() if not row.rate_missing][::-1]
+    if not found:
+        return None
+
+    def source_text(source: str, *, alone: bool = False) -> str:
+        """Genitive in Russian after "курсы"; nominative ``alone`` in brackets."""
+        via = dict(CONVERSION_SOURCES)[source]
+        name = t(f"{'source_alone' if alone else 'source_of'}.{source}", lang)
+        return name + (t("conversion_cross", lang) if via != "RUB" else "")
+
+    same = len({source for _, _, source in found}) == 1
+    amounts = []
+    for position, (when, per_usd, source) in enumerate(found):
+        amount = rate(per_usd, lang, digits=4)
+        unit = t("conversion_unit", lang, to=to) if position == 0 else ""
+        named = "" if same else f" ({source_text(source, alone=True)})"
+        amounts.append(amount + unit + t("conversion_when", lang, year=when) + named)
+    key = "conversion_note.one_source" if same else "conversion_note.by_year"
+    return t(key, lang, to=to, source=source_text(found[0][2]), amounts=", ".join(amounts))

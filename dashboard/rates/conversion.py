@@ -10,7 +10,7 @@ trade figure (docs/architecture.md, "Definitions").  A missing average gives NaN
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -183,3 +183,59 @@ def convert(
     return frame.assign(
         **converted, rate_used=rate_used, rate_missing=np.isnan(rate_used)
     )
+
+
+def convert_by_period(
+    frame: pd.DataFrame,
+    *,
+    to: str,
+    sources: Iterable[tuple[str, pd.DataFrame]],
+    period: Period = "annual",
+    columns: Sequence[str] = ("value_usd",),
+    via: str = "RUB",
+) -> pd.DataFrame:
+    """``convert`` with each row's period taking the first of ``sources`` that covers it.
+
+    ``sources`` are ``(name, rates)`` in order of preference, e.g. Bank of
+    Russia, then ECB rates crossed into roubles (an iterable, consumed only
+    until every period is covered); a row takes the averages of the first
+    source that has both USD and ``to`` for its month or year, so a year only
+    one source covers is still converted.  Adds ``rate_source``
+    (missing where no source covers the period: value NaN, ``rate_missing``
+    True — a missing period is never read as 0).
+    """
+    to = to.upper()
+    if to == "USD":
+        return convert(frame, to=to, rates=frame.iloc[:0], period=period, columns=columns,
+                       via=via).assign(rate_source=None)
+    rate_used = np.full(len(frame), np.nan)
+    chosen = np.full(len(frame), None, dtype=object)
+    for name, rates in sources:
+        if not np.isnan(rate_used).any():
+            break  # every period covered: later (lazily read) sources are not needed
+        if rates.empty:
+            continue
+        rated = convert(frame, to=to, rates=rates, period=period, columns=(), via=via)
+        fill = np.isnan(rate_used) & ~rated["rate_missing"].to_numpy()
+        rate_used = np.where(fill, rated["rate_used"].to_numpy(dtype=float), rate_used)
+        chosen = np.where(fill, name, chosen)
+    converted = {
+        ("value" if name == "value_usd" else name): frame[name].to_numpy(dtype=float) * rate_used
+        for name in columns
+    }
+    return frame.assign(**converted, rate_used=rate_used, rate_missing=np.isnan(rate_used),
+                        rate_source=chosen)
+
+
+def missing_years(converted: pd.DataFrame) -> list[int]:
+    """Years with at least one row ``convert``/``convert_by_period`` could not convert."""
+    _require(converted, ["year", "rate_missing"], "missing_years")
+    years = converted.loc[converted["rate_missing"].astype(bool), "year"]
+    return sorted({int(year) for year in years.dropna()})
+
+
+def rates_missing_text(year: int, to: str, lang: str) -> str:
+    """The flag of a year whose values cannot be converted: missing, not zero."""
+    if lang == "ru":
+        return f"Нет курсов за {year} год для пересчёта в {to}: значения за {year} год не показаны."
+    return f"No rates for {year} in {to}: values for {year} are left empty."

@@ -24,7 +24,7 @@ def render() -> None:
     deck_button(filters)
     try:
         kpi_cards(queries.kpis(version, view), currency=filters.currency, lang=lang,
-                  year=filters.year)
+                  year=filters.year, reasons=queries.rate_notes(version, view, lang))
         flags.show(filters)
         updates.new_since_update(queries.new_since_update(version, view, lang), filters)
         st.subheader(t("summary", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.analysis import tables
 from dashboard.app import queries
-from dashboard.app.ui import mirror, worldmap
+from dashboard.app.ui import flags, mirror, worldmap
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import ALL, Filters
 from dashboard.app.ui.page import filters_or_stop, heading, source_name
@@ -26,6 +26,7 @@ def render() -> None:
         if ranking.empty:
             st.info(t("no_data", lang))
             return
+        flags.overlapping(region, lang)
         _drill(filters, ranking["partner"].tolist())
         source, currency, flow = source_name(), filters.currency, filters.flow
         st.subheader(t("partners.table", lang))

@@ -49,7 +49,7 @@ def _draw(slide: str, filters: Filters, lang: str) -> None:
     if slide == "kpis":
         st.title(f"{t('presentation.kpis', lang)}, {period_label(filters)}")
         kpi_cards(queries.kpis(version, view), currency=filters.currency, lang=lang,
-                  year=filters.year)
+                  year=filters.year, reasons=queries.rate_notes(version, view, lang))
         st.text(queries.narrative(version, view, lang))
         return
     if slide == "annual":

@@ -35,8 +35,13 @@ def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
                     lang=lang, source=source_name(), filters=current())
 
 
-def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> None:
-    """Turnover, exports, imports and balance with their change on the year before."""
+def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int,
+              reasons: list[str] | None = None) -> None:
+    """Turnover, exports, imports and balance with their change on the year before.
+
+    ``reasons`` say why a figure is missing (e.g. no rates for a year): shown
+    as the card's help instead of "no data for the year before".
+    """
     columns = st.columns(4)
     for column, measure in zip(columns, MEASURES,
                                strict=True):
@@ -47,8 +52,8 @@ def kpi_cards(cards: dict[str, Kpi], *, currency: str, lang: str, year: int) -> 
                      f"({percent(kpi.change_pct, lang)})")
         column.metric(f"{t(measure, lang)}, {year}", money(kpi.value, currency, lang),
                       delta=delta, delta_color="normal" if measure != "import" else "off",
-                      help=t("vs_prev_year", lang) if delta else
-                      t("no_base_year", lang, year=year - 1))
+                      help=t("vs_prev_year", lang) if delta and not reasons else
+                      " ".join(reasons or [t("no_base_year", lang, year=year - 1)]))
 
 
 def ranking_columns(filters: Filters, *, name_key: str) -> dict:

@@ -87,8 +87,12 @@ def panel(staged: Staged, n: int, lang: str) -> None:
         mapping = _mapping(staged, n, lang) if staged.kind in MAPPED_KINDS else None
         name = st.text_input(t("data.name", lang), value=staged.display_name,
                              key=f"data.name.{n}", max_chars=200)
+        choice = st.radio(t("data.overlap", lang), ("keep", "replace"), key=f"data.overlap.{n}",
+                          format_func=lambda c: t(f"data.overlap_{c}", lang), horizontal=True,
+                          help=t("data.overlap_help", lang))
         if st.button(t("data.load", lang), key=f"data.load.{n}", type="primary"):
-            _load(staged, name.strip() or staged.display_name, mapping, lang)
+            _load(staged, name.strip() or staged.display_name, mapping, lang,
+                  replace=choice == "replace")
 
 
 def _detection(staged: Staged, lang: str) -> pd.DataFrame:
@@ -121,7 +125,8 @@ def _mapping(staged: Staged, n: int, lang: str) -> dict[str, str]:
     return chosen
 
 
-def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) -> None:
+def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str, *,
+          replace: bool = False) -> None:
     """Ingest with a progress bar; on success clear caches and rerun, else list the problem."""
     total = estimate_rows(staged)
     bar = st.progress(0.0, text=t("data.loading", lang, rows=0))
@@ -130,7 +135,8 @@ def _load(staged: Staged, name: str, mapping: dict[str, str] | None, lang: str) 
         bar.progress(min(rows / total, 0.99), text=t("data.loading", lang, rows=f"{rows:,}"))
 
     try:
-        result = actions.load_upload(staged, name=name, mapping=mapping, progress=advance)
+        result = actions.load_upload(staged, name=name, mapping=mapping, progress=advance,
+                                     replace=replace)
     except OborotError as exc:
         bar.empty()
         staged.problem = exc
