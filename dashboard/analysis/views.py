@@ -111,7 +111,8 @@ def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
 
 def overlaps(store: Store, view: View) -> pd.DataFrame:
     """Datasets counted twice in the view's two years (Store.overlaps: year, first, second)."""
-    return store.overlaps(_query(view, years=_two_years(view)))
+    # The partner summary it reads has no HS codes; a basket's lines share their datasets.
+    return store.overlaps(replace(_query(view, years=_two_years(view)), hs_prefixes=None))
 
 
 def unconverted_years(store: Store, view: View) -> list[int]:
