@@ -24,6 +24,8 @@ from dashboard.analysis import narrative
 from dashboard.analysis import views as analysis
 from dashboard.analysis.views import View
 from dashboard.data.store import Store, TradeQuery
+from dashboard.reference.baskets import starter_baskets
+from dashboard.reference.names import base_registry
 
 PAGES = ("overview", "partners", "commodities")
 MEASURES = ["value_usd", "net_kg", "quantity"]
@@ -39,7 +41,9 @@ def page_update(store: Store, page: str, reporter: str, year: int) -> dict[str, 
             "monthly_trend": analysis.monthly_trend(store, view),
             "top_partners": analysis.top_partners(store, view, n=10),
             "top_commodities": analysis.top_commodities(store, view, n=10),
-            "narrative": narrative.render(narrative.build_facts(store, view), "ru"),
+            # The shipped baskets and bundled names: the pandas twin has no definitions table.
+            "narrative": narrative.render(narrative.build_facts(
+                store, view, baskets=starter_baskets(), registry=base_registry()), "ru"),
         }
     if page == "partners":
         table = analysis.top_partners(store, view, n=None)

@@ -186,3 +186,27 @@ def test_a_note_pinned_to_june_2018_is_in_the_deck(tmp_path: Path, renderer) -> 
     assert monthly.shapes.title.text == "Динамика по месяцам"
     notes = next(s for s in monthly.shapes if s.name == "notes")
     assert notes.text_frame.text == "Заметки: 2018-06: Новый пункт пропуска на границе"
+
+
+
+
+@pytest.mark.slow
+def test_deck_of_a_group_and_a_basket_names_both(
+        demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.data import definitions
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    view = View(reporter="RU-TOM", year=2018, flow="import",
+                group=definitions.group(demo, "central_asia"),
+                basket=definitions.basket(demo, "rolled_metal"))
+    result = make_deck(demo, view, lang="ru", currency="USD")
+    deck = _open(result.data)
+    assert result.titles[0] == ("Внешняя торговля: Томская область — Центральная Азия · "
+                                "Плоский прокат из стали")
+    summary = _texts(deck.slides[1])
+    assert ("Товарооборот Томской области со странами Центральной Азии по товарной группе "
+            "«Плоский прокат из стали» в 2018 году") in summary
+    imports = analysis.kpis(demo, view)["import"].value
+    assert money(imports, "USD", "ru") in summary
+    english = make_deck(demo, view, lang="en", currency="USD")
+    assert english.titles[0] == "Foreign trade: Tomsk Oblast — Central Asia · Flat-rolled steel"

@@ -99,7 +99,7 @@ def test_bad_file_names_line_and_column_and_stores_nothing(store_path: Path):
     at.button(key="data.load.0").click().run()
     assert not at.exception
     assert any("nothing was stored" in e.value for e in at.error)
-    problem = next(f for f in _frames(at) if "File" in f.columns)
+    problem = next(f for f in _frames(at) if "Expected" in f.columns)
     assert problem.iloc[0].to_dict() == {"File": "bad.csv", "Line": "4", "Column": "Stoim",
                                          "Expected": "a number (decimal comma)",
                                          "Found": "abc"}

@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.core.terms import CONFIDENTIAL_HS
 from dashboard.reference import countries, hs, regions
+from dashboard.reference.names import hs_name, label
 
 # --- regions -----------------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ def test_96_used_chapters_each_in_its_section() -> None:
 
 @pytest.mark.parametrize("chapter", [f"{n:02d}" for n in range(1, 98) if n != 77])
 def test_every_used_chapter_has_both_names(chapter: str) -> None:
-    ru, en = hs.hs_name(chapter, "ru"), hs.hs_name(chapter, "en")
+    ru, en = label(chapter, "ru"), label(chapter, "en")
     assert ru != chapter and en != chapter
     assert any("а" <= ch <= "я" for ch in ru.lower())
     assert en.isascii() or "é" in en  # "maté"
@@ -160,21 +161,23 @@ def test_every_used_chapter_has_both_names(chapter: str) -> None:
         ("72", "en", "Iron and steel"),
         ("29", "ru", "Органические химические соединения"),
         ("29", "en", "Organic chemicals"),
-        ("2501", "ru", "2501 — Соль; сера; земли и камень; гипс, известь и цемент"),
-        ("250100", "en", "250100 — Salt; sulphur; earths and stone; plaster, lime and cement"),
-        ("0402291900", "ru", "0402291900 — Молочная продукция; яйца; мёд"),
+        # A heading is never named by its chapter: its own name, or the other language's marked.
+        ("2501", "ru", "2501 — Salt (including table salt and denatured salt); pure sodium "
+                       "chloride whether or not in aqueous solution; sea water (EN)"),
+        ("250100", "en", "250100 — Salt (including table salt and denatured salt); pure sodium "
+                         "chloride whether or not in aqueous solution; sea water"),
+        ("0402291900", "ru", "0402291900 — название не загружено"),
         (CONFIDENTIAL_HS, "ru", "Конфиденциально"),
         (CONFIDENTIAL_HS, "en", "Confidential"),
         ("XXXX", "ru", "Конфиденциально"),
         ("VII", "ru", "Пластмассы и каучук; изделия из них"),
         ("xvi", "en", "Machinery and mechanical appliances; electrical equipment"),
-        ("98", "ru", "98"),
-        ("123", "ru", "123"),
-        ("", "ru", ""),
+        ("98", "ru", "98 — код отсутствует в ГС 2022"),
+        ("123", "en", "123 — code not in HS 2022"),
     ],
 )
-def test_hs_name(code: str, lang: str, expected: str) -> None:
-    assert hs.hs_name(code, lang) == expected
+def test_label(code: str, lang: str, expected: str) -> None:
+    assert label(code, lang) == expected
 
 
 @pytest.mark.parametrize(
@@ -193,7 +196,7 @@ def test_section_of_rejects_non_chapters(bad: str) -> None:
 
 
 def test_sections_x_and_xx_have_their_own_lookup() -> None:
-    # hs_name("XX") is the confidential code cut to two characters, not section XX.
+    # label("XX") is the confidential code cut to two characters, not section XX.
     assert hs.section_name("X", "ru") == "Древесная масса; бумага, картон и изделия из них"
     assert hs.section_name("XX", "en") == "Miscellaneous manufactured articles"
     assert hs.section_name("XXII") == "XXII"
@@ -288,10 +291,13 @@ def test_iso3_from_iso2(iso2: str, iso3: str | None) -> None:
 def test_hs_name_is_the_one_naming_of_codes_sections_and_the_confidential_marker():
     """Sections X and XX are sections in a section-level table, not confidential lines."""
     paper = hs.section_name("X", "en")
-    assert hs.hs_name("X", "en", level="section") == paper
-    assert hs.hs_name("X", "en", level="section", numbered=True) == f"X. {paper}"
-    assert hs.hs_name("X", "en") == "Confidential"
-    assert hs.hs_name(CONFIDENTIAL_HS, "en", level="section") == "Confidential"
-    assert hs.hs_name("VII", "en", numbered=True).startswith("VII. ")
-    assert hs.hs_name("25", "en", numbered=True) == f"25 {hs.hs_name('25', 'en')}"
-    assert hs.hs_name("2501", "en").startswith("2501 — ")
+    assert hs_name("X", "en", level="section") == paper
+    assert hs_name("X", "en", level="section", numbered=True) == f"X. {paper}"
+    assert hs_name("X", "en") == "Confidential"
+    assert hs_name(CONFIDENTIAL_HS, "en", level="section") == "Confidential"
+    assert hs_name("VII", "en", numbered=True).startswith("VII. ")
+    assert hs_name("25", "en", numbered=True) == f"25 {hs_name('25', 'en')}"
+    assert hs_name("2501", "en").startswith("2501 — ")
+    assert hs_name("2501", "en") == ("2501 — Salt (including table salt and denatured salt); "
+                                     "pure sodium chloride whether or not in aqueous solution; "
+                                     "sea water")  # its own name, never the chapter's

@@ -15,11 +15,16 @@ Rules the templates follow:
 - With ``approximate=True`` the headline value reads "почти $70 млн" / "almost
   $70M" when it lies within 1 % below a round number (one significant digit in
   its compact unit: 70 млн, 700 млн, 1 млрд); otherwise the exact compact value.
-- Commodity groups are HS chapters, named by the part of the chapter name before
-  its first ";" ("Соль; сера; …" -> "соль"), lower-cased in running text, with
-  the code and the share of the flow in parentheses: "пластмассы и изделия из них
-  (39; 49%)".  Up to three groups per flow; confidential lines are never listed
-  as a group but their share is mentioned when it exceeds 5 %.
+- The largest items of each flow are found among HS headings (4 digits). A
+  heading in one of the user's baskets is named by the basket, with the
+  basket's value (each code once): "нефтехимия (55%)"; other headings by their
+  own name, the part before its first ";" lower-cased in running text, with the
+  code: "полимеры этилена в первичных формах (3901; 20%)" (the other language's
+  name, marked, where the heading has none in this one). In a view of one
+  basket the items are its headings. Up to three items per flow; confidential
+  lines are never listed but their share is mentioned when it exceeds 5 %.
+- A partner group reads "со странами Центральной Азии" / "with Central Asia";
+  a basket "по товарной группе «Нефтехимия»" / "in petrochemicals".
 - Values are in ``Facts.currency``; a currency other than USD is named in a
   closing sentence (how it was converted is the UI's business).
 - Numbers use dashboard.core.formatting (babel), so Russian text carries a decimal
@@ -41,11 +46,13 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi, is_confidential
 from dashboard.core.errors import NotFoundError
 from dashboard.core.formatting import money, percent
+from dashboard.data import definitions
 from dashboard.data.store import Store
 from dashboard.rates.conversion import rates_missing_text
+from dashboard.reference.baskets import Basket, in_basket
 from dashboard.reference.countries import country_name, is_special_partner
-from dashboard.reference.hs import hs_name
 from dashboard.reference.inflect import inflect, with_preposition_s
+from dashboard.reference.names import NameRegistry, name_of
 from dashboard.reference.regions import region_name
 
 LANGS = ("ru", "en")
@@ -61,11 +68,16 @@ NAN = math.nan
 
 @dataclass(frozen=True)
 class Part:
-    """One listed partner (ISO alpha-2) or HS chapter: value in the facts' currency, share in %."""
+    """One listed partner (ISO alpha-2), HS code or basket: value in the facts' currency,
+    share in %. ``name_ru``/``name_en`` are given for baskets (``basket`` True) and
+    headings; an HS code without them is named from the bundled names."""
 
     code: str
     value: float
     share: float
+    name_ru: str = ""
+    name_en: str = ""
+    basket: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,8 @@ class Facts:
     import_groups: tuple[Part, ...] = ()
     confidential_export: float = NAN  # share of exports in confidential lines, %
     confidential_import: float = NAN
+    group: tuple[str, str] | None = None  # the partner group's (name_ru, name_en)
+    basket: tuple[str, str] | None = None  # the basket's (name_ru, name_en)
     unrated: tuple[int, ...] = ()  # years no stored rates convert into ``currency`` (missing)
 
 
@@ -114,24 +128,48 @@ def _no_flow(turnover: Kpi) -> Kpi:
     return Kpi(0.0, base, base, NAN)
 
 
-def _groups(store: Store, view: analysis.View, flow: str,
-            goods: pd.DataFrame) -> tuple[tuple[Part, ...], float]:
-    """Top HS chapters of a flow and the confidential share of that flow (NaN if none)."""
-    table = analysis.top_commodities(store, replace(view, flow=flow, hs_level=2), n=None,
-                                     frame=goods)
-    confidential = table.loc[is_confidential(table["hs_code"])]
-    listed = table.loc[~is_confidential(table["hs_code"]) & table["value"].gt(0)]
-    parts = tuple(
-        Part(str(row.hs_code), float(row.value), float(row.share))
-        for row in listed.head(TOP_PARTS).itertuples(index=False)
-    )
+def _groups(store: Store, view: analysis.View, flow: str, goods: pd.DataFrame,
+            baskets: list[Basket], registry: NameRegistry) -> tuple[tuple[Part, ...], float]:
+    """The largest items of a flow (baskets covering its top headings, else the headings)
+    and the confidential share of that flow (NaN if none)."""
+    flow_view = replace(view, flow=flow, hs_level=4)
+    table = analysis.top_commodities(store, flow_view, n=None, frame=goods)
+    secret = is_confidential(table["hs_code"]).astype(bool)  # bool also when empty
+    confidential = table.loc[secret]
+    listed = table.loc[~secret & table["value"].gt(0)]
+    holders = baskets if view.basket is None else []
+    parts: list[Part] = []
+    named: set[str] = set()
+    for row in listed.itertuples(index=False):
+        if len(parts) == TOP_PARTS:
+            break
+        code = str(row.hs_code)
+        holder = next((b for b in holders if in_basket(code, b)), None)
+        if holder is None:
+            parts.append(Part(code, float(row.value), float(row.share),
+                              _own_name(code, "ru", registry), _own_name(code, "en", registry)))
+        elif holder.id not in named:
+            named.add(holder.id)
+            ranked = analysis.basket_ranking(store, flow_view, [holder])
+            parts.append(Part(holder.id, float(ranked["value"].iloc[0]),
+                              float(ranked["share"].iloc[0]), holder.name_ru or holder.name_en,
+                              holder.name_en or holder.name_ru, basket=True))
+    parts.sort(key=lambda part: -part.value)
     share = float(confidential["share"].sum()) if not confidential.empty else NAN
-    return parts, share
+    return tuple(parts), share
 
 
-def build_facts(store: Store, view: analysis.View) -> Facts:
+def _own_name(code: str, lang: str, registry: NameRegistry) -> str:
+    """A code's own name for running text: "(EN)" marked when only the other language has one."""
+    named = name_of(code, lang, registry=registry)
+    return f"{named.name} ({named.marker})" if named.marker in ("EN", "RU") else named.name
+
+
+def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | None = None,
+                registry: NameRegistry | None = None) -> Facts:
     """Gather the facts of a view's turnover (its flow and HS level are not used) from the store.
 
+    ``baskets`` and ``registry`` (the items' names) default to the store's own.
     Raises NotFoundError when the partner has no trade with the reporter in the period,
     or when no stored rates convert the view's year into its currency.
     """
@@ -166,15 +204,21 @@ def build_facts(store: Store, view: analysis.View) -> Facts:
         row = everyone.loc[everyone["partner"] == view.partner]
         share = float(row["share"].iloc[0]) if not row.empty else NAN
         partners = ()
-    goods = analysis.commodity_frame(store, base, level=2)  # one read serves both flows
-    export_groups, confidential_export = _groups(store, base, "export", goods)
-    import_groups, confidential_import = _groups(store, base, "import", goods)
+    goods = analysis.commodity_frame(store, base, level=4)  # one read serves both flows
+    baskets = definitions.baskets(store) if baskets is None else baskets
+    registry = definitions.names_registry(store) if registry is None else registry
+    export_groups, confidential_export = _groups(store, base, "export", goods, baskets, registry)
+    import_groups, confidential_import = _groups(store, base, "import", goods, baskets, registry)
     return Facts(
         reporter=view.reporter, year=view.year, turnover=turnover, exports=exports,
         imports=imports, partner=view.partner, month=view.month, ytd=view.ytd,
         currency=view.currency, rank=rank, share=share, partners=partners,
         export_groups=export_groups, import_groups=import_groups,
         confidential_export=confidential_export, confidential_import=confidential_import,
+        group=(view.group.name_ru or view.group.name_en, view.group.name_en or view.group.name_ru)
+        if view.group is not None else None,
+        basket=(view.basket.name_ru or view.basket.name_en,
+                view.basket.name_en or view.basket.name_ru) if view.basket is not None else None,
         unrated=unrated,
     )
 
@@ -245,12 +289,14 @@ def _running(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _group_name(code: str, lang: str) -> str:
-    """Chapter name for running text: the part before the first ';', lower-cased."""
-    name = hs_name(code, lang)
-    # Headings and longer codes read "2501 — <chapter name>"; the code is already shown.
-    name = name.removeprefix(f"{code} — ")
-    return _running(name.split(";", 1)[0].strip())
+def _group_name(part: Part, lang: str) -> str:
+    """An item's name for running text: the part before the first ';', lower-cased."""
+    given = part.name_ru if lang == "ru" else part.name_en
+    name = given or name_of(part.code, lang).name
+    if part.basket:
+        return _running(name)
+    marker = next((m for m in (" (EN)", " (RU)") if name.endswith(m)), "")
+    return _running(name.removesuffix(marker).split(";", 1)[0].strip()) + marker
 
 
 def _en_article(name: str) -> str:
@@ -387,9 +433,12 @@ def _ru_flows(facts: Facts) -> str:
 
 
 def _group_list(parts: tuple[Part, ...], lang: str) -> str:
+    def share(part: Part) -> str:
+        return percent(part.share, lang, digits=0, signed=False)
+
     return _join(
-        [f"{_group_name(p.code, lang)} ({p.code}; "
-         f"{percent(p.share, lang, digits=0, signed=False)})" for p in parts],
+        [f"{_group_name(p, lang)} ({share(p)})" if p.basket else
+         f"{_group_name(p, lang)} ({p.code}; {share(p)})" for p in parts],
         lang,
     )
 
@@ -425,12 +474,13 @@ def _render_ru(facts: Facts, approximate: bool) -> str:
     whose = "страны" if _is_country(facts.reporter) else "региона"
     amount = _amount(facts.turnover.value, facts.currency, "ru", approximate)
     when = _period(facts, facts.year, "ru", "loct")
+    goods = f" по товарной группе «{facts.basket[0]}»" if facts.basket else ""
     sentences = []
     if facts.partner:
         partner = country_name(facts.partner, "ru")
         sentences.append(
-            f"Товарооборот {inflect(region, 'gent')} {with_preposition_s(partner)} в {when} "
-            f"составил {amount}{_ru_change(facts)}."
+            f"Товарооборот {inflect(region, 'gent')} {with_preposition_s(partner)}{goods} "
+            f"в {when} составил {amount}{_ru_change(facts)}."
         )
         if facts.rank is not None:
             verb = "занимают" if _is_plural(partner) else "занимает"
@@ -439,18 +489,29 @@ def _render_ru(facts: Facts, approximate: bool) -> str:
             sentences.append(f"{partner} {verb} {facts.rank}-е место среди внешнеторговых "
                              f"партнёров {whose}{share}.")
     else:
-        sentences.append(
-            f"Внешнеторговый оборот {inflect(region, 'gent')} в {when} составил "
-            f"{amount}{_ru_change(facts)}."
-        )
+        if facts.group:
+            head = (f"Товарооборот {inflect(region, 'gent')} со странами "
+                    f"{inflect(facts.group[0], 'gent')}")
+        else:
+            head = f"Внешнеторговый оборот {inflect(region, 'gent')}"
+        sentences.append(f"{head}{goods} в {when} составил {amount}{_ru_change(facts)}.")
         if facts.partners:
             listed = _join([f"{country_name(p.code, 'ru')} "
                             f"({percent(p.share, 'ru', signed=False)})" for p in facts.partners],
                            "ru")
-            head = ("Крупнейшие внешнеторговые партнёры" if len(facts.partners) > 1
-                    else "Крупнейший внешнеторговый партнёр")
-            sentences.append(f"{head} {whose} — {listed}.")
-    sentences += [_ru_flows(facts), _ru_groups(facts), _confidential(facts, "ru")]
+            if facts.group:
+                head = "Крупнейшие партнёры в группе" if len(facts.partners) > 1 else \
+                    "Крупнейший партнёр в группе"
+            else:
+                head = ("Крупнейшие внешнеторговые партнёры" if len(facts.partners) > 1
+                        else "Крупнейший внешнеторговый партнёр") + f" {whose}"
+            sentences.append(f"{head} — {listed}.")
+    flows = _ru_flows(facts)
+    if facts.basket and flows:
+        of_goods = _running(inflect(facts.basket[0], "gent"))
+        flows = flows.replace("Экспорт составил", f"Экспорт {of_goods} составил", 1)
+        flows = flows.replace("Экспорта не было", f"Экспорта {of_goods} не было", 1)
+    sentences += [flows, _ru_groups(facts), _confidential(facts, "ru")]
     if facts.currency != "USD":
         word = _CURRENCY_WORDS["ru"].get(facts.currency, facts.currency)
         sentences.append(f"Стоимостные показатели приведены в {word}.")
@@ -504,27 +565,39 @@ def _render_en(facts: Facts, approximate: bool) -> str:
     whose = "the country's" if _is_country(facts.reporter) else "the region's"
     amount = _amount(facts.turnover.value, facts.currency, "en", approximate)
     when = _period(facts, facts.year, "en")
+    goods = f" in {_running(facts.basket[1])}" if facts.basket else ""
     sentences = []
     if facts.partner:
         partner = _en_article(country_name(facts.partner, "en"))
-        sentences.append(f"Trade between {region} and {partner} amounted to {amount} in {when}"
-                         f"{_en_change(facts)}.")
+        sentences.append(f"Trade{goods} between {region} and {partner} amounted to {amount} "
+                         f"in {when}{_en_change(facts)}.")
         if facts.rank is not None:
             share = (f", with a {percent(facts.share, 'en', signed=False)} share"
                      if math.isfinite(facts.share) else "")
             sentences.append(f"{_capital(partner)} ranks {_ordinal_en(facts.rank)} among "
                              f"{whose} foreign trade partners{share}.")
     else:
-        sentences.append(f"Foreign trade of {region} amounted to {amount} in {when}"
-                         f"{_en_change(facts)}.")
+        if facts.group:
+            head = f"Trade{goods} between {region} and {_en_article(facts.group[1])}"
+        else:
+            head = f"Foreign trade{goods} of {region}"
+        sentences.append(f"{head} amounted to {amount} in {when}{_en_change(facts)}.")
         if facts.partners:
             listed = _join([f"{_en_article(country_name(p.code, 'en'))} "
                             f"({percent(p.share, 'en', signed=False)})" for p in facts.partners],
                            "en")
-            head = "largest trade partners are" if len(facts.partners) > 1 else \
-                "largest trade partner is"
-            sentences.append(f"{_capital(whose)} {head} {listed}.")
-    sentences += [_en_flows(facts), _en_groups(facts), _confidential(facts, "en")]
+            if facts.group:
+                head = ("The largest partners in the group are" if len(facts.partners) > 1
+                        else "The largest partner in the group is")
+            else:
+                head = _capital(whose) + (" largest trade partners are"
+                                          if len(facts.partners) > 1
+                                          else " largest trade partner is")
+            sentences.append(f"{head} {listed}.")
+    flows = _en_flows(facts)
+    if facts.basket and flows:
+        flows = flows.replace("Exports were", f"Exports{goods.replace(' in ', ' of ')} were", 1)
+    sentences += [flows, _en_groups(facts), _confidential(facts, "en")]
     if facts.currency != "USD":
         word = _CURRENCY_WORDS["en"].get(facts.currency, facts.currency)
         sentences.append(f"Values are in {word}.")

@@ -8,14 +8,19 @@ reads) returns; nothing here reads the store.  Money keeps the input's units
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
 from dashboard.analysis import transforms as tf
 from dashboard.core.i18n import flow_label
 from dashboard.core.terms import CONFIDENTIAL_HS, TABLE_COLUMNS
+from dashboard.reference.baskets import Basket, basket_name
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name, section_of
+from dashboard.reference.groups import PartnerGroup, group_name
+from dashboard.reference.hs import section_of
+from dashboard.reference.names import NameRegistry, hs_name
+from dashboard.reference.regions import region_name
 
 MILLION = 1e6
 _MONEY_COLUMNS = ("value", "previous", "change")
@@ -44,27 +49,34 @@ def partner_ranking(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
 
 
 def chart_label(code: str, lang: str, *, width: int = 34,
-                level: int | str | None = None) -> str:
+                level: int | str | None = None, registry: NameRegistry | None = None) -> str:
     """A code's name cut to ``width`` characters ("44 Древесина и изделия из неё") for axes."""
-    text = hs_name(code, lang, level=level, numbered=True)
+    text = hs_name(code, lang, level=level, numbered=True, registry=registry)
     return text if len(text) <= width else text[: width - 1].rstrip(" ,;—") + "…"
 
 
-def commodity_ranking(table: pd.DataFrame, *, lang: str,
-                      level: int | str | None = None) -> pd.DataFrame:
+def commodity_ranking(table: pd.DataFrame, *, lang: str, level: int | str | None = None,
+                      registry: NameRegistry | None = None) -> pd.DataFrame:
     """A top_commodities table for display: hs_code, name and the ranking columns.
 
-    ``name`` is the group's name without its code (chapters, sections); ``label``
-    the code and name shortened for chart axes. Confidential lines keep their own
-    row named "Конфиденциально"/"Confidential"; units as partner_ranking.
+    ``name`` is the code's own name without its code (sections, chapters, headings,
+    subheadings; the other language's name marked "(EN)"/"(RU)" where the chosen
+    one is missing); ``label`` the code and name shortened for chart axes.
+    Confidential lines keep their own row named "Конфиденциально"/"Confidential";
+    units as partner_ranking.
     """
+    def plain(code: str) -> str:
+        return hs_name(code, lang, level=level, registry=registry).removeprefix(f"{code} — ")
+
     named = table.assign(
-        name=table["hs_code"].map(lambda code: hs_name(code, lang, level=level)),
-        label=table["hs_code"].map(lambda code: chart_label(code, lang, level=level)))
+        name=table["hs_code"].map(plain),
+        label=table["hs_code"].map(
+            lambda code: chart_label(code, lang, level=level, registry=registry)))
     return named.loc[:, ["hs_code", "name", *TABLE_COLUMNS, "label"]]
 
 
-def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
+def search_commodities(table: pd.DataFrame, query: str, *,
+                       registry: NameRegistry | None = None) -> pd.DataFrame:
     """Rows whose hs_code starts with the query's digits or whose RU or EN name contains it.
 
     Case-insensitive; an empty query keeps every row. ``table`` needs hs_code.
@@ -75,8 +87,9 @@ def search_commodities(table: pd.DataFrame, query: str) -> pd.DataFrame:
     codes = table["hs_code"].astype(str)
     if text.replace(" ", "").isdigit():
         return table.loc[codes.str.startswith(text.replace(" ", ""))]
-    names = codes.map(lambda code: f"{hs_name(code, 'ru', numbered=True)} "
-                                   f"{hs_name(code, 'en', numbered=True)}".lower())
+    names = codes.map(lambda code: f"{hs_name(code, 'ru', numbered=True, registry=registry)} "
+                                   f"{hs_name(code, 'en', numbered=True, registry=registry)}"
+                      .lower())
     return table.loc[names.str.contains(text, regex=False)]
 
 
@@ -89,7 +102,7 @@ def _year_flow(frame: pd.DataFrame, *, year: int | None, flow: str) -> pd.DataFr
 
 
 def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
-                  year: int | None = None) -> pd.DataFrame:
+                  year: int | None = None, registry: NameRegistry | None = None) -> pd.DataFrame:
     """ids/labels/parents/values of a section > chapter > heading treemap for one flow.
 
     ``commodity_frame`` holds (year, flow, hs_code, value_usd) at 4 or more digits;
@@ -121,7 +134,9 @@ def treemap_frame(commodity_frame: pd.DataFrame, flow: str, lang: str, *,
                           lambda c: hs_name(c, lang, numbered=True)),
                       "parent": "s:" + chapter_sums["section"],
                       "value": chapter_sums["value_usd"]}),
-        pd.DataFrame({"id": "h:" + chapters["hs_code"], "label": chapters["hs_code"],
+        pd.DataFrame({"id": "h:" + chapters["hs_code"],
+                      "label": chapters["hs_code"].map(
+                          lambda c: chart_label(c, lang, width=48, registry=registry)),
                       "parent": "c:" + chapters["chapter"], "value": chapters["value_usd"]}),
     ]
     confidential = headings.loc[secret, "value_usd"].sum()
@@ -141,7 +156,7 @@ def _is_chapter(code: str) -> bool:
 
 
 def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
-                  n: int = 15) -> pd.DataFrame:
+                  n: int = 15, registry: NameRegistry | None = None) -> pd.DataFrame:
     """The n chapters with the largest turnover in ``year``: chapter, label, export, import.
 
     Values in the input's currency units; confidential lines form their own row.
@@ -153,7 +168,8 @@ def chapter_flows(commodity_frame: pd.DataFrame, *, year: int, lang: str,
     return (
         wide.sort_values(["turnover", "hs_code"], ascending=[False, True], kind="stable")
         .head(n)
-        .assign(label=lambda f: f["hs_code"].map(lambda code: chart_label(code, lang)))
+        .assign(label=lambda f: f["hs_code"].map(
+            lambda code: chart_label(code, lang, registry=registry)))
         .rename(columns={"hs_code": "chapter"})
         .loc[:, ["chapter", "label", "export", "import", "turnover"]]
         .reset_index(drop=True)
@@ -177,7 +193,7 @@ def confidential_percent(commodity_frame: pd.DataFrame, *, year: int, flow: str)
 
 
 def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
-                     n: int = 15) -> pd.DataFrame:
+                     n: int = 15, registry: NameRegistry | None = None) -> pd.DataFrame:
     """Unit values of the n largest headings per flow (export and import for turnover/balance).
 
     Input: unit_value_frame. Output: flow (its label in ``lang``), hs_code, name,
@@ -208,7 +224,8 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
         .assign(per_unit=per_unit, quantity=merged["quantity"],
                 unit=merged["unit"].map(lambda u: UNIT_NAMES.get(u, (u, u))[index]
                                         if isinstance(u, str) else ""),
-                name=lambda f: f["hs_code"].map(lambda code: hs_name(code, lang, numbered=True)),
+                name=lambda f: f["hs_code"].map(
+                    lambda code: hs_name(code, lang, numbered=True, registry=registry)),
                 value=lambda f: f["value_usd"])
         .rename(columns={"usd_per_kg": "per_kg"})
         .sort_values(["flow", "value_usd", "hs_code"], ascending=[True, False, True],
@@ -238,3 +255,44 @@ def dataset_table(frame: pd.DataFrame) -> pd.DataFrame:
         "loaded_at": frame["loaded_at"],
         "sha256": frame["sha256"].fillna("").astype(str).str.slice(0, 12),
     })
+
+
+# -- baskets and partner groups -----------------------------------------------------------
+
+
+def set_name(item: Basket | PartnerGroup | None, lang: str) -> str:
+    """A basket's or group's display name in ``lang``, the other language's marked
+    "(EN)"/"(RU)"; "" for None."""
+    if item is None:
+        return ""
+    name, marker = (basket_name(item, lang) if isinstance(item, Basket)
+                    else group_name(item, lang))
+    return f"{name} ({marker})" if marker else name
+
+
+def set_ranking(table: pd.DataFrame, items: Sequence[Basket] | Sequence[PartnerGroup], *,
+                by: str, lang: str) -> pd.DataFrame:
+    """A basket_ranking/group_ranking table for display: id, name, the ranking columns,
+    overlap (names of the sets it shares codes or members with), label for charts."""
+    names = {item.id: set_name(item, lang) for item in items}
+    return table.assign(
+        name=table[by].map(names),
+        overlap=table["overlap"].map(
+            lambda ids: ", ".join(names.get(i, i) for i in ids.split(", ") if i)),
+        label=table[by].map(names),
+    ).loc[:, [by, "name", *TABLE_COLUMNS, "overlap", "label"]]
+
+
+def scope_name(reporter: str, lang: str, *, partner: str | None = None,
+               group: PartnerGroup | None = None, basket: Basket | None = None) -> str:
+    """What a view looks at, for titles: "Томская область — Центральная Азия · Нефтехимия".
+
+    Region, then the partner country or group, then the basket (when set).
+    """
+    text = region_name(reporter, lang)
+    other = country_name(partner, lang) if partner else set_name(group, lang)
+    if other:
+        text += f" — {other}"
+    if basket is not None:
+        text += f" · {set_name(basket, lang)}"
+    return text

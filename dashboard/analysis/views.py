@@ -13,18 +13,24 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from dashboard.analysis import tables
 from dashboard.analysis import transforms as tf
 from dashboard.analysis.tables import in_millions
 from dashboard.analysis.transforms.changes import movers
 from dashboard.analysis.transforms.mirror import country_of, mirror_table
+from dashboard.analysis.transforms.sets import set_table
 from dashboard.core.errors import NotFoundError
 from dashboard.core.terms import BASE_FLOWS
-from dashboard.data import update_log
+from dashboard.data import definitions, update_log
 from dashboard.data.store import Store, TradeQuery
 from dashboard.rates.averages import convert_frame, missing_rate_years
 from dashboard.rates.conversion import rates_missing_text
+from dashboard.reference import groups as partner_groups
+from dashboard.reference.baskets import Basket
+from dashboard.reference.baskets import overlaps as basket_overlaps
 from dashboard.reference.countries import WORLD, country_name, is_special_partner
-from dashboard.reference.hs import hs_name
+from dashboard.reference.groups import PartnerGroup
+from dashboard.reference.names import hs_name
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class View:
     month: int | None = None  # one month of each year
     hs_level: int | str = 2
     currency: str = "USD"
+    basket: Basket | None = None  # None = all goods
+    group: PartnerGroup | None = None  # a partner group instead of one partner
 
     def months(self) -> tuple[int, ...] | None:
         """The months of each year this view covers (None = all rows, annual included)."""
@@ -49,14 +57,38 @@ class View:
         return None
 
 
-def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True) -> TradeQuery:
+def _query(view: View, *, years: tuple[int, ...] | None, partner: bool = True,
+           store: Store | None = None) -> TradeQuery:
+    """The store filters of a view; a group over all years (``years`` None) needs ``store``
+    to list the reporter's years, as its members are dated."""
+    by_year = None
+    if view.group is not None:
+        if years is None:
+            if store is None:
+                raise ValueError("a partner group over all years needs the store")
+            years = tuple(int(y) for y in store.distinct(
+                "year", TradeQuery(reporter=view.reporter)))
+            span: tuple[int, ...] | None = None
+        else:
+            span = years
+        by_year = group_years(view.group, years)
+        years = span
     return TradeQuery(
         reporter=view.reporter,
         partners=(view.partner,) if partner and view.partner else None,
         flows=BASE_FLOWS,
         years=years,
         months=view.months(),
+        hs_prefixes=view.basket.codes if view.basket is not None else None,
+        partners_by_year=by_year,
     )
+
+
+def group_years(group: PartnerGroup,
+                years: tuple[int, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(year, members of that year) for each year: the filter of a group with dated members."""
+    return tuple((int(year), tuple(sorted(partner_groups.members(group, int(year)))))
+                 for year in sorted(set(years)))
 
 
 def _two_years(view: View) -> tuple[int, int]:
@@ -79,7 +111,8 @@ def _convert(frame: pd.DataFrame, store: Store, view: View) -> pd.DataFrame:
 
 def overlaps(store: Store, view: View) -> pd.DataFrame:
     """Datasets counted twice in the view's two years (Store.overlaps: year, first, second)."""
-    return store.overlaps(_query(view, years=_two_years(view)))
+    # The partner summary it reads has no HS codes; a basket's lines share their datasets.
+    return store.overlaps(replace(_query(view, years=_two_years(view)), hs_prefixes=None))
 
 
 def unconverted_years(store: Store, view: View) -> list[int]:
@@ -197,16 +230,79 @@ def top_commodities(store: Store, view: View, *, n: int | None = 10,
     return table if n is None else table.head(n)
 
 
+def basket_ranking(store: Store, view: View, baskets: list[Basket]) -> pd.DataFrame:
+    """Ranked baskets for the view's flow: basket, the partner_table columns, ``overlap``.
+
+    One store query per basket, each code counted once in its basket; shares are of
+    the view's whole flow (every code once), so overlapping baskets may add up to
+    more than 100 %. ``overlap`` lists, comma-separated, the ranked baskets that
+    can hold a code of this one ("" when none). The view's own basket is ignored.
+    """
+    whole = replace(view, basket=None)
+    years = _two_years(view)
+    parts = [
+        store.aggregate(["year", "flow"],
+                        _query(replace(whole, basket=item), years=years)).assign(basket=item.id)
+        for item in baskets
+    ]
+    frame = _convert(pd.concat(parts, ignore_index=True) if parts else
+                     pd.DataFrame(columns=["year", "flow", "value_usd", "basket"]), store, view)
+    totals = _convert(store.aggregate(["year", "flow"], _query(whole, years=years)), store, view)
+    table = set_table(frame.astype({"year": "int64"}), totals, by="basket", year=view.year,
+                      flow=view.flow)
+    shared: dict[str, list[str]] = {}
+    for first, second in basket_overlaps([b for b in baskets if b.id in set(table["basket"])]):
+        shared.setdefault(first, []).append(second)
+        shared.setdefault(second, []).append(first)
+    return table.assign(overlap=table["basket"].map(lambda b: ", ".join(shared.get(b, []))))
+
+
+def group_ranking(store: Store, view: View, groups: list[PartnerGroup]) -> pd.DataFrame:
+    """Ranked partner groups for the view's flow: group, the partner_table columns, ``overlap``.
+
+    A group's value is the sum over its members of each year; shares are of the
+    reporter's trade with all partners, so groups sharing a country (EAEU and CIS)
+    may add up to more than 100 %. ``overlap`` lists the ranked groups sharing a
+    member in the view's year. The view's own partner and group are ignored.
+    """
+    whole = replace(view, partner=None, group=None)
+    years = _two_years(view)
+    parts = [
+        store.aggregate(["year", "flow"],
+                        _query(replace(whole, group=item), years=years)).assign(group=item.id)
+        for item in groups
+    ]
+    frame = _convert(pd.concat(parts, ignore_index=True) if parts else
+                     pd.DataFrame(columns=["year", "flow", "value_usd", "group"]), store, view)
+    totals = _convert(store.aggregate(["year", "flow"], replace(_query(whole, years=years),
+                                                                partners=None)), store, view)
+    totals = totals if not totals.empty else frame.iloc[0:0]
+    table = set_table(frame.astype({"year": "int64"}), totals, by="group", year=view.year,
+                      flow=view.flow)
+    ranked = [g for g in groups if g.id in set(table["group"])]
+    members = {g.id: partner_groups.members(g, view.year) for g in ranked}
+    shared = {g.id: ", ".join(o.id for o in ranked
+                              if o.id != g.id and members[g.id] & members[o.id])
+              for g in ranked}
+    return table.assign(overlap=table["group"].map(shared).fillna(""))
+
+
+def scope_name(view: View, lang: str) -> str:
+    """The view's region, partner or group and basket for titles (see tables.scope_name)."""
+    return tables.scope_name(view.reporter, lang, partner=view.partner, group=view.group,
+                             basket=view.basket)
+
+
 def annual_trend(store: Store, view: View) -> pd.DataFrame:
     """Per year: export, import, turnover, balance of the reporter (and partner)."""
-    frame = store.aggregate(["year", "flow"], _query(view, years=None))
+    frame = store.aggregate(["year", "flow"], _query(view, years=None, store=store))
     frame = _convert(frame, store, replace(view))
     return tf.flows_wide(frame, keys="year")
 
 
 def monthly_trend(store: Store, view: View) -> pd.DataFrame:
     """Per year and month: export, import, turnover, balance of the reporter (and partner)."""
-    query = replace(_query(view, years=None), months=None)
+    query = replace(_query(view, years=None, store=store), months=None)
     frame = store.aggregate(["year", "month", "flow"], query)
     frame = _convert(frame, store, view)
     return tf.flows_wide(frame, keys=["year", "month"])
@@ -230,7 +326,8 @@ def latest_complete_year(store: Store, reporter: str) -> int | None:
 
 def partner_trend(store: Store, view: View, partners: tuple[str, ...]) -> pd.DataFrame:
     """Per year and partner: export, import, turnover, balance for the chosen partners."""
-    query = replace(_query(view, years=None, partner=False), partners=tuple(partners))
+    query = replace(_query(view, years=None, partner=False, store=store),
+                    partners=tuple(partners))
     frame = _convert(store.aggregate(["year", "partner", "flow"], query), store, view)
     return tf.flows_wide(frame, keys=["year", "partner"])
 
@@ -312,7 +409,9 @@ def new_since_update(store: Store, view: View, *, n: int = 5, lang: str = "ru"
     partners = movers(by_partner, key="partner", year=year, month=month, n=n)
     goods = movers(by_code, key="hs_code", year=year, month=month, n=n)
     partners = partners.assign(name=partners["partner"].map(lambda c: country_name(c, lang)))
-    goods = goods.assign(name=goods["hs_code"].map(lambda c: hs_name(c, lang, numbered=True)))
+    names = definitions.names_registry(store)
+    goods = goods.assign(name=goods["hs_code"].map(
+        lambda c: hs_name(c, lang, numbered=True, registry=names)))
     columns = ["name", "value", "previous", "change", "change_pct"]
     return NewSinceUpdate(run_at, periods, (year, month), True,
                           in_millions(partners.loc[:, ["partner", *columns]]),

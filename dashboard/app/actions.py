@@ -1,4 +1,4 @@
-"""Every write of the app through one door: uploads, deletes, rates refresh and import.
+"""Every write of the app through one door: uploads, deletes, rates, baskets, groups, names.
 
 Each write ends with one cache invalidation; the store's version also moves
 (datasets and rates alike), so answers cached on the old version are not reused.
@@ -17,10 +17,13 @@ from dashboard.analysis import compare
 from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.errors import OborotError
-from dashboard.data import staging
+from dashboard.data import definitions, staging
 from dashboard.data.staging import Staged
 from dashboard.data.store import IngestResult, Store
 from dashboard.rates import files, refresh
+from dashboard.reference.baskets import Basket
+from dashboard.reference.groups import PartnerGroup
+from dashboard.reference.names import NameEntry
 
 log = logging.getLogger(__name__)
 
@@ -135,3 +138,43 @@ def add_note(*, period: str, text: str, partner: str | None, hs: str | None) -> 
 def delete_note(note_id: int) -> None:
     """Delete a stored note (built-in notes have no id and cannot be deleted)."""
     compare.delete_note(queries.store(), note_id)
+
+
+# -- baskets, partner groups and HS names (the store's definitions) ------------------------
+# Each write bumps the definitions' revision, part of queries.version(): cached answers
+# keyed on the old version are not reused.
+
+
+def save_basket(item: Basket) -> bool:
+    """Validate and store a basket (True when it replaced one)."""
+    return definitions.save_basket(queries.store(), item)
+
+
+def delete_basket(basket_id: str) -> None:
+    """Delete a stored basket."""
+    definitions.delete_basket(queries.store(), basket_id)
+
+
+def import_baskets(items: list[Basket]) -> tuple[int, int]:
+    """Store parsed baskets in one transaction: (added, replaced)."""
+    return definitions.replace_baskets(queries.store(), items)
+
+
+def save_group(item: PartnerGroup) -> bool:
+    """Validate and store a partner group (True when it replaced one)."""
+    return definitions.save_group(queries.store(), item)
+
+
+def delete_group(group_id: str) -> None:
+    """Delete a stored partner group."""
+    definitions.delete_group(queries.store(), group_id)
+
+
+def import_groups(items: list[PartnerGroup]) -> tuple[int, int]:
+    """Store parsed groups in one transaction: (added, replaced)."""
+    return definitions.replace_groups(queries.store(), items)
+
+
+def import_names(entries: list[NameEntry], source: str) -> int:
+    """Store user-loaded HS names (they replace bundled ones)."""
+    return definitions.save_names(queries.store(), entries, source=source)

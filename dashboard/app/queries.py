@@ -18,12 +18,16 @@ from dashboard.analysis.transforms.estimate import Estimate
 from dashboard.analysis.views import NewSinceUpdate, View
 from dashboard.app import updates
 from dashboard.core.config import settings
+from dashboard.data import definitions
 from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
 from dashboard.present.deck import DeckResult, make_deck
 from dashboard.present.export import Renderer
 from dashboard.rates import averages, latest
 from dashboard.rates.conversion import average_rates
+from dashboard.reference.baskets import Basket
+from dashboard.reference.groups import PartnerGroup
+from dashboard.reference.names import NameRegistry
 
 
 @st.cache_resource
@@ -33,8 +37,9 @@ def store() -> Store:
 
 
 def version() -> str:
-    """The store's current version (cheap; changes on every ingest or delete)."""
-    return store().version()
+    """The store's current version (cheap; changes on every ingest or delete, and on every
+    change of names, baskets or groups)."""
+    return f"{store().version()}|{definitions.revision(store())}"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -273,3 +278,36 @@ def update_now(progress: updates.Progress | None = None,
         return updates.update_all(store(), progress=progress, report=report)
     finally:
         clear()
+
+
+# -- names, baskets and partner groups (stored definitions) --------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def names(version: str) -> NameRegistry:
+    """The naming registry: bundled names with the stored ones on top (immutable, shared)."""
+    return definitions.names_registry(store())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def baskets(version: str) -> list[Basket]:
+    """The stored product baskets, by id."""
+    return definitions.baskets(store())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def groups(version: str) -> list[PartnerGroup]:
+    """The stored partner groups, by id."""
+    return definitions.groups(store())
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def basket_ranking(version: str, view: View, items: tuple[Basket, ...]) -> pd.DataFrame:
+    """Ranked baskets for the view's flow (overlaps flagged)."""
+    return analysis.basket_ranking(store(), view, list(items))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def group_ranking(version: str, view: View, items: tuple[PartnerGroup, ...]) -> pd.DataFrame:
+    """Ranked partner groups for the view's flow (overlaps flagged)."""
+    return analysis.group_ranking(store(), view, list(items))

@@ -17,14 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.analysis import narrative
+from dashboard.analysis import narrative, tables
 from dashboard.analysis import views as analysis
 from dashboard.core.config import settings
 from dashboard.core.formatting import money, number, percent
 from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES, parse_hs_level
+from dashboard.data import definitions
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name
+from dashboard.reference.names import NameRegistry, hs_name
 from dashboard.reference.regions import region_by_fcs_code
 
 OK, BAD_INPUT = 0, 2
@@ -49,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("top", help="ranked partners or commodity groups")
     _view_arguments(p, partner_required=False)
-    p.add_argument("--by", required=True, choices=("partner", "commodity"))
+    p.add_argument("--by", required=True, choices=("partner", "commodity", "basket", "group"),
+                   help="rank partners, HS codes, the stored baskets or the stored groups")
     p.add_argument("--flow", default="turnover", choices=MEASURES)
     p.add_argument("--n", type=int, default=10, help="rows to show (default %(default)s)")
     p.add_argument("--hs-level", default="2", choices=HS_LEVEL_CHOICES)
@@ -69,8 +71,11 @@ def _view_arguments(p: argparse.ArgumentParser, *, partner_required: bool) -> No
     """Options every analysis command shares."""
     p.add_argument("--reporter", required=True, metavar="CODE",
                    help="region: ISO 3166-2 (RU-TOM) or FCS code (69000)")
-    p.add_argument("--partner", required=partner_required, metavar="ISO2",
-                   help="partner country, ISO 3166-1 alpha-2 (default: all partners)")
+    p.add_argument("--partner", required=partner_required, metavar="ISO2|GROUP",
+                   help="partner country, ISO 3166-1 alpha-2, or a partner group id "
+                        "(default: all partners)")
+    p.add_argument("--basket", metavar="ID",
+                   help="only the goods of this product basket (default: all goods)")
     p.add_argument("--year", required=True, type=int)
     period = p.add_mutually_exclusive_group()
     period.add_argument("--month", type=_month, metavar="N", help="one month (1-12) of each year")
@@ -130,6 +135,11 @@ def _view(store: Store, args: argparse.Namespace, **extra: Any) -> analysis.View
             raise _BadInput(f"no monthly data for {reporter} in {_period(args)}; months loaded "
                             f"for {args.year}: {_codes(loaded) or 'none (annual data only)'}")
     partner = args.partner.strip().upper() if args.partner else None
+    group = basket = None
+    if partner is not None and not (len(partner) == 2 and partner.isalpha()):
+        group, partner = definitions.group(store, args.partner), None
+    if getattr(args, "basket", None):
+        basket = definitions.basket(store, args.basket)
     if partner is not None:
         partners = store.distinct("partner", TradeQuery(reporter=reporter, years=(args.year,),
                                                         months=months))
@@ -137,7 +147,8 @@ def _view(store: Store, args: argparse.Namespace, **extra: Any) -> analysis.View
             raise _BadInput(f"no data for {reporter} with {partner} in {_period(args)}; "
                             f"partners there: {_codes(partners)}")
     return analysis.View(reporter=reporter, year=args.year, partner=partner, ytd=args.ytd,
-                         month=args.month, currency=args.currency, **extra)
+                         month=args.month, currency=args.currency, basket=basket, group=group,
+                         **extra)
 
 
 def _period(args: argparse.Namespace) -> str:
@@ -196,8 +207,9 @@ def run_summary(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(out, ensure_ascii=False))
             return OK
-        who = f"{view.reporter} with {view.partner}" if view.partner else \
-            f"{view.reporter} with all partners"
+        who = analysis.scope_name(view, "en")
+        if not view.partner and view.group is None:
+            who += " with all partners"
         print(f"{who}, {_period(args)}, {view.flow}, {view.currency}")
         print(f"value:     {number(out['value'], 'en', digits=2)}")
         print(f"previous:  {number(out['previous'], 'en', digits=2)}")
@@ -221,28 +233,40 @@ TOP_KEYS = ("code", "name", "value", "share", "rank", "previous", "change", "cha
 
 @dataclass(frozen=True)
 class _Namer:
-    """Names of partner or HS codes in one language."""
+    """Names of partner codes, HS codes, baskets or groups in one language."""
 
     by: str
     lang: str
     level: int | str
+    registry: NameRegistry | None = None
+    sets: tuple[tuple[str, str], ...] = ()  # (id, name) of ranked baskets or groups
 
     def __call__(self, code: str) -> str:
         if self.by == "partner":
             return country_name(code, self.lang)
+        if self.by in ("basket", "group"):
+            return dict(self.sets).get(code, code)
+        return hs_name(code, self.lang, level=self.level, registry=self.registry)
 
-        return hs_name(code, self.lang, level=self.level)
+
+_CODE_COLUMN = {"partner": "partner", "commodity": "hs_code", "basket": "basket",
+                "group": "group"}
 
 
-def top_records(table: pd.DataFrame, *, by: str, lang: str, level: int | str) -> list[dict]:
-    """The ranked table as JSON-ready records (keys TOP_KEYS, NaN -> None)."""
-    code_column = "partner" if by == "partner" else "hs_code"
-    name = _Namer(by, lang, level)
+def top_records(table: pd.DataFrame, *, by: str, lang: str, level: int | str,
+                registry: NameRegistry | None = None,
+                sets: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+    """The ranked table as JSON-ready records (keys TOP_KEYS, NaN -> None); baskets and
+    groups also carry ``overlap``, the ids of ranked sets sharing codes or members."""
+    code_column = _CODE_COLUMN[by]
+    name = _Namer(by, lang, level, registry, sets)
     return [
         {
             "code": str(row[code_column]),
             "name": name(str(row[code_column])),
             **{key: _clean(row[key]) for key in TOP_KEYS[2:]},
+            **({"overlap": [i for i in str(row["overlap"]).split(", ") if i]}
+               if "overlap" in row else {}),
         }
         for row in table.to_dict(orient="records")
     ]
@@ -255,9 +279,20 @@ def run_top(args: argparse.Namespace) -> int:
         level = _hs_level(args.hs_level)
         view = _view(store, args, flow=args.flow, hs_level=level)
         n = None if args.n <= 0 else args.n
-        table = (analysis.top_partners(store, view, n=n) if args.by == "partner"
-                 else analysis.top_commodities(store, view, n=n))
-        records = top_records(table, by=args.by, lang=args.lang, level=level)
+        sets: tuple[tuple[str, str], ...] = ()
+        if args.by in ("basket", "group"):
+            items = (definitions.baskets(store) if args.by == "basket"
+                     else definitions.groups(store))
+            table = (analysis.basket_ranking(store, view, items) if args.by == "basket"
+                     else analysis.group_ranking(store, view, items))
+            table = table if n is None else table.head(n)
+            sets = tuple((item.id, tables.set_name(item, args.lang)) for item in items)
+        elif args.by == "partner":
+            table = analysis.top_partners(store, view, n=n)
+        else:
+            table = analysis.top_commodities(store, view, n=n)
+        records = top_records(table, by=args.by, lang=args.lang, level=level,
+                              registry=definitions.names_registry(store), sets=sets)
         if args.json:
             print(json.dumps(records, ensure_ascii=False))
             return OK
@@ -272,7 +307,12 @@ def run_top(args: argparse.Namespace) -> int:
             print(f"{r['rank']:>3}  {r['code']:<10}  {r['name'][:44]:<44}  "
                   f"{money(r['value'], view.currency, lang):>14}  {share:>7}  "
                   f"{percent(r['change_pct'], lang):>9}  "
-                  f"{percent(r['contribution'], lang):>8}")
+                  f"{percent(r['contribution'], lang):>8}"
+                  + (f"  * overlaps: {', '.join(r['overlap'])}"
+                     if r.get("overlap") else ""))
+        if any(r.get("overlap") for r in records):
+            print("* overlapping sets: each is counted whole, so their values and shares do "
+                  "not add up to the total")
         return OK
 
     return _run(args, body)

@@ -34,7 +34,7 @@ from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.baskets import basket_name, starter_baskets
 from dashboard.reference.groups import group_name, starter_groups
 from dashboard.reference.groups import members as group_members
-from dashboard.reference.hs import hs_name
+from dashboard.reference.names import hs_name
 from dashboard.reference.regions import region_name
 
 

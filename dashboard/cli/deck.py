@@ -18,6 +18,7 @@ from dashboard.analysis.views import View
 from dashboard.core.config import settings
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.terms import MEASURES
+from dashboard.data import definitions
 from dashboard.data.store import Store, TradeQuery
 from dashboard.present.deck import make_deck
 from dashboard.reference.regions import region_by_fcs_code
@@ -31,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "monthly trend, exchange rates, sources and method.",
     )
     p.add_argument("--reporter", required=True, help="region, ISO 3166-2 (RU-TOM) or FCS code")
-    p.add_argument("--partner", help="partner country, ISO 3166-1 alpha-2 (default: all)")
+    p.add_argument("--partner", help="partner country, ISO 3166-1 alpha-2, or a partner group "
+                                     "id (default: all)")
+    p.add_argument("--basket", metavar="ID", help="only the goods of this product basket")
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--ytd", type=int, metavar="N", help="January..month N of each year only")
     p.add_argument("--flow", default="turnover", choices=MEASURES,
@@ -63,12 +66,17 @@ def _check(store: Store, args: argparse.Namespace) -> View:
         raise NotFoundError(f"no data for {reporter} in {args.year}; years loaded: "
                             f"{', '.join(map(str, years))}")
     partner = args.partner.strip().upper() if args.partner else None
+    group = basket = None
+    if partner and not (len(partner) == 2 and partner.isalpha()):
+        group, partner = definitions.group(store, args.partner), None
+    if args.basket:
+        basket = definitions.basket(store, args.basket)
     if partner and partner not in store.distinct("partner", TradeQuery(reporter=reporter)):
         raise NotFoundError(f"{reporter} has no trade with {partner!r}")
     if args.ytd is not None and not 1 <= args.ytd <= 12:
         raise OborotError(f"--ytd must be a month 1-12, got {args.ytd}")
     return View(reporter=reporter, year=args.year, partner=partner, flow=args.flow,
-                ytd=args.ytd, currency=args.currency.upper())
+                ytd=args.ytd, currency=args.currency.upper(), basket=basket, group=group)
 
 
 def run_deck(args: argparse.Namespace) -> int:

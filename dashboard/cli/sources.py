@@ -12,7 +12,7 @@ from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
 from dashboard.analysis.views import mirror
 from dashboard.core.config import settings
 from dashboard.core.errors import SchemaError, SourceError
-from dashboard.data import refresh
+from dashboard.data import definitions, refresh
 from dashboard.data.sources import comtrade
 from dashboard.data.store import Store
 
@@ -77,8 +77,11 @@ def _fetch_comtrade(args: argparse.Namespace) -> int:
     years = f"{args.years[0]}-{args.years[-1]}" if len(args.years) > 1 else str(args.years[0])
     name = f"UN Comtrade {args.reporter.upper()}" + (
         f"-{args.partner.upper()}" if args.partner else "") + f" {years}"
-    result = _store(args).ingest(parsed, name=name, file_name=None, sha256=parsed.sha256,
-                                 max_rows=settings(args.store).max_rows)
+    store = _store(args)
+    result = store.ingest(parsed, name=name, file_name=None, sha256=parsed.sha256,
+                          max_rows=settings(args.store).max_rows)
+    if parsed.hs_names and not result.already_loaded:
+        definitions.save_carried_names(store, parsed.hs_names, source=name)
     record = {
         "dataset_id": result.dataset_id, "format": result.format, "rows_loaded": result.rows,
         "rows_rejected": result.rejected, "period_start": result.period_start,

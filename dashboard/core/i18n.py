@@ -380,6 +380,43 @@ LABELS: dict[str, tuple[str, str]] = {
                        "Nothing to compare with: no data for {month} {previous}."),
     "ticker_currencies": ("Валюты в строке курсов вверху страницы",
                           "Currencies in the rates line at the top"),
+    # baskets and partner groups
+    "basket": ("Товары", "Goods"),
+    "all_goods": ("Все товары", "All goods"),
+    "group_prefix": ("Группа: {name}", "Group: {name}"),
+    "basket_caption": ("Товары: {name}", "Goods: {name}"),
+    "commodities.baskets": ("Товарные корзины: рейтинг", "Product baskets ranked"),
+    "partners.groups": ("Группы стран: рейтинг", "Partner groups ranked"),
+    "sets.name": ("Название", "Name"),
+    "sets.overlap": ("Пересекается с", "Overlaps with"),
+    "sets.overlap_note": ("Корзины/группы, которые пересекаются, учитываются каждая целиком: "
+                          "их суммы и доли не складываются в итог.",
+                          "Overlapping baskets/groups are each counted whole: their values and "
+                          "shares do not add up to the total."),
+    "data.baskets": ("Товарные корзины", "Product baskets"),
+    "data.groups": ("Группы стран", "Partner groups"),
+    "data.names": ("Названия товарных позиций", "HS heading names"),
+    "data.set_id": ("Идентификатор (латиница)", "Id (a-z, 0-9, _)"),
+    "data.name_ru": ("Название по-русски", "Russian name"),
+    "data.name_en": ("Название по-английски", "English name"),
+    "data.codes": ("Коды ТН ВЭД (префиксы через запятую)", "HS code prefixes (comma-separated)"),
+    "data.partners_list": ("Страны (ISO, через запятую; GB:1973-2019)",
+                           "Countries (ISO, comma-separated; GB:1973-2019)"),
+    "data.save": ("Сохранить", "Save"),
+    "data.delete_set": ("Удалить", "Delete"),
+    "data.edit_pick": ("Изменить или удалить", "Edit or delete"),
+    "data.new_set": ("— новая —", "— new —"),
+    "data.import_csv": ("Импорт из CSV", "Import CSV"),
+    "data.export_csv": ("Экспорт в CSV", "Export CSV"),
+    "data.saved": ("Сохранено: {id}", "Saved: {id}"),
+    "data.replaced": ("Заменено: {id}", "Replaced: {id}"),
+    "data.deleted_set": ("Удалено: {id}", "Deleted: {id}"),
+    "data.imported": ("Добавлено {added}, заменено {replaced}",
+                      "{added} added, {replaced} replaced"),
+    "data.names_import": ("Загрузить классификатор (code;name_ru[;name_en] или TNVED3/TNVED4)",
+                          "Load a classifier (code;name_ru[;name_en] or TNVED3/TNVED4)"),
+    "data.names_loaded": ("Загружено названий: {n}", "Names stored: {n}"),
+
 }
 
 

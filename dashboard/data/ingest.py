@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, SchemaError
+from dashboard.data import definitions
 from dashboard.data.sources.base import Sniff
 from dashboard.data.sources.detect import open_trade_file, sha256_of
 from dashboard.data.store import IngestResult, Store
@@ -56,9 +57,12 @@ def ingest_file(
         return store.already_loaded(existing)
     parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,
                              sniff=checked.sniff if checked is not None else None)
-    return store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
-                        max_rows=config.max_rows if max_rows is None else max_rows,
-                        progress=progress, replace=replace)
+    result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
+                          max_rows=config.max_rows if max_rows is None else max_rows,
+                          progress=progress, replace=replace)
+    if parsed.hs_names and not result.already_loaded:
+        definitions.save_carried_names(store, parsed.hs_names, source=shown)
+    return result
 
 
 def check_size(path: Path, *, display_name: str, max_upload_mb: int) -> None:

@@ -40,13 +40,13 @@ from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
 from dashboard.core.i18n import flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, MEASURES, RATE_CURRENCIES
+from dashboard.data import definitions
 from dashboard.data.store import Store
 from dashboard.present import charts, compare_charts
 from dashboard.present.images import ChromiumMissingError, Renderer, RenderError
 from dashboard.rates import averages, bundled
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name
-from dashboard.reference.regions import region_name
+from dashboard.reference.names import NameRegistry, hs_name
 
 log = logging.getLogger(__name__)
 
@@ -231,8 +231,8 @@ def _period(view: View, lang: str, year: int | None = None) -> str:
 
 
 def _pair(view: View, lang: str) -> str:
-    region = region_name(view.reporter, lang)
-    return f"{region} — {country_name(view.partner, lang)}" if view.partner else region
+    """"Томская область — Казахстан", "… — Центральная Азия · Плоский прокат из стали"."""
+    return analysis.scope_name(view, lang)
 
 
 def _sources(store: Store) -> tuple[pd.DataFrame, str]:
@@ -261,9 +261,10 @@ def _wrap(text: str, width: int = 30, lines: int = 2) -> str:
     return "<br>".join(out)
 
 
-def _commodity_label(code: str, lang: str, level: int | str) -> str:
+def _commodity_label(code: str, lang: str, level: int | str,
+                     registry: NameRegistry | None = None) -> str:
     numbered = code.isdigit() and len(code) == 2  # sections without their roman numeral
-    return _wrap(hs_name(code, lang, level=level, numbered=numbered))
+    return _wrap(hs_name(code, lang, level=level, numbered=numbered, registry=registry))
 
 
 def _summary_text(store: Store, view: View, lang: str, result: DeckResult) -> str | None:
@@ -389,12 +390,14 @@ def make_deck(store: Store, view: View, *, lang: str = "ru", currency: str | Non
 
         step("partners")
         region_view = replace(view, partner=None)
-        slide = new_slide(_t("partners", lang, period=period), region_name(view.reporter, lang))
+        slide = new_slide(_t("partners", lang, period=period),
+                          analysis.scope_name(replace(view, partner=None), lang))
         _partners_slide(slide, store, region_view, lang, source, images, highlight=view.partner)
 
         step("commodities")
         slide = new_slide(_t("commodities", lang, period=period), pair)
-        _commodities_slide(slide, store, view, lang, source, images)
+        _commodities_slide(slide, store, view, lang, source, images,
+                           definitions.names_registry(store))
 
         step("price_volume")
         _price_volume_slide(new_slide, store, view, lang, source, images, commodity)
@@ -538,13 +541,13 @@ def _partners_slide(slide, store: Store, view: View, lang: str, source: str,  # 
 
 
 def _commodities_slide(slide, store: Store, view: View, lang: str, source: str,  # type: ignore[no-untyped-def]
-                       images: _Images) -> None:
+                       images: _Images, registry: NameRegistry) -> None:
     width = (13.333 - 2 * MARGIN - 0.3) / 2
     for index, flow in enumerate(("export", "import")):
         flow_view = replace(view, flow=flow)
         table = analysis.top_commodities(store, flow_view, n=TOP_N).assign(
             name=lambda f: f["hs_code"].map(
-                lambda c: _commodity_label(str(c), lang, view.hs_level)))
+                lambda c: _commodity_label(str(c), lang, view.hs_level, registry)))
         fig = charts.ranked_bars(table, label="name", currency=view.currency, source=source,
                                  lang=lang, flow=flow,
                                  title=_t("structure", lang, flow=flow_label(flow, lang).lower()))

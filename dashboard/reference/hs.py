@@ -1,4 +1,8 @@
-"""Harmonized System sections and chapters with short RU/EN names for chart labels."""
+"""Harmonized System sections and chapters with short RU/EN names.
+
+A code's name at any level comes from ``dashboard.reference.names.hs_name``: the one
+naming function, which also knows headings, subheadings and the store's names.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ __all__ = [
     "CONFIDENTIAL_HS",
     "CONFIDENTIAL_NAMES",
     "hs_chapters",
-    "hs_name",
     "hs_sections",
     "is_confidential",
     "section_name",
@@ -83,31 +86,3 @@ def section_name(section: str, lang: str = "ru") -> str:
     if names is None:
         return section
     return names[0 if lang.lower().startswith("ru") else 1]
-
-
-def hs_name(code: str, lang: str = "ru", *, level: str | int | None = None,
-            numbered: bool = False) -> str:
-    """The one way to name an HS code, section id or confidential marker.
-
-    Sections and chapters get their short RU/EN name ("VII. Пластмассы…" and
-    "39 Пластмассы…" with ``numbered``); longer codes "2501 — <chapter name>";
-    all-X codes "Конфиденциально"/"Confidential" (core.terms' confidential rule),
-    except that ``level="section"`` reads X and XX as the sections they also are.
-    Unknown codes come back unchanged.
-    """
-    lang_index = 0 if lang.lower().startswith("ru") else 1
-    key = code.strip().upper()
-    section = _section_index().get(key)
-    if section is not None and (level == "section" or not is_confidential_code(key)):
-        return f"{key}. {section[lang_index]}" if numbered else section[lang_index]
-    if is_confidential_code(key):
-        return CONFIDENTIAL_NAMES["ru" if lang_index == 0 else "en"]
-    if not key.isdigit() or len(key) not in (2, 4, 6, 8, 10):
-        return code
-    chapter = _chapter_index().get(key[:2])
-    if chapter is None:
-        return code
-    name = chapter[1 + lang_index]
-    if len(key) == 2:
-        return f"{key} {name}" if numbered else name
-    return f"{key} — {name}"

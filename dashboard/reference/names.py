@@ -50,6 +50,7 @@ __all__ = [
     "NameRegistry",
     "base_registry",
     "decode_text",
+    "hs_name",
     "label",
     "name_of",
     "names_from_comtrade",
@@ -214,6 +215,36 @@ def label(code: str, lang: str = "ru", *, registry: NameRegistry | None = None) 
     if named.marker in ("", "EN", "RU") and (len(key) == 2 or not key.isdigit()):
         return text
     return f"{key} — {text}"
+
+
+def hs_name(code: str, lang: str = "ru", *, level: str | int | None = None,
+            numbered: bool = False, registry: NameRegistry | None = None) -> str:
+    """The one way to name an HS code, section id or confidential marker for display.
+
+    Sections and chapters get their short RU/EN name ("VII. Пластмассы…" and
+    "39 Пластмассы…" with ``numbered``); headings and finer codes their own name
+    as ``label`` gives it ("4411 — Fibreboard … (EN)"), never the chapter's;
+    all-X codes "Конфиденциально"/"Confidential", except that
+    ``level="section"`` reads X and XX as the sections they also are. Other
+    text comes back unchanged. ``registry``: the bundled names unless given
+    (the store's names on top: dashboard.data.definitions.names_registry).
+    """
+    registry = registry or base_registry()
+    want = _lang(lang)
+    key = code.strip().upper()
+    section = registry.sections.get(key)
+    if section is not None and (level == "section" or not is_confidential(key)):
+        return f"{key}. {section[want]}" if numbered else section[want]
+    if is_confidential(key):
+        return CONFIDENTIAL_NAMES[want]
+    if not key.isdigit() or len(key) not in _CODE_LEVELS:
+        return code
+    if len(key) == 2:
+        own = registry.own_name(key, want)
+        if own is None:
+            return code
+        return f"{key} {own}" if numbered else own
+    return label(key, lang, registry=registry)
 
 
 def names_table(codes: Iterable[str], lang: str = "ru", *,

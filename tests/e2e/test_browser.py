@@ -59,3 +59,24 @@ def test_regions_page_and_the_price_volume_card(page, app_url):
     page.wait_for_timeout(1500)
     assert page.get_by_text("Volume effect = Σ (q₁ − q₀) × p₀", exact=False).count() >= 1
     page.screenshot(path=str(SCREENSHOTS / "commodities-price-volume-en.png"))
+
+
+def test_commodities_with_a_basket_and_partners_with_a_group(page, app_url):
+    page.goto(f"{app_url}/commodities?reporter=RU-TOM&year=2018&partner=KZ"
+              "&basket=rolled_metal&flow=import&hs_level=4")
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    shot(page, "commodities-basket-ru")
+    assert "Томская область — Казахстан · Плоский прокат из стали" in page.inner_text("main")
+    page.get_by_text("Товарные группы: изменение и вклад в прирост").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    shot(page, "commodities-basket-ru-table")
+    page.goto(f"{app_url}/partners?reporter=RU-TOM&year=2018&partner=central_asia&lang=en")
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    shot(page, "partners-group-en")
+    assert "Tomsk Oblast — Central Asia" in page.inner_text("main")
+    assert "Partner groups ranked" in page.inner_text("main")
+    page.get_by_text("Partner groups ranked").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    shot(page, "partners-group-en-ranking")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard.analysis import tables
@@ -23,9 +25,10 @@ def render() -> None:
     currency, flow = filters.currency, filters.flow
     heading(filters, "commodities")
     try:
+        names = queries.names(version)
         goods = queries.commodity_frame(version, view, 4)
         ranking = tables.commodity_ranking(queries.top_commodities(version, view, None),
-                                             lang=lang, level=view.hs_level)
+                                           lang=lang, level=view.hs_level, registry=names)
         if ranking.empty:
             st.info(t("no_data", lang))
             return
@@ -34,7 +37,8 @@ def render() -> None:
         if share == share and share > 0:
             st.caption(t("commodities.confidential", lang, share=percent(share, lang,
                                                                          signed=False)))
-        chart(charts.hs_treemap(tables.treemap_frame(goods, flow, lang, year=year),
+        chart(charts.hs_treemap(tables.treemap_frame(goods, flow, lang, year=year,
+                                                      registry=names),
                              title=t("commodities.treemap", lang), currency=currency,
                              source=source, lang=lang), key="commodities.treemap")
         if flow == "balance":
@@ -42,7 +46,8 @@ def render() -> None:
         left, right = st.columns(2)
         with left:
             chart(charts.exports_vs_imports(
-                tables.chapter_flows(goods, year=year, lang=lang), label="label",
+                tables.chapter_flows(goods, year=year, lang=lang, registry=names),
+                label="label",
                 title=t("commodities.chapters", lang), currency=currency, source=source,
                 lang=lang), key="commodities.chapters")
         with right:
@@ -53,12 +58,13 @@ def render() -> None:
         st.subheader(t("commodities.table", lang))
         query = st.text_input(t("commodities.search", lang), key="commodities.search",
                               help=t("commodities.search_help", lang))
-        found = tables.search_commodities(ranking, query)
+        found = tables.search_commodities(ranking, query, registry=names)
         if found.empty:
             st.info(t("commodities.no_match", lang))
         table(tables.in_millions(found), key="commodities.table", lang=lang,
               file_name=f"commodities_{filters.reporter}_{year}_{flow}.csv",
               column_config=ranking_columns(filters, name_key="commodities.name"))
+        _baskets(filters, version)
         _unit_values(filters, version)
         cards.price_volume_card(filters, goods, source=source)
         cards.hhi_card(filters, kinds=("products",), key="commodities")
@@ -68,12 +74,32 @@ def render() -> None:
         show_error(exc)
 
 
+def _baskets(filters: Filters, version: str) -> None:
+    """The stored baskets ranked for the view (all goods), overlaps flagged."""
+    lang, items = filters.lang, queries.baskets(version)
+    if not items:
+        return
+    st.subheader(t("commodities.baskets", lang))
+    view = replace(filters.view(), basket=None)
+    ranking = tables.set_ranking(queries.basket_ranking(version, view, tuple(items)), items,
+                                 by="basket", lang=lang)
+    if ranking["overlap"].ne("").any():
+        st.caption(t("sets.overlap_note", lang))
+    columns = ranking_columns(filters, name_key="sets.name") | {
+        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
+        "basket": st.column_config.TextColumn("ID", width="small")}
+    table(tables.in_millions(ranking), key="commodities.baskets", lang=lang,
+          file_name=f"baskets_{filters.reporter}_{filters.year}_{filters.flow}.csv",
+          column_config=columns)
+
+
 def _unit_values(filters: Filters, version: str) -> None:
     """Value per kg and per supplementary unit of the largest headings."""
     lang, currency = filters.lang, filters.currency
     st.subheader(t("commodities.unit_values", lang))
     values = tables.unit_value_table(queries.unit_value_frame(version, filters.view()),
-                                       year=filters.year, flow=filters.flow, lang=lang)
+                                     year=filters.year, flow=filters.flow, lang=lang,
+                                     registry=queries.names(version))
     number = st.column_config.NumberColumn
     columns = ranking_columns(filters, name_key="commodities.name") | {
         "hs_code": None,  # the name starts with the code

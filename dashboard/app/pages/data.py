@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.analysis import tables
 from dashboard.app import queries
 from dashboard.app.ui import compare as cards
-from dashboard.app.ui import updates, upload
+from dashboard.app.ui import definitions, updates, upload
 from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import current, current_lang
@@ -47,5 +47,6 @@ def render() -> None:
                 upload.delete_controls(datasets, lang)
         cards.notes_editor(lang, editable=editable)
         updates.update_panel(lang, editable=editable)
+        definitions.show(lang, editable=editable)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)

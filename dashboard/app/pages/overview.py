@@ -14,7 +14,7 @@ from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name
+from dashboard.reference.names import hs_name
 
 
 def render() -> None:
@@ -54,8 +54,9 @@ def render() -> None:
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.partners")
         with right:
+            names = queries.names(version)
             goods = queries.top_commodities(version, view, 10).assign(
-                name=lambda f: f["hs_code"].map(lambda c: hs_name(c, lang)))
+                name=lambda f: f["hs_code"].map(lambda c: hs_name(c, lang, registry=names)))
             chart(charts.ranked_bars(goods, label="name", title=t("top_commodities", lang),
                                      currency=filters.currency, source=source, lang=lang,
                                      flow=filters.flow), key="overview.commodities")

@@ -52,11 +52,32 @@ def render() -> None:
                 trend, flow=flow, title=title, names={c: country_name(c, lang) for c in chosen},
                 currency=currency, source=source, lang=lang)),
                   key="partners.trend_chart")
+        _groups(filters, version)
         worldmap.show(ranking, flow=flow, currency=currency, source=source, lang=lang,
                       key="partners.map")
         mirror.show(filters)
     except Exception as exc:  # shown once, never a traceback
         show_error(exc)
+
+
+def _groups(filters: Filters, version: str) -> None:
+    """The stored partner groups ranked for the region (the basket applies), overlaps flagged."""
+    lang, items = filters.lang, queries.groups(version)
+    if not items:
+        return
+    st.subheader(t("partners.groups", lang))
+    ranking = tables.set_ranking(
+        queries.group_ranking(version, filters.view(partner=False), tuple(items)), items,
+        by="group", lang=lang)
+    if ranking["overlap"].ne("").any():
+        st.caption(t("sets.overlap_note", lang))
+    columns = ranking_columns(filters, name_key="sets.name") | {
+        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
+        "basket": st.column_config.TextColumn("ID", width="small"),
+        "group": st.column_config.TextColumn("ID", width="small")}
+    table(tables.in_millions(ranking), key="partners.groups", lang=lang,
+          file_name=f"groups_{filters.reporter}_{filters.year}_{filters.flow}.csv",
+          column_config=columns)
 
 
 def _drill(filters: Filters, codes: list[str]) -> None:

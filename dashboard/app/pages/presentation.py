@@ -14,7 +14,7 @@ from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
-from dashboard.reference.hs import hs_name
+from dashboard.reference.names import label
 
 SLIDES = ("kpis", "annual", "monthly", "partners", "export", "import")
 KEY = "presentation.slide"  # 0-based; the URL's ``slide`` is 1-based
@@ -65,8 +65,9 @@ def _draw(slide: str, filters: Filters, lang: str) -> None:
         fig = charts.ranked_bars(top, label="name", title=t("top_partners", lang),
                                  flow=filters.flow, **args)
     else:
+        names = queries.names(version)
         goods = queries.top_commodities(version, replace(view, flow=slide), 10).assign(
-            name=lambda f: f["hs_code"].map(lambda c: hs_name(c, lang)))
+            name=lambda f: f["hs_code"].map(lambda c: label(c, lang, registry=names)))
         fig = charts.ranked_bars(goods, label="name", flow=slide,
                                  title=f"{t('top_commodities', lang)}: {t(slide, lang).lower()}",
                                  **args)

@@ -19,7 +19,7 @@ from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent
 from dashboard.core.i18n import flow_label, t
 from dashboard.present import charts, compare_charts
-from dashboard.reference.hs import hs_name
+from dashboard.reference.names import hs_name
 
 
 def _usd(value: float, lang: str, *, signed: bool = False) -> str:

@@ -18,6 +18,7 @@ import plotly.io as pio
 import streamlit as st
 
 from dashboard.analysis import compare
+from dashboard.analysis.tables import set_name
 from dashboard.app import queries
 from dashboard.app.ui.errors import show_error
 from dashboard.app.ui.filters import Filters, current_lang
@@ -78,7 +79,12 @@ def _filter_items(filters: Filters | Mapping[str, object] | None) -> dict[str, o
     if filters is None:
         return {}
     if isinstance(filters, Filters):
-        return {k: v for k, v in asdict(filters).items() if v is not None}
+        items = {k: v for k, v in asdict(filters).items() if v is not None}
+        # A basket or group is named in the workbook, with its id: "Нефтехимия (petrochemicals)".
+        for key, item in (("basket", filters.basket), ("group", filters.group)):
+            if item is not None:
+                items[key] = f"{set_name(item, filters.lang)} ({item.id})"
+        return items
     return dict(filters)
 
 
@@ -119,8 +125,9 @@ def _note_lines(filters: Filters | Mapping[str, object] | None, lang: str) -> tu
 
 def deck_file_name(filters: Filters) -> str:
     """"oborot_RU-TOM_KZ_2018_ru.pptx"."""
-    parts = ["oborot", filters.reporter, filters.partner or "all", str(filters.year),
-             filters.lang]
+    who = filters.group.id if filters.group else filters.partner or "all"
+    parts = ["oborot", filters.reporter, who, *([filters.basket.id] if filters.basket else []),
+             str(filters.year), filters.lang]
     return _file_name("_".join(parts), "pptx")
 
 

@@ -12,12 +12,15 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
+from dashboard.analysis.tables import set_name
 from dashboard.analysis.views import View
 from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.i18n import LANGS, flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES
+from dashboard.reference.baskets import Basket
 from dashboard.reference.countries import country_name
+from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.regions import region_name
 
 HS_LEVEL_CHOICES = tuple(str(level) for level in HS_LEVELS)
@@ -51,18 +54,24 @@ class Filters:
     currency: str = "USD"
     hs_level: str = "2"
     lang: str = "ru"
+    basket: Basket | None = None  # None = all goods
+    group: PartnerGroup | None = None  # a partner group in place of one partner
 
     def view(self, *, partner: str | None | bool = True) -> View:
-        """The analysis question; ``partner=False`` drops the partner (region totals)."""
+        """The analysis question; ``partner=False`` drops the partner or group (region totals)."""
         chosen = self.partner if partner is True else (partner or None)
         level: int | str = "section" if self.hs_level == "section" else int(self.hs_level)
         return View(reporter=self.reporter, year=self.year, partner=chosen, flow=self.flow,
-                    ytd=self.ytd, month=self.month, hs_level=level, currency=self.currency)
+                    ytd=self.ytd, month=self.month, hs_level=level, currency=self.currency,
+                    basket=self.basket, group=self.group if partner is True else None)
 
     def to_params(self) -> dict[str, str]:
-        """URL query parameters (only strings; ``*`` = all partners)."""
+        """URL query parameters (only strings; ``*`` = all partners / all goods; a group's
+        id stands in the partner parameter, as ids never clash with country codes)."""
         values = asdict(self)
-        values["partner"] = self.partner or ALL
+        values["partner"] = self.group.id if self.group else self.partner or ALL
+        values["basket"] = self.basket.id if self.basket else ALL
+        values.pop("group")
         values["period"] = (f"ytd-{self.ytd}" if self.ytd else f"m-{self.month}" if self.month
                             else "year")
         values.pop("ytd")
@@ -85,7 +94,7 @@ def _seed_from_url(reporters: list[str]) -> None:
         # the short forms ?ytd=6 and ?month=3 are accepted too
         kind, key = ("ytd", "ytd") if "ytd" in params else ("m", "month")
         st.session_state["filters.url.period"] = f"{kind}-{params[key]}"
-    for key in ("partner", "year", "flow", "period", "currency", "hs_level", "lang"):
+    for key in ("partner", "basket", "year", "flow", "period", "currency", "hs_level", "lang"):
         if key in params:
             st.session_state[f"filters.url.{key}"] = params[key]
     st.session_state["filters.seeded"] = True
@@ -131,11 +140,18 @@ def sidebar_filters() -> Filters | None:
         st.header(t("filters", lang))
         reporter = st.selectbox(t("reporter", lang), reporters, key="filters.reporter",
                                 format_func=lambda code: region_name(code, lang))
-        partners = [ALL, *queries.partners(version, reporter)]
+        groups = {g.id: g for g in queries.groups(version)}
+        partners = [ALL, *groups, *queries.partners(version, reporter)]
         partner = _select(
             t("partner", lang), partners, "filters.partner", "partner",
-            fmt=lambda code: t("all_partners", lang) if code == ALL else country_name(code, lang),
+            fmt=lambda code: _partner_label(code, groups, lang),
             default=settings().default_partner,
+        )
+        baskets = {b.id: b for b in queries.baskets(version)}
+        basket = _select(
+            t("basket", lang), [ALL, *baskets], "filters.basket", "basket",
+            fmt=lambda code: t("all_goods", lang) if code == ALL else set_name(baskets[code],
+                                                                                 lang),
         )
         years = sorted(queries.years(version, reporter), reverse=True)
         latest = queries.latest_complete_year(version, reporter)
@@ -149,14 +165,25 @@ def sidebar_filters() -> Filters | None:
                            "currency")
         hs_level = _select(t("hs_level", lang), list(HS_LEVEL_CHOICES), "filters.hs_level",
                            "hs_level", default="2", fmt=lambda level: _hs_level_label(level, lang))
-    filters = Filters(reporter=reporter, partner=None if partner == ALL else partner,
+    filters = Filters(reporter=reporter,
+                      partner=None if partner == ALL or partner in groups else partner,
                       year=int(year), flow=flow, currency=currency, hs_level=hs_level,
-                      lang=lang, **_period_fields(period))
+                      lang=lang, basket=baskets.get(basket), group=groups.get(partner),
+                      **_period_fields(period))
     # Page-specific parameters (e.g. the presentation's slide) survive the rewrite.
     extra = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
     st.query_params.from_dict(filters.to_params() | extra)
     st.session_state["filters.current"] = filters
     return filters
+
+
+def _partner_label(code: str, groups: dict[str, PartnerGroup], lang: str) -> str:
+    """"Все страны", "Группа: Центральная Азия" or the country's name."""
+    if code == ALL:
+        return t("all_partners", lang)
+    if code in groups:
+        return t("group_prefix", lang, name=set_name(groups[code], lang))
+    return country_name(code, lang)
 
 
 def _hs_level_label(level: str, lang: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.analysis.views import scope_name
 from dashboard.app import queries
 from dashboard.app.ui.filters import Filters, current, current_lang
 from dashboard.core import i18n
 from dashboard.core.i18n import t
-from dashboard.reference.countries import country_name
-from dashboard.reference.regions import region_name
 
 
 def filters_or_stop() -> Filters:
@@ -24,9 +23,7 @@ def filters_or_stop() -> Filters:
 def heading(filters: Filters, page_key: str) -> None:
     """Page title naming the region, partner and period."""
     lang = filters.lang
-    pair = region_name(filters.reporter, lang)
-    if filters.partner:
-        pair += f" — {country_name(filters.partner, lang)}"
+    pair = scope_name(filters.view(), lang)
     st.title(t(page_key, lang))
     st.caption(f"{pair} · {period_label(filters)}")
 

@@ -24,6 +24,9 @@ class TradeBatches:
     notes: list[str] = field(default_factory=list)  # shown to the user (sheet used, skipped)
     rejected: int = 0  # rows deliberately skipped; sources add to it while batches are read
     licence: str = ""  # provenance note stored with the dataset
+    # Descriptions the file carries by commodity code (Comtrade cmdDesc), filled while the
+    # batches are read; the store keeps the HS ones as names (see data.definitions).
+    hs_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

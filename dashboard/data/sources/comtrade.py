@@ -88,6 +88,7 @@ COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
     "period": ("period",),
     "classification": ("classificationcode", "classification"),
     "hs": ("cmdcode", "commoditycode"),
+    "description": ("cmddesc", "commodity"),  # the code's name: stored as an HS name
     "value": ("primaryvalue", "tradevalueus", "tradevalue"),
     "net": ("netwgt", "netweightkg", "netweight"),
     "quantity": ("qty",),
@@ -250,6 +251,7 @@ def _file_batches(raw: Iterator[pa.RecordBatch], layout: Layout, columns: dict[s
     tally = _Tally()
     line = sniff.header_line + 1
     for batch in raw:
+        _collect_descriptions(batch, columns, parsed.hs_names)
         canonical = to_canonical(batch, layout, columns, levels=levels, tally=tally,
                                  file=sniff.display_name, first_line=line)
         line += batch.num_rows
@@ -689,9 +691,25 @@ def fetch(
     batch = to_canonical(table, layout, columns, levels=levels, tally=tally, file=display,
                          first_line=1)
     notes.extend(tally.notes(levels))
+    descriptions: dict[str, str] = {}
+    _collect_descriptions(table, columns, descriptions)
     return FetchedBatches(format="comtrade-api", encoding="utf-8", separator="",
                           batches=iter([batch]), notes=notes, rejected=tally.rejected,
-                          licence=LICENCE, sha256=digest.hexdigest())
+                          licence=LICENCE, sha256=digest.hexdigest(), hs_names=descriptions)
+
+
+def _collect_descriptions(batch: pa.RecordBatch | pa.Table, columns: dict[str, str],
+                          into: dict[str, str]) -> None:
+    """Add the batch's distinct (cmdCode, cmdDesc) pairs to ``into`` (the last one wins)."""
+    code, text = columns.get("hs"), columns.get("description")
+    if code is None or text is None or batch.num_rows == 0:
+        return
+    pairs = pa.table({"code": _text(batch, code), "text": _text(batch, text)})
+    distinct = pairs.group_by(["code", "text"]).aggregate([])
+    for key, value in zip(distinct.column("code").to_pylist(),
+                          distinct.column("text").to_pylist(), strict=True):
+        if key and value:
+            into[key] = value
 
 
 def _unify(tables: list[pa.Table]) -> list[pa.Table]:

@@ -80,6 +80,11 @@ class TradeQuery:
     months: tuple[int, ...] | None = None  # restricts to monthly rows in these months
     hs_prefix: str | None = None  # codes starting with these digits
     dataset_ids: tuple[int, ...] | None = None
+    # A basket: codes starting with any of these prefixes (each row counted once).
+    hs_prefixes: tuple[str, ...] | None = None
+    # A partner group with dated members: (year, partners of that year) pairs; rows of
+    # other years are left out.
+    partners_by_year: tuple[tuple[int, tuple[str, ...]], ...] | None = None
 
 
 class Store:
@@ -148,6 +153,15 @@ class Store:
         with self._write_lock, self.connect() as con, engine.transaction(con):
             for row in rows:
                 engine.execute(con, sql, row)
+            _bump_version(engine, con)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A connection inside one writing transaction that bumps the version on commit
+        (for modules keeping their own portable SQL, e.g. baskets and groups)."""
+        engine = self.engine
+        with self._write_lock, self.connect() as con, engine.transaction(con):
+            yield con
             _bump_version(engine, con)
 
     def write_one(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
@@ -703,10 +717,12 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
         keys.add("partner")
     if query.hs_prefix:
         keys.add("hs_code")
+    keys |= _definition_keys(query)
     if keys <= _PARTNER_KEYS:
         return "trade_by_partner"
     heading_level = hs_level in (2, 4) or "hs_code" not in by
-    if keys <= _HEADING_KEYS and heading_level and len(query.hs_prefix or "") <= 4:
+    longest = max(len(p) for p in (query.hs_prefix or "", *(query.hs_prefixes or ())))
+    if keys <= _HEADING_KEYS and heading_level and longest <= 4:
         return "trade_by_heading"
     return "trade"
 
@@ -733,6 +749,9 @@ def _where(query: TradeQuery, *, monthly: bool) -> tuple[str, list[object]]:
     if query.hs_prefix:
         clauses.append("starts_with(hs_code, ?)")
         params.append(query.hs_prefix)
+    clauses_params = _definition_where(query)
+    clauses.extend(clauses_params[0])
+    params.extend(clauses_params[1])
     if monthly or query.months is not None:
         clauses.append("month IS NOT NULL")
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
@@ -740,3 +759,44 @@ def _where(query: TradeQuery, *, monthly: bool) -> tuple[str, list[object]]:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# -- baskets and partner groups (TradeQuery.hs_prefixes, .partners_by_year) ---------------
+
+
+def _definition_keys(query: TradeQuery) -> set[str]:
+    """The columns a basket or partner-group filter reads."""
+    keys: set[str] = set()
+    if query.hs_prefixes is not None:
+        keys.add("hs_code")
+    if query.partners_by_year is not None:
+        keys |= {"partner", "year"}
+    return keys
+
+
+def _definition_where(query: TradeQuery) -> tuple[list[str], list[object]]:
+    """Clauses for a basket (OR of prefixes) and a partner group (members per year).
+
+    Plain SQL with ``?`` parameters (starts_with exists in DuckDB and PostgreSQL).
+    """
+    clauses: list[str] = []
+    params: list[object] = []
+    if query.hs_prefixes is not None:
+        if query.hs_prefixes:
+            clauses.append("(" + " OR ".join("starts_with(hs_code, ?)"
+                                             for _ in query.hs_prefixes) + ")")
+            params.extend(query.hs_prefixes)
+        else:
+            clauses.append("FALSE")
+    if query.partners_by_year is not None:
+        per_year = [(year, partners) for year, partners in query.partners_by_year if partners]
+        if not per_year:
+            clauses.append("FALSE")
+        else:
+            parts = []
+            for year, partners in per_year:
+                parts.append(f"(year = ? AND partner IN ({', '.join('?' * len(partners))}))")
+                params.append(int(year))
+                params.extend(partners)
+            clauses.append("(" + " OR ".join(parts) + ")")
+    return clauses, params

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.core.errors import OborotError
-from dashboard.data import notes, update_log
+from dashboard.data import definitions, notes, update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
 from dashboard.data.store.summaries import fill_summaries
@@ -138,7 +138,8 @@ class DuckDBEngine(Engine):
     name = "duckdb"
     # Version 1 is the layout of every store written before migrations were counted:
     # IF NOT EXISTS keeps their tables, the backfill adds the summaries they lacked.
-    migrations = ((_SCHEMA_V1, _backfill_summaries), (update_log.DDL,), (notes.NOTES_DDL,))
+    migrations = ((_SCHEMA_V1, _backfill_summaries), (update_log.DDL,), (notes.NOTES_DDL,),
+                  (*definitions.DDL, definitions.seed_starters))
 
     def __init__(self, path: Path, *, keep_open: bool, create: bool) -> None:
         super().__init__(create=create)

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from dashboard.core.errors import OborotError
-from dashboard.data import notes, update_log
+from dashboard.data import definitions, notes, update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
 from dashboard.data.store.summaries import SUMMARIES, combine, fill_summaries, summarize
@@ -143,7 +143,8 @@ class PostgresEngine(Engine):
     """A PostgreSQL database named by a ``postgresql://`` URL; a few pooled connections."""
 
     name = "postgresql"
-    migrations = ((_SCHEMA_V1,), (update_log.DDL,), (notes.NOTES_DDL,))
+    migrations = ((_SCHEMA_V1,), (update_log.DDL,), (notes.NOTES_DDL,),
+                  (*definitions.DDL, definitions.seed_starters))
 
     def __init__(self, url: str, *, keep_open: bool, create: bool) -> None:
         super().__init__(create=create)
