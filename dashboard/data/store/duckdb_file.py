@@ -167,7 +167,8 @@ class _OpenFile:
         self.waiting = 0  # writes of this process waiting for the readers to finish
         self._base: duckdb.DuckDBPyConnection | None = None
         self._opening = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._timer: threading.Timer | None = None  # closes the idle connection
+        self._last_read = 0.0  # when the last read ended (monotonic seconds)
         self._mine = threading.local()
 
     @contextmanager
@@ -187,9 +188,6 @@ class _OpenFile:
             shared = not write and self.writers == 0
             if shared:
                 self.readers += 1
-                if self._timer is not None:
-                    self._timer.cancel()
-                    self._timer = None
             else:
                 self.writers += 1
         self._mine.depth = getattr(self._mine, "depth", 0) + 1
@@ -205,12 +203,11 @@ class _OpenFile:
                 if shared:
                     self.readers -= 1
                     if self.readers == 0:
+                        self._last_read = time.monotonic()
                         if _writer_waiting(self.path):
                             self._close_base()
-                        else:
-                            self._timer = threading.Timer(_LINGER_S, self._idle)
-                            self._timer.daemon = True
-                            self._timer.start()
+                        elif self._timer is None:
+                            self._arm(_LINGER_S)
                 else:
                     self.writers -= 1
                 self.changed.notify_all()
@@ -221,9 +218,21 @@ class _OpenFile:
                 self._base = _connect(self.path, read_only=True)
             return self._base.cursor()
 
+    def _arm(self, seconds: float) -> None:
+        self._timer = threading.Timer(seconds, self._idle)
+        self._timer.daemon = True
+        self._timer.start()
+
     def _idle(self) -> None:
+        """Close the shared connection once no read has ended for ``_LINGER_S``."""
         with self.changed:
-            if self.readers == 0:
+            self._timer = None
+            if self.readers or self._base is None:
+                return
+            left = self._last_read + _LINGER_S - time.monotonic()
+            if left > 0:
+                self._arm(left)
+            else:
                 self._close_base()
 
     def _close_base(self) -> None:
