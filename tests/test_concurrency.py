@@ -4,8 +4,9 @@ Ten AppTest sessions open the Overview and change a filter while one thread
 ingests a file, another deletes a dataset and two more read the same figures
 through the app's cached façade (``queries``), all on the app's own kept-open
 store (``queries.store()``).  Every figure must be the figure of a whole store
-state (before or after each write), never a mix.  A second process (the CLI)
-meanwhile finds the store locked, waits, and says so without losing anything.
+state (before or after each write), never a mix.  The command line writes while
+another process reads through the same queries; only a writer holding the file
+longer than the wait makes it give up, saying so and losing nothing.
 
 AppTest is not thread-safe: every ``run()`` installs its own mock Runtime as the
 process-wide ``Runtime._instance`` (and swaps ``st.secrets``), and sets it back
@@ -37,7 +38,7 @@ from dashboard.data.ingest import ingest_file
 from dashboard.data.sources import tabular
 from dashboard.data.store import Store, TradeQuery
 from tests.apptest import APP, clear_caches
-from tests.conftest import TOMSK, ru_text
+from tests.conftest import RATE_FIXTURES, TOMSK, ru_text
 
 SESSIONS = 10
 CACHED_READERS = 2
@@ -199,17 +200,92 @@ def test_ten_sessions_read_whole_states_while_data_changes(app_store, tmp_path: 
           f"KPI states seen {sorted(set(seen))}; direct-read states {sorted(set(raw_reads))}")
 
 
+READER = r"""
+import os, sys, time
+from pathlib import Path
+from dashboard.analysis.views import View
+from dashboard.app import queries
+from dashboard.data.store import TradeQuery
+view = View(reporter="RU-TOM", year=2018, partner="KZ")
+stop = Path(sys.argv[1])
+while not stop.exists():  # what the app's reruns ask, as fast as they can
+    version = queries.version()
+    turnover = queries.kpis(version, view)["turnover"].value
+    rates = len(queries.store().rates(currencies=["USD"], quote="RUB", source="cbr"))
+    print(version, f"{turnover:.2f}", rates, flush=True)
+"""
+
+
+def test_the_cli_writes_while_the_app_process_reads(app_store, tmp_path: Path) -> None:
+    """Ingest, delete and a rates import from the command line succeed within seconds
+    while another process reads the store through the app's queries in a loop; the
+    reader never fails, sees only whole states and, after each write, the new one."""
+    store, doomed_id = app_store
+    base = _turnover(store) - REMOVED_BY_DELETE
+    store.close()
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=20_000))
+    env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": "30"}
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], cwd=PROJECT_ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    lines: list[str] = []
+    following = threading.Thread(target=lambda: lines.extend(iter(reader.stdout.readline, "")))
+    following.start()
+
+    def seen_after(mark: int, turnover: float, rates: int) -> bool:
+        return any(line.split()[1:] == [f"{turnover:.2f}", str(rates)]
+                   for line in lines[mark:])
+
+    took: dict[str, float] = {}
+    try:
+        _wait_until(lambda: len(lines) >= 3, timeout=60)
+        assert lines, reader.stderr.read() if reader.poll() is not None else "no reads"
+        for label, command, turnover, rates in (
+                ("ingest", ["ingest", str(incoming)], base + REMOVED_BY_DELETE + ADDED_BY_INGEST,
+                 0),
+                ("delete", ["delete", str(doomed_id)], base + ADDED_BY_INGEST, 0),
+                ("rates import", ["rates", "import", str(RATE_FIXTURES /
+                                                         "cbr_daily_2019-04-16.xml")],
+                 base + ADDED_BY_INGEST, 1)):
+            mark = len(lines)
+            started = time.monotonic()
+            done = subprocess.run([sys.executable, "-m", "dashboard", *command],
+                                  cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                                  timeout=120)
+            took[label] = time.monotonic() - started
+            assert done.returncode == 0, (label, done.stderr)
+            _wait_until(lambda t=turnover, r=rates, m=mark: seen_after(m, t, r), timeout=60)
+            assert seen_after(mark, turnover, rates), (label, lines[mark:][-3:])
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+        following.join(timeout=60)
+    assert reader.returncode == 0, reader.stderr.read()
+    states = {(f"{value:.2f}", str(rates)) for value, rates in (
+        (base + REMOVED_BY_DELETE, 0), (base + REMOVED_BY_DELETE + ADDED_BY_INGEST, 0),
+        (base + ADDED_BY_INGEST, 0), (base + ADDED_BY_INGEST, 1))}
+    assert {tuple(line.split()[1:]) for line in lines} <= states
+    versions = [int(line.split()[0]) for line in lines]
+    assert versions == sorted(versions) and versions[-1] == versions[0] + 3
+    # A CLI process takes a second or two to start on its own; the writes waited little.
+    assert max(took.values()) < 20, took
+    print(f"{len(lines)} reads by the app process; CLI writes took "
+          + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in took.items()))
+
+
 HOLD = r"""
 import sys, time
-from dashboard.data.store import Store
-store = Store(sys.argv[1], keep_open=True)  # what the running app holds
-store.is_empty()
+import duckdb
+con = duckdb.connect(sys.argv[1])  # a writer holding the file (a long load, a SQL shell)
+con.execute("BEGIN TRANSACTION")
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
 """
 
 
-def test_the_cli_waits_for_the_app_process_then_says_the_store_is_in_use(
+def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
     app_store, tmp_path: Path
 ) -> None:
     store, _ = app_store
@@ -227,15 +303,21 @@ def test_the_cli_waits_for_the_app_process_then_says_the_store_is_in_use(
                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                               timeout=60)
         waited = time.monotonic() - started
+        reading = subprocess.run([sys.executable, "-m", "dashboard", "datasets"],
+                                 cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                                 timeout=60)
     finally:
         holder.kill()
         holder.wait(timeout=30)
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "the store is in use by another process" in lines[0], done.stderr
-    assert "Traceback" not in done.stderr
+    for run in (done, reading):
+        assert run.returncode == 2
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and "the store is in use by another process for longer " \
+            "than 2 s" in lines[0], run.stderr
+        assert "Traceback" not in run.stderr
     assert waited >= 2
-    # Nothing was lost or half-written: the same command succeeds once the app lets go.
+    assert not Path(f"{store.path}.writer-waiting").exists()
+    # Nothing was lost or half-written: the same command succeeds once the file is free.
     with Store(store.path) as reopened:
         assert reopened.datasets()[["id", "name", "row_count"]].to_dict("records") == before
     again = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(incoming)],

@@ -88,3 +88,18 @@ def test_read_commands_never_create_a_store(tmp_path, capsys):
 
 def test_store_target_error_is_an_oborot_error():
     assert issubclass(StoreTargetError, OborotError)
+
+
+def test_a_store_shortened_by_its_own_checkpoint_is_not_called_a_truncated_copy(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Deleting the last dataset frees the blocks at the end; the checkpoint when the
+    writer closes cuts them off the file while the header still counts them."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(demo_path, path)
+    size = path.stat().st_size
+    with Store(path) as store:
+        store.delete(int(store.datasets()["id"].iloc[0]))
+    assert path.stat().st_size < size  # what this test is about
+    with Store(path, create=False) as store:
+        assert store.datasets().empty

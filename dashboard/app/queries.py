@@ -32,7 +32,8 @@ from dashboard.reference.names import NameRegistry
 
 @st.cache_resource
 def store() -> Store:
-    """The app's store, with one connection held for the process (cursors per query)."""
+    """The app's store.  A DuckDB file is opened for each query and closed again, so the
+    command line can write while the app runs; PostgreSQL keeps its connections."""
     return Store(settings().store, keep_open=True)
 
 

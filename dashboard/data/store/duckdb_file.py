@@ -102,6 +102,8 @@ def _backfill_summaries(engine: Engine, con: Any) -> None:
 
 
 _LOCK_WAIT_S = 10.0
+_LINGER_S = 1.0  # an idle process lets go of the file this long after its last read
+_MARKER_FRESH_S = 1.0  # a waiting writer's marker counts while touched this recently
 _READ_ROWS = 4 * 122_880  # rows per batch when a dataset is read back
 
 
@@ -113,26 +115,220 @@ def _lock_wait_s() -> float:
         return _LOCK_WAIT_S
 
 
-_WRITE_LOCKS: dict[Path, threading.RLock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
+class _WriteLock:
+    """A re-entrant lock that knows whether the calling thread holds it.
 
-
-def _write_lock(path: Path) -> threading.RLock:
-    """The lock every Store of this file shares in this process (DuckDB locks other processes).
-
-    Re-entrant: opening a connection (which creates missing tables) takes it too, also
-    from inside a write.
+    A connection opened while its thread holds the store's write lock is a writer's
+    (read-write); any other connection only reads.
     """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._mine = threading.local()
+
+    def held_by_me(self) -> bool:
+        return getattr(self._mine, "depth", 0) > 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        got = self._lock.acquire(blocking, timeout)
+        if got:
+            self._mine.depth = getattr(self._mine, "depth", 0) + 1
+        return got
+
+    def release(self) -> None:
+        self._mine.depth -= 1
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class _OpenFile:
+    """How this process uses one DuckDB file, shared by every Store of it.
+
+    DuckDB lets many processes open a file read-only, or one process read-write, and
+    refuses a read-only and a read-write connection to one file within one process.
+    So reads share one read-only connection (a cursor each), which is closed
+    ``_LINGER_S`` after the last read ends, or at once when a writer is waiting: an
+    active page pays for opening the file once, an idle app holds nothing.  A write of
+    this process waits for the reads in progress, closes that connection and opens the
+    file read-write; reads meanwhile join the writer's database (DuckDB's snapshots
+    keep the uncommitted write from them) instead of opening it read-only.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.changed = threading.Condition()
+        self.readers = 0  # cursors of the shared read-only connection in use
+        self.writers = 0  # read-write connections open (writes, and reads that joined one)
+        self.waiting = 0  # writes of this process waiting for the readers to finish
+        self._base: duckdb.DuckDBPyConnection | None = None
+        self._opening = threading.Lock()
+        self._timer: threading.Timer | None = None  # closes the idle connection
+        self._last_read = 0.0  # when the last read ended (monotonic seconds)
+        self._mine = threading.local()
+
+    @contextmanager
+    def connection(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation, read-write when ``write``."""
+        nested = getattr(self._mine, "depth", 0) > 0  # never wait behind this thread's own
+        with self.changed:
+            if write:
+                self.waiting += 1
+                try:
+                    self.changed.wait_for(lambda: self.readers == 0)
+                finally:
+                    self.waiting -= 1
+                self._close_base()
+            elif not nested:
+                self.changed.wait_for(lambda: self.writers > 0 or not self.waiting)
+            shared = not write and self.writers == 0
+            if shared:
+                self.readers += 1
+            else:
+                self.writers += 1
+        self._mine.depth = getattr(self._mine, "depth", 0) + 1
+        try:
+            con = self._cursor() if shared else _connect(self.path, read_only=False)
+            try:
+                yield con
+            finally:
+                con.close()
+        finally:
+            self._mine.depth -= 1
+            with self.changed:
+                if shared:
+                    self.readers -= 1
+                    if self.readers == 0:
+                        self._last_read = time.monotonic()
+                        if _writer_waiting(self.path):
+                            self._close_base()
+                        elif self._timer is None:
+                            self._arm(_LINGER_S)
+                else:
+                    self.writers -= 1
+                self.changed.notify_all()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._opening:
+            if self._base is None:
+                self._base = _connect(self.path, read_only=True)
+            return self._base.cursor()
+
+    def _arm(self, seconds: float) -> None:
+        self._timer = threading.Timer(seconds, self._idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _idle(self) -> None:
+        """Close the shared connection once no read has ended for ``_LINGER_S``."""
+        with self.changed:
+            self._timer = None
+            if self.readers or self._base is None:
+                return
+            left = self._last_read + _LINGER_S - time.monotonic()
+            if left > 0:
+                self._arm(left)
+            else:
+                self._close_base()
+
+    def _close_base(self) -> None:
+        """Let go of the file (called with ``changed`` held and no reader)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._base is not None:
+            self._base.close()
+            self._base = None
+
+    def close(self) -> None:
+        """Let go of the file now unless a read is in progress."""
+        with self.changed:
+            if self.readers == 0:
+                self._close_base()
+
+
+_SHARED: dict[Path, tuple[_WriteLock, _OpenFile]] = {}
+_SHARED_GUARD = threading.Lock()
+
+
+def _shared(path: Path) -> tuple[_WriteLock, _OpenFile]:
+    """The write lock and the open file every Store of this path shares in this process
+    (DuckDB's file lock keeps other processes apart)."""
     key = path.expanduser().resolve()
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+    with _SHARED_GUARD:
+        if key not in _SHARED:
+            _SHARED[key] = (_WriteLock(), _OpenFile(path))
+        return _SHARED[key]
+
+
+def _waiting_marker(path: Path) -> Path:
+    """A file a writer of another process keeps fresh while the store is locked."""
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def _writer_waiting(path: Path) -> bool:
+    """True while some process's writer waits for the file (its marker touched lately)."""
+    try:
+        age = time.time() - _waiting_marker(path).stat().st_mtime
+    except OSError:
+        return False
+    return age < _MARKER_FRESH_S
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """The file opened, retrying while another process holds a conflicting lock.
+
+    A writer that has to wait says so in a marker file beside the store, which makes
+    idle readers let go at once and new readers wait until it is through.
+    """
+    deadline = time.monotonic() + _lock_wait_s()
+    marker = _waiting_marker(path)
+    marked = False
+    try:
+        while True:
+            if read_only and _writer_waiting(path) and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise OborotError(
+                        f"{path}: cannot open the DuckDB store (a damaged or truncated "
+                        f"copy?): {exc}") from exc
+                if time.monotonic() > deadline:
+                    raise OborotError(
+                        f"{path}: the store is in use by another process for longer than "
+                        f"{_lock_wait_s():g} s (a long load, or a program holding the file "
+                        "open); nothing was changed, try again when it is done"
+                    ) from exc
+                if not read_only:
+                    try:
+                        marker.touch()
+                        marked = True
+                    except OSError:
+                        pass  # a read-only directory: readers still let go when idle
+                time.sleep(0.1)
+            except duckdb.Error as exc:
+                raise OborotError(f"{path}: cannot open the DuckDB store ({exc})") from exc
+    finally:
+        if marked:
+            marker.unlink(missing_ok=True)
 
 
 class DuckDBEngine(Engine):
-    """One DuckDB file.  ``keep_open`` holds a connection for a long-running app.
+    """One DuckDB file, open only while operations run, in every process.
 
-    DuckDB lets one process write a file at a time: a short-lived CLI connection
-    waits up to ``OBOROT_LOCK_WAIT_S`` for another process to let go, then says so.
+    Reads open it read-only (any number of processes at once), writes read-write
+    (one process, and no reading process, at a time), and an idle process holds
+    nothing (see _OpenFile): a running app does not lock the command line out, and a
+    write waits only for the reads and writes in progress.  A connection that finds
+    the file locked retries for up to ``OBOROT_LOCK_WAIT_S`` seconds, then says so.
+    ``keep_open`` changes nothing here (it is for the server engine).
     """
 
     name = "duckdb"
@@ -145,66 +341,40 @@ class DuckDBEngine(Engine):
         super().__init__(create=create)
         self.path = path
         self.location = str(path)
-        self.write_lock = _write_lock(path)
-        self._keep_open = keep_open
-        self._base: duckdb.DuckDBPyConnection | None = None
-        self._lock = threading.Lock()
+        self.write_lock, self._file = _shared(path)  # type: ignore[assignment]
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        if self.create:
+    def _ready(self) -> None:
+        """Create or upgrade the schema once per engine, read-write only when needed."""
+        if self._schema_checked:
+            return
+        if not self.path.exists():
+            if not self.create:
+                raise OborotError(f"{self.path}: no store here (is the path right?)")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        elif not self.path.exists():
-            raise OborotError(f"{self.path}: no store here (is the path right?)")
-        deadline = time.monotonic() + _lock_wait_s()
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise OborotError(
-                        f"{self.path}: cannot open the DuckDB store (a damaged or truncated "
-                        f"copy?): {exc}") from exc
-                if time.monotonic() > deadline:
-                    raise OborotError(
-                        f"{self.path}: the store is in use by another process "
-                        "(is the dashboard running? load files through its Data page)"
-                    ) from exc
-                time.sleep(0.2)
-            except duckdb.Error as exc:
-                raise OborotError(f"{self.path}: cannot open the DuckDB store ({exc})") from exc
-        try:
-            with self.write_lock:  # two connections creating the tables at once conflict
-                self.ensure_schema(con)
-        except BaseException:
-            con.close()
-            raise
-        return con
+        else:
+            with self._file.connection(write=self.write_lock.held_by_me()) as con:
+                current = self.schema_version(con)
+                if current == len(self.migrations):
+                    self._schema_checked = True
+                    return
+                if current > len(self.migrations) or (
+                        current == 0 and not self.create
+                        and not self.table_exists(con, "datasets")):
+                    self.ensure_schema(con)  # says what is wrong, writing nothing
+        with self.write_lock, self._file.connection(write=True) as con:
+            self.ensure_schema(con)
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation (a cursor of the held one when kept open)."""
-        if self._keep_open:
-            with self._lock:
-                if self._base is None:
-                    self._base = self._open()
-            cursor = self._base.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-        else:
-            con = self._open()
-            try:
-                yield con
-            finally:
-                con.close()
+        """A connection for one operation: read-write while this thread holds the store's
+        write lock, read-only otherwise."""
+        self._ready()
+        with self._file.connection(write=self.write_lock.held_by_me()) as con:
+            yield con
 
     def close(self) -> None:
-        with self._lock:
-            if self._base is not None:
-                self._base.close()
-                self._base = None
+        """Let go of the file if no read is in progress (it is reopened when needed)."""
+        self._file.close()
 
     @contextmanager
     def transaction(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:

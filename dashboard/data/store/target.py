@@ -72,9 +72,10 @@ def _check_duckdb_file(path: Path) -> None:
         raise StoreTargetError(f"{path}: cannot read the store ({exc.strerror})") from exc
     if head[8:12] == _DUCKDB_MAGIC:
         size = path.stat().st_size
-        if _cut_short(head, size):
+        expected = _expected_size(head, size)
+        if expected is not None and size < expected:
             raise StoreTargetError(
-                f"{path}: the DuckDB store is cut short ({size:,} bytes, not whole blocks): "
+                f"{path}: the DuckDB store is cut short ({size:,} of {expected:,} bytes): "
                 "a truncated copy? Copy the whole file again")
         return
     if not head:
@@ -86,18 +87,17 @@ def _check_duckdb_file(path: Path) -> None:
     raise StoreTargetError(f"{path}: not a DuckDB store, it is {what}; {_EXPECTED}")
 
 
-def _cut_short(head: bytes, size: int) -> bool:
-    """True when the file cannot be a whole DuckDB database: shorter than its three headers,
-    or its blocks are not whole.
-
-    The header's block count is not a lower bound of the size: a checkpoint may
-    truncate free blocks at the end of the file.  But DuckDB always writes whole
-    blocks, while an interrupted copy stops anywhere.
-    """
+def _expected_size(head: bytes, size: int | None = None) -> int | None:
+    """Bytes the file must hold according to its current header (None if unreadable)."""
     if len(head) < 3 * _HEADER:
-        return True
+        return 3 * _HEADER
     headers = [_DB_HEADER.unpack_from(head, offset) for offset in (_HEADER, 2 * _HEADER)]
-    block_size = max(headers, key=lambda h: h[1])[5]
+    _, _, _, _, blocks, block_size = max(headers, key=lambda h: h[1])
     if block_size & (block_size - 1) or not 4096 <= block_size <= 1 << 24:
-        return False  # a layout this check does not know: let DuckDB judge
-    return (size - 3 * _HEADER) % block_size != 0
+        return None  # a layout this check does not know: let DuckDB judge
+    if size is not None and size >= 3 * _HEADER and (size - 3 * _HEADER) % block_size == 0:
+        # A checkpoint cuts free blocks off the end of the file and the header's count
+        # still includes them: whole blocks are DuckDB's own doing, a copy cut short
+        # stops anywhere.
+        return None
+    return 3 * _HEADER + blocks * block_size
