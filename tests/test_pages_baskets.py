@@ -46,8 +46,8 @@ def test_a_loaded_russian_classifier_names_the_headings(demo_env):
         table = _table(at, "hs_code").set_index("hs_code")
         assert table.loc["4411", "name"] == "Плиты древесно-волокнистые"
     finally:
-        with store.connect() as con:
-            con.execute("DELETE FROM hs_names")
+        with store.transaction() as con:
+            store.engine.execute(con, "DELETE FROM hs_names")
 
 
 def test_rolled_metal_basket_with_kazakhstan_shows_the_headings_imports():

@@ -141,8 +141,8 @@ def delete_note(note_id: int) -> None:
 
 
 # -- baskets, partner groups and HS names (the store's definitions) ------------------------
-# Each write bumps the definitions' revision, part of queries.version(): cached answers
-# keyed on the old version are not reused.
+# Each write bumps the store's version (queries.version()): cached answers keyed on the old
+# version are not reused.
 
 
 def save_basket(item: Basket) -> bool:

@@ -38,9 +38,9 @@ def store() -> Store:
 
 
 def version() -> str:
-    """The store's current version (cheap; changes on every ingest or delete, and on every
-    change of names, baskets or groups)."""
-    return f"{store().version()}|{definitions.revision(store())}"
+    """The store's current version (cheap; changes on every write: datasets, rates, notes,
+    names, baskets and groups)."""
+    return store().version()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

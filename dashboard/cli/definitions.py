@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(args.store).store_path)
+    return Store(settings(args.store).store)
 
 
 def _read(path: Path, *, fallback: str | None = None) -> str:

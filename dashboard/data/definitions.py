@@ -13,15 +13,14 @@ engine-specific types), created on first use:
   memberships joined by blanks (``KZ GB:1973-2019``), as in the CSV.
 
 Seeding: the shipped starter baskets and groups are written into the store once,
-the first time these tables are created, and a row in ``definition_meta`` records
-that. They are then ordinary definitions a user may edit or delete, and a deleted
+by the schema migration that creates these tables (version 4 of both engines).
+They are then ordinary definitions a user may edit or delete, and a deleted
 starter stays deleted (seeding "whenever missing" would bring back what a user
-removed on purpose). A store created before this module existed gets the starters
-on its first use, as a new one does.
+removed on purpose). An older store gets the starters when it is upgraded.
 
 Every write checks its input first and runs in one transaction: bad input raises
-``DefinitionError`` and stores nothing. Each write bumps ``revision`` in
-``definition_meta``, which ``revision()`` reads as a cache key.
+``DefinitionError`` and stores nothing. Each write bumps the store's version
+(``Store.transaction``), so cached answers drop in every app instance.
 """
 
 from __future__ import annotations
@@ -52,7 +51,6 @@ __all__ = [
     "names_registry",
     "replace_baskets",
     "replace_groups",
-    "revision",
     "save_basket",
     "save_group",
     "save_carried_names",
@@ -110,11 +108,6 @@ def _connection(store: Store, *, write: bool) -> Iterator[Any]:
     else:
         with store.connect() as con:
             yield _Connection(store.engine, con)
-
-
-def revision(store: Store) -> str:
-    """Kept for callers that key caches on it: the store's version covers definitions."""
-    return store.version()
 
 
 # -- names -------------------------------------------------------------------------------
