@@ -1,16 +1,25 @@
-"""What baskets and partner groups share: the id rule, the error, the CSV table reader."""
+"""What baskets and partner groups share: the id rule, the error, the CSV reader and writer."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, TypeVar
 
 from dashboard.core.errors import OborotError, SchemaError
 from dashboard.reference.countries import country_code, country_name, known_partner_codes
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+
+
+class _Definition(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_D = TypeVar("_D", bound=_Definition)
 
 
 class DefinitionError(OborotError):
@@ -75,3 +84,34 @@ def read_table(text: str, file: str, required: tuple[str, ...],
         yield reader.line_num, {name: cells.get(name, "") for name in required + optional}
     if header is None:
         raise SchemaError(file, f"a header with columns {', '.join(required)}", line=1)
+
+
+def parse_definitions(text: str, file: str, what: str, required: tuple[str, ...],
+                      optional: tuple[str, ...], build: Callable[[dict[str, str]], _D]) -> list[_D]:
+    """Definitions from a CSV table (see ``read_table``), one ``build(row)`` per row.
+
+    A DefinitionError from ``build`` is re-raised naming the file, line and column;
+    an id seen twice raises SchemaError naming both lines. ``what`` ("basket",
+    "group") words that message."""
+    items: list[_D] = []
+    seen: dict[str, int] = {}
+    for line, row in read_table(text, file, required, optional):
+        try:
+            item = build(row)
+        except DefinitionError as error:
+            raise located(error, file, line) from None
+        if item.id in seen:
+            raise SchemaError(file, f"each {what} id once (first on line {seen[item.id]})",
+                              line=line, column="id", found=item.id)
+        seen[item.id] = line
+        items.append(item)
+    return items
+
+
+def write_table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    """CSV text, "\\n"-terminated, that ``read_table`` reads back: ``header`` then ``rows``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
