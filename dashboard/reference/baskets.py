@@ -20,6 +20,8 @@ import pandas as pd
 from dashboard.reference.definitions import (
     DefinitionError,
     check_id,
+    check_names,
+    display_name,
     parse_definitions,
     split_list,
     write_table,
@@ -65,10 +67,7 @@ def validate_basket(basket: Basket, *, registry: NameRegistry | None = None) -> 
     """
     registry = registry or base_registry()
     key = check_id(basket.id, "basket")
-    name_ru, name_en = basket.name_ru.strip(), basket.name_en.strip()
-    if not name_ru and not name_en:
-        raise DefinitionError(f"basket {key!r}: give a Russian or an English name",
-                              field="name_ru")
+    name_ru, name_en = check_names(key, "basket", basket.name_ru, basket.name_en)
     codes = sorted({code.strip() for code in basket.codes if code.strip()})
     if not codes:
         raise DefinitionError(f"basket {key!r} is empty: give at least one HS code prefix",
@@ -87,11 +86,7 @@ def validate_basket(basket: Basket, *, registry: NameRegistry | None = None) -> 
 
 def basket_name(basket: Basket, lang: str = "ru") -> tuple[str, str]:
     """(name, marker) as for HS codes: own language, else the other one marked "EN"/"RU"."""
-    ru_first = lang.lower().startswith("ru")
-    own, other = (basket.name_ru, basket.name_en) if ru_first else (basket.name_en, basket.name_ru)
-    if own:
-        return own, ""
-    return other, "EN" if ru_first else "RU"
+    return display_name(basket.name_ru, basket.name_en, lang)
 
 
 _LEVELS = (2, 4, 6, 8, 10)

@@ -55,6 +55,24 @@ def check_id(value: str, what: str) -> str:
     return key
 
 
+def check_names(key: str, what: str, name_ru: str, name_en: str) -> tuple[str, str]:
+    """Both names stripped; DefinitionError (column name_ru) when neither is given."""
+    name_ru, name_en = name_ru.strip(), name_en.strip()
+    if not name_ru and not name_en:
+        raise DefinitionError(f"{what} {key!r}: give a Russian or an English name",
+                              field="name_ru")
+    return name_ru, name_en
+
+
+def display_name(name_ru: str, name_en: str, lang: str = "ru") -> tuple[str, str]:
+    """(name, marker) as for HS codes: own language, else the other one marked "EN"/"RU"."""
+    ru_first = lang.lower().startswith("ru")
+    own, other = (name_ru, name_en) if ru_first else (name_en, name_ru)
+    if own:
+        return own, ""
+    return other, "EN" if ru_first else "RU"
+
+
 def split_list(text: str) -> list[str]:
     """"3901,3902 29" / "KZ; KG" -> items, split on commas, semicolons and blanks."""
     return [item for item in re.split(r"[\s,;]+", text.strip()) if item]

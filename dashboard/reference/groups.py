@@ -25,6 +25,8 @@ from dashboard.reference.countries import SPECIAL_PARTNERS, iso2_from_iso3, know
 from dashboard.reference.definitions import (
     DefinitionError,
     check_id,
+    check_names,
+    display_name,
     parse_definitions,
     split_list,
     write_table,
@@ -130,10 +132,7 @@ def validate_group(group: PartnerGroup) -> PartnerGroup:
     in two memberships that share a year.
     """
     key = check_id(group.id, "partner group")
-    name_ru, name_en = group.name_ru.strip(), group.name_en.strip()
-    if not name_ru and not name_en:
-        raise DefinitionError(f"partner group {key!r}: give a Russian or an English name",
-                              field="name_ru")
+    name_ru, name_en = check_names(key, "partner group", group.name_ru, group.name_en)
     if not group.members:
         raise DefinitionError(f"partner group {key!r} is empty: give at least one country",
                               field="partners")
@@ -151,11 +150,7 @@ def validate_group(group: PartnerGroup) -> PartnerGroup:
 
 def group_name(group: PartnerGroup, lang: str = "ru") -> tuple[str, str]:
     """(name, marker): own language, else the other one marked "EN"/"RU"."""
-    ru_first = lang.lower().startswith("ru")
-    own, other = (group.name_ru, group.name_en) if ru_first else (group.name_en, group.name_ru)
-    if own:
-        return own, ""
-    return other, "EN" if ru_first else "RU"
+    return display_name(group.name_ru, group.name_en, lang)
 
 
 def members(group: PartnerGroup, year: int) -> frozenset[str]:
