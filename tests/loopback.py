@@ -44,6 +44,35 @@ class Loopback:
         return [r for r in self.requests if r.method == method and r.path == path]
 
 
+def send(handler: http.server.BaseHTTPRequestHandler, status: int, headers: dict[str, str],
+         body: bytes) -> None:
+    """Answer with ``status``, ``headers``, a Content-Length and ``body``; a client that
+    gave up waiting is not an error."""
+    try:
+        handler.send_response(status)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+@contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 and yield its base URL; stop it afterwards."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def _handler(server: Loopback) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def _serve(self) -> None:
@@ -56,15 +85,7 @@ def _handler(server: Loopback) -> type[http.server.BaseHTTPRequestHandler]:
             route = server.routes.get((self.command, parts.path))
             status, headers, body = (route(request) if route else
                                      (404, {"Content-Type": "text/html"}, b"<h1>Not Found</h1>"))
-            try:
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting
+            send(self, status, headers, body)
 
         do_GET = do_POST = _serve  # noqa: N815 - the http.server API
 
@@ -78,16 +99,9 @@ def _handler(server: Loopback) -> type[http.server.BaseHTTPRequestHandler]:
 def loopback() -> Iterator[Loopback]:
     """Start a server on a free port; stop it afterwards."""
     state = Loopback(url="")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with serving(_handler(state)) as url:
+        state.url = url
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 # -- the customs portal ------------------------------------------------------------------

@@ -14,7 +14,6 @@ of 0, 1 and 2 s between them.
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -31,6 +30,7 @@ from dashboard.data.sources import comtrade
 from dashboard.data.sources import http as oborot_http
 from dashboard.data.store import Store
 from dashboard.rates import refresh
+from tests.loopback import send, serving
 
 TIMEOUT = 0.5
 ATTEMPTS = 4
@@ -68,15 +68,7 @@ class _FaultyHandler(http.server.BaseHTTPRequestHandler):
             self._trickle()
             return
         time.sleep(delay)
-        try:
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting, as it should
+        send(self, status, headers, body)
 
     def _trickle(self) -> None:
         """Headers at once, then a byte every TIMEOUT/2 s, longer than BUDGET: no read times out."""
@@ -103,16 +95,10 @@ FAULTS["trickle"] = (200, {}, b"", 0)
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_FaultyHandler]]:
     """A real HTTP server on 127.0.0.1 that every source is pointed at."""
     handler = type("Handler", (_FaultyHandler,), {"hits": 0})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_COMTRADE_URL"):
-        monkeypatch.setenv(name, url)
-    yield handler
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(handler) as url:
+        for name in ("OBOROT_CBR_URL", "OBOROT_NBK_URL", "OBOROT_ECB_URL", "OBOROT_COMTRADE_URL"):
+            monkeypatch.setenv(name, url)
+        yield handler
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.core.config import settings
@@ -25,6 +26,8 @@ from dashboard.reference.groups import (
 )
 from dashboard.reference.names import decode_text, parse_classifier_csv, parse_tnved_listing
 
+_Handler = Callable[[argparse.Namespace], int]
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add basket, group and reference."""
@@ -37,18 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name-en", default="")
     p.add_argument("--source", default="", help="where the definition comes from")
     p.set_defaults(func=_basket_set)
-    p = actions.add_parser("list", help="list the stored baskets")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_basket_list)
-    p = actions.add_parser("delete", help="delete a basket")
-    p.add_argument("id")
-    p.set_defaults(func=_basket_delete)
-    p = actions.add_parser("import", help="add or replace baskets from a CSV file")
-    p.add_argument("file", type=Path)
-    p.set_defaults(func=_basket_import)
-    p = actions.add_parser("export", help="write the stored baskets as CSV (stdout or FILE)")
-    p.add_argument("file", type=Path, nargs="?")
-    p.set_defaults(func=_basket_export)
+    _add_stored_actions(actions, "basket", "baskets", list_=_basket_list, delete=_basket_delete,
+                        import_=_basket_import, export=_basket_export)
 
     group = sub.add_parser("group", help="partner groups: named sets of countries")
     actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -60,18 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name-en", default="")
     p.add_argument("--source", default="")
     p.set_defaults(func=_group_set)
-    p = actions.add_parser("list", help="list the stored groups")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_group_list)
-    p = actions.add_parser("delete", help="delete a group")
-    p.add_argument("id")
-    p.set_defaults(func=_group_delete)
-    p = actions.add_parser("import", help="add or replace groups from a CSV file")
-    p.add_argument("file", type=Path)
-    p.set_defaults(func=_group_import)
-    p = actions.add_parser("export", help="write the stored groups as CSV (stdout or FILE)")
-    p.add_argument("file", type=Path, nargs="?")
-    p.set_defaults(func=_group_export)
+    _add_stored_actions(actions, "group", "groups", list_=_group_list, delete=_group_delete,
+                        import_=_group_import, export=_group_export)
 
     reference = sub.add_parser("reference", help="HS names loaded into the store")
     actions = reference.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -79,6 +62,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                                           "FCS TN VED classifier TNVED3.TXT / TNVED4.TXT")
     p.add_argument("file", type=Path)
     p.set_defaults(func=_reference_import)
+
+
+def _add_stored_actions(actions: argparse._SubParsersAction, singular: str, plural: str,
+                        *, list_: _Handler, delete: _Handler, import_: _Handler,
+                        export: _Handler) -> None:
+    """The list, delete, import and export actions that ``basket`` and ``group`` share."""
+    p = actions.add_parser("list", help=f"list the stored {plural}")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=list_)
+    p = actions.add_parser("delete", help=f"delete a {singular}")
+    p.add_argument("id")
+    p.set_defaults(func=delete)
+    p = actions.add_parser("import", help=f"add or replace {plural} from a CSV file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=import_)
+    p = actions.add_parser("export", help=f"write the stored {plural} as CSV (stdout or FILE)")
+    p.add_argument("file", type=Path, nargs="?")
+    p.set_defaults(func=export)
 
 
 def _store(args: argparse.Namespace) -> Store:

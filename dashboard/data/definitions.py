@@ -26,9 +26,9 @@ Every write checks its input first and runs in one transaction: bad input raises
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dashboard.reference.baskets import Basket, starter_baskets, validate_basket
 from dashboard.reference.definitions import DefinitionError, split_list
@@ -61,6 +61,8 @@ if TYPE_CHECKING:  # the store's migrations run DDL and seed_starters from this 
     from dashboard.data.store import Store
 
 log = logging.getLogger(__name__)
+
+_D = TypeVar("_D", Basket, PartnerGroup)
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS hs_names (code VARCHAR PRIMARY KEY, name_ru VARCHAR NOT NULL, "
@@ -191,13 +193,7 @@ def baskets(store: Store) -> list[Basket]:
 
 def basket(store: Store, basket_id: str) -> Basket:
     """One stored basket; DefinitionError naming the ids there are when it is unknown."""
-    key = basket_id.strip().lower()
-    known = baskets(store)
-    for item in known:
-        if item.id == key:
-            return item
-    raise DefinitionError(f"no basket {basket_id!r}; baskets in the store: "
-                          f"{', '.join(b.id for b in known) or 'none'}")
+    return _by_id(baskets(store), basket_id, "basket", "baskets")
 
 
 def save_basket(store: Store, item: Basket, *, registry: NameRegistry | None = None) -> bool:
@@ -221,13 +217,7 @@ def replace_baskets(store: Store, items: Sequence[Basket]) -> tuple[int, int]:
 
     Returns (added, replaced).
     """
-    added = replaced = 0
-    with _connection(store, write=True) as con:
-        for item in items:
-            existed = con.execute("SELECT 1 FROM baskets WHERE id = ?", [item.id]).fetchone()
-            _write_basket(con, item)
-            added, replaced = (added, replaced + 1) if existed else (added + 1, replaced)
-    return added, replaced
+    return _replace(store, "SELECT 1 FROM baskets WHERE id = ?", _write_basket, items)
 
 
 # -- partner groups ----------------------------------------------------------------------
@@ -256,13 +246,7 @@ def groups(store: Store) -> list[PartnerGroup]:
 
 def group(store: Store, group_id: str) -> PartnerGroup:
     """One stored group; DefinitionError naming the ids there are when it is unknown."""
-    key = group_id.strip().lower()
-    known = groups(store)
-    for item in known:
-        if item.id == key:
-            return item
-    raise DefinitionError(f"no partner group {group_id!r}; groups in the store: "
-                          f"{', '.join(g.id for g in known) or 'none'}")
+    return _by_id(groups(store), group_id, "partner group", "groups")
 
 
 def save_group(store: Store, item: PartnerGroup) -> bool:
@@ -284,11 +268,31 @@ def delete_group(store: Store, group_id: str) -> None:
 
 def replace_groups(store: Store, items: Sequence[PartnerGroup]) -> tuple[int, int]:
     """Store already validated groups (an imported file) in one transaction: (added, replaced)."""
+    return _replace(store, "SELECT 1 FROM partner_groups WHERE id = ?", _write_group, items)
+
+
+# -- shared by baskets and groups ----------------------------------------------------------
+
+
+def _by_id(known: Sequence[_D], wanted: str, what: str, plural: str) -> _D:
+    """The item of ``known`` with id ``wanted`` (any case, blanks around); else
+    DefinitionError naming the ids there are."""
+    key = wanted.strip().lower()
+    for item in known:
+        if item.id == key:
+            return item
+    raise DefinitionError(f"no {what} {wanted!r}; {plural} in the store: "
+                          f"{', '.join(other.id for other in known) or 'none'}")
+
+
+def _replace(store: Store, exists: str, write: Callable[[Any, _D], None],
+             items: Sequence[_D]) -> tuple[int, int]:
+    """``write`` each item in one transaction; ``exists`` (SQL, the id as parameter) tells
+    an added item from a replaced one. Returns (added, replaced)."""
     added = replaced = 0
     with _connection(store, write=True) as con:
         for item in items:
-            existed = con.execute("SELECT 1 FROM partner_groups WHERE id = ?",
-                                  [item.id]).fetchone()
-            _write_group(con, item)
+            existed = con.execute(exists, [item.id]).fetchone()
+            write(con, item)
             added, replaced = (added, replaced + 1) if existed else (added + 1, replaced)
     return added, replaced

@@ -10,8 +10,6 @@ the basket's finest prefix.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.errors import SchemaError
 from dashboard.reference.definitions import (
     DefinitionError,
     check_id,
-    located,
-    read_table,
+    check_names,
+    display_name,
+    parse_definitions,
     split_list,
+    write_table,
 )
 from dashboard.reference.names import NameRegistry, base_registry, name_of
 
@@ -68,10 +67,7 @@ def validate_basket(basket: Basket, *, registry: NameRegistry | None = None) -> 
     """
     registry = registry or base_registry()
     key = check_id(basket.id, "basket")
-    name_ru, name_en = basket.name_ru.strip(), basket.name_en.strip()
-    if not name_ru and not name_en:
-        raise DefinitionError(f"basket {key!r}: give a Russian or an English name",
-                              field="name_ru")
+    name_ru, name_en = check_names(key, "basket", basket.name_ru, basket.name_en)
     codes = sorted({code.strip() for code in basket.codes if code.strip()})
     if not codes:
         raise DefinitionError(f"basket {key!r} is empty: give at least one HS code prefix",
@@ -90,11 +86,7 @@ def validate_basket(basket: Basket, *, registry: NameRegistry | None = None) -> 
 
 def basket_name(basket: Basket, lang: str = "ru") -> tuple[str, str]:
     """(name, marker) as for HS codes: own language, else the other one marked "EN"/"RU"."""
-    ru_first = lang.lower().startswith("ru")
-    own, other = (basket.name_ru, basket.name_en) if ru_first else (basket.name_en, basket.name_ru)
-    if own:
-        return own, ""
-    return other, "EN" if ru_first else "RU"
+    return display_name(basket.name_ru, basket.name_en, lang)
 
 
 _LEVELS = (2, 4, 6, 8, 10)
@@ -154,32 +146,20 @@ def parse_baskets_csv(text: str, file: str, *,
     ``codes`` a list split on blanks, commas or semicolons. Every basket is validated;
     the first problem raises DefinitionError (SchemaError for the table's layout)
     naming the file, line and column."""
-    baskets: list[Basket] = []
-    seen: dict[str, int] = {}
-    for line, row in read_table(text, file, COLUMNS, OPTIONAL):
+
+    def build(row: dict[str, str]) -> Basket:
         basket = Basket(row["id"], row["name_ru"], row["name_en"],
                         tuple(split_list(row["codes"])), row["source"])
-        try:
-            checked = validate_basket(basket, registry=registry)
-        except DefinitionError as error:
-            raise located(error, file, line) from None
-        if checked.id in seen:
-            raise SchemaError(file, f"each basket id once (first on line {seen[checked.id]})",
-                              line=line, column="id", found=checked.id)
-        seen[checked.id] = line
-        baskets.append(checked)
-    return baskets
+        return validate_basket(basket, registry=registry)
+
+    return parse_definitions(text, file, "basket", COLUMNS, OPTIONAL, build)
 
 
 def baskets_to_csv(baskets: Iterable[Basket]) -> str:
     """CSV text that ``parse_baskets_csv`` reads back to the same baskets."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS + OPTIONAL)
-    for basket in baskets:
-        writer.writerow((basket.id, basket.name_ru, basket.name_en, " ".join(basket.codes),
-                         basket.source))
-    return buffer.getvalue()
+    return write_table(COLUMNS + OPTIONAL,
+                       ((basket.id, basket.name_ru, basket.name_en, " ".join(basket.codes),
+                         basket.source) for basket in baskets))
 
 
 @cache

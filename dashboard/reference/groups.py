@@ -13,8 +13,6 @@ In a CSV, members are written ``KZ`` (always a member) or ``GB:1973-2019``,
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,14 +21,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.errors import SchemaError
 from dashboard.reference.countries import SPECIAL_PARTNERS, iso2_from_iso3, known_partner_codes
 from dashboard.reference.definitions import (
     DefinitionError,
     check_id,
-    located,
-    read_table,
+    check_names,
+    display_name,
+    parse_definitions,
     split_list,
+    write_table,
 )
 
 __all__ = [
@@ -133,10 +132,7 @@ def validate_group(group: PartnerGroup) -> PartnerGroup:
     in two memberships that share a year.
     """
     key = check_id(group.id, "partner group")
-    name_ru, name_en = group.name_ru.strip(), group.name_en.strip()
-    if not name_ru and not name_en:
-        raise DefinitionError(f"partner group {key!r}: give a Russian or an English name",
-                              field="name_ru")
+    name_ru, name_en = check_names(key, "partner group", group.name_ru, group.name_en)
     if not group.members:
         raise DefinitionError(f"partner group {key!r} is empty: give at least one country",
                               field="partners")
@@ -154,11 +150,7 @@ def validate_group(group: PartnerGroup) -> PartnerGroup:
 
 def group_name(group: PartnerGroup, lang: str = "ru") -> tuple[str, str]:
     """(name, marker): own language, else the other one marked "EN"/"RU"."""
-    ru_first = lang.lower().startswith("ru")
-    own, other = (group.name_ru, group.name_en) if ru_first else (group.name_en, group.name_ru)
-    if own:
-        return own, ""
-    return other, "EN" if ru_first else "RU"
+    return display_name(group.name_ru, group.name_en, lang)
 
 
 def members(group: PartnerGroup, year: int) -> frozenset[str]:
@@ -182,33 +174,22 @@ def membership(groups: Sequence[PartnerGroup], years: Iterable[int]) -> pd.DataF
 def parse_groups_csv(text: str, file: str) -> list[PartnerGroup]:
     """Groups from CSV text: header ``id,name_ru,name_en,partners[,source]``; every group
     is validated and the first problem names the file, line and column."""
-    groups: list[PartnerGroup] = []
-    seen: dict[str, int] = {}
-    for line, row in read_table(text, file, COLUMNS, OPTIONAL):
-        try:
-            key = check_id(row["id"], "partner group")
-            parsed = tuple(_parse_members(key, split_list(row["partners"])))
-            group = validate_group(PartnerGroup(key, row["name_ru"], row["name_en"],
-                                                parsed, row["source"]))
-        except DefinitionError as error:
-            raise located(error, file, line) from None
-        if group.id in seen:
-            raise SchemaError(file, f"each group id once (first on line {seen[group.id]})",
-                              line=line, column="id", found=group.id)
-        seen[group.id] = line
-        groups.append(group)
-    return groups
+
+    def build(row: dict[str, str]) -> PartnerGroup:
+        key = check_id(row["id"], "partner group")
+        parsed = tuple(_parse_members(key, split_list(row["partners"])))
+        return validate_group(PartnerGroup(key, row["name_ru"], row["name_en"],
+                                           parsed, row["source"]))
+
+    return parse_definitions(text, file, "group", COLUMNS, OPTIONAL, build)
 
 
 def groups_to_csv(groups: Iterable[PartnerGroup]) -> str:
     """CSV text that ``parse_groups_csv`` reads back to the same groups."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS + OPTIONAL)
-    for group in groups:
-        writer.writerow((group.id, group.name_ru, group.name_en,
-                         " ".join(m.text() for m in group.members), group.source))
-    return buffer.getvalue()
+    return write_table(COLUMNS + OPTIONAL,
+                       ((group.id, group.name_ru, group.name_en,
+                         " ".join(m.text() for m in group.members), group.source)
+                        for group in groups))
 
 
 @cache

@@ -62,16 +62,23 @@ def _pick(kind: str, ids: list[str], lang: str) -> str:
                         format_func=lambda i: t("data.new_set", lang) if i == _NEW else i)
 
 
+def _id_and_names(kind: str, chosen: Basket | PartnerGroup | None,
+                  lang: str) -> tuple[str, str, str]:
+    """The id, Russian and English name inputs of a basket or group form, filled from ``chosen``."""
+    key = st.text_input(t("data.set_id", lang), chosen.id if chosen else "",
+                        key=f"data.{kind}_id")
+    name_ru = st.text_input(t("data.name_ru", lang), chosen.name_ru if chosen else "",
+                            key=f"data.{kind}_name_ru")
+    name_en = st.text_input(t("data.name_en", lang), chosen.name_en if chosen else "",
+                            key=f"data.{kind}_name_en")
+    return key, name_ru, name_en
+
+
 def _basket_editor(baskets: list[Basket], lang: str) -> None:
     by_id = {b.id: b for b in baskets}
     chosen = by_id.get(_pick("basket", list(by_id), lang))
     with st.form("data.basket_form"):
-        key = st.text_input(t("data.set_id", lang), chosen.id if chosen else "",
-                            key="data.basket_id")
-        name_ru = st.text_input(t("data.name_ru", lang), chosen.name_ru if chosen else "",
-                                key="data.basket_name_ru")
-        name_en = st.text_input(t("data.name_en", lang), chosen.name_en if chosen else "",
-                                key="data.basket_name_en")
+        key, name_ru, name_en = _id_and_names("basket", chosen, lang)
         codes = st.text_input(t("data.codes", lang), ", ".join(chosen.codes) if chosen else "",
                               key="data.basket_codes")
         saved = st.form_submit_button(t("data.save", lang))
@@ -103,12 +110,7 @@ def _group_editor(groups: list[PartnerGroup], lang: str) -> None:
     by_id = {g.id: g for g in groups}
     chosen = by_id.get(_pick("group", list(by_id), lang))
     with st.form("data.group_form"):
-        key = st.text_input(t("data.set_id", lang), chosen.id if chosen else "",
-                            key="data.group_id")
-        name_ru = st.text_input(t("data.name_ru", lang), chosen.name_ru if chosen else "",
-                                key="data.group_name_ru")
-        name_en = st.text_input(t("data.name_en", lang), chosen.name_en if chosen else "",
-                                key="data.group_name_en")
+        key, name_ru, name_en = _id_and_names("group", chosen, lang)
         partners = st.text_input(t("data.partners_list", lang),
                                  ", ".join(m.text() for m in chosen.members) if chosen else "",
                                  key="data.group_partners")
