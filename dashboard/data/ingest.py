@@ -35,22 +35,25 @@ def ingest_file(
     mapping: Mapping[str, str] | None = None,
     checked: CheckedFile | None = None,
     replace: bool = False,
+    max_upload_mb: int | None = None,
 ) -> IngestResult:
     """Parse ``path`` and load it as one dataset; the same bytes twice are loaded once.
 
     ``replace``: delete older datasets covering the same rows (Store.ingest) in
     the same transaction, instead of keeping both and noting the overlap.
 
-    Files over ``OBOROT_MAX_UPLOAD_MB`` are refused before a byte is read, and
-    ``max_rows`` defaults to ``OBOROT_MAX_ROWS``.  A ``checked`` file (an upload
+    Files over ``max_upload_mb`` (a web upload's limit, ``OBOROT_MAX_UPLOAD_MB``) are
+    refused before a byte is read; the command line passes None: a year of all
+    regions' customs data is larger than any sensible upload.  ``max_rows``
+    defaults to ``OBOROT_MAX_ROWS``.  A ``checked`` file (an upload
     staged by dashboard.data.staging) is neither hashed, size-checked nor sniffed again.
     """
     shown = display_name or path.name
     if not path.is_file():
         raise SchemaError(shown, "an existing file", found=str(path))
     config = settings()
-    if checked is None:
-        check_size(path, display_name=shown, max_upload_mb=config.max_upload_mb)
+    if checked is None and max_upload_mb is not None:
+        check_size(path, display_name=shown, max_upload_mb=max_upload_mb)
     digest = checked.sha256 if checked is not None else sha256_of(path)
     existing = store.find_by_sha256(digest)
     if existing is not None:
