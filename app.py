@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app.pages import (
+from dashboard.core.i18n import t
+from dashboard.core.log import configure
+from dashboard.ui.pages import (
     commodities,
     data,
     overview,
@@ -13,11 +15,9 @@ from dashboard.app.pages import (
     rates,
     regions,
 )
-from dashboard.app.ui.auth import gate
-from dashboard.app.ui.filters import current_lang, sidebar_filters
-from dashboard.app.ui.ticker import ticker
-from dashboard.core.i18n import t
-from dashboard.core.log import configure
+from dashboard.ui.widgets.auth import gate
+from dashboard.ui.widgets.filters import current_lang, sidebar_filters
+from dashboard.ui.widgets.ticker import ticker
 
 configure()  # once per process: stderr and the log file beside the store (or OBOROT_LOG)
 st.set_page_config(page_title="Oborot", page_icon="📊", layout="wide")

@@ -39,14 +39,14 @@ def _page_script(page: str) -> None:
     """Run one page the way app.py does: access gate, sidebar filters, ticker, then the page."""
     import importlib
 
-    from dashboard.app.ui.auth import gate
-    from dashboard.app.ui.filters import current_lang, sidebar_filters
-    from dashboard.app.ui.ticker import ticker
+    from dashboard.ui.widgets.auth import gate
+    from dashboard.ui.widgets.filters import current_lang, sidebar_filters
+    from dashboard.ui.widgets.ticker import ticker
 
     gate()
     filters = sidebar_filters()
     ticker(filters.lang if filters else current_lang())
-    importlib.import_module(f"dashboard.app.pages.{page}").render()
+    importlib.import_module(f"dashboard.ui.pages.{page}").render()
 
 
 def open_page(page: str, *, timeout: float = 60, **params: str) -> AppTest:

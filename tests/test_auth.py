@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app.ui import auth
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.core.passwords import hash_password
+from dashboard.ui.widgets import auth
 from tests.apptest import APP, clear_caches, demo_store
 
 VIEWER_PW, EDITOR_PW = "look-only", "may-upload"
@@ -29,7 +29,7 @@ def page() -> None:
     """What app.py and the Data page do with the gate (the wiring asked of them)."""
     import streamlit as st
 
-    from dashboard.app.ui.auth import can_edit, gate
+    from dashboard.ui.widgets.auth import can_edit, gate
 
     role = gate()
     st.metric("Товарооборот, 2018", "$69,8 млн")
@@ -135,7 +135,7 @@ def test_pages_read_the_role_gate_found() -> None:
     def script() -> None:
         import streamlit as st
 
-        from dashboard.app.ui.auth import current_role, gate
+        from dashboard.ui.widgets.auth import current_role, gate
 
         gate()
         st.text(f"role={current_role()}")
@@ -153,7 +153,7 @@ def demo(tmp_path_factory, monkeypatch):
 
 
 @pytest.mark.skipif("gate()" not in (PROJECT_ROOT / "app.py").read_text(),
-                    reason="app.py does not call dashboard.app.ui.auth.gate() yet")
+                    reason="app.py does not call dashboard.ui.widgets.auth.gate() yet")
 def test_the_real_app_shows_no_metrics_before_sign_in(demo) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["oborot"] = {"auth": PASSWORDS}

@@ -31,12 +31,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis.views import View
-from dashboard.app import queries
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.core.formatting import money
 from dashboard.data.ingest import ingest_file
 from dashboard.data.sources import tabular
 from dashboard.data.store import Store, TradeQuery
+from dashboard.ui import queries
 from tests.apptest import APP, clear_caches
 from tests.conftest import RATE_FIXTURES, TOMSK, ru_text
 
@@ -204,7 +204,7 @@ READER = r"""
 import os, sys, time
 from pathlib import Path
 from dashboard.analysis.views import View
-from dashboard.app import queries
+from dashboard.ui import queries
 from dashboard.data.store import TradeQuery
 view = View(reporter="RU-TOM", year=2018, partner="KZ")
 stop = Path(sys.argv[1])

@@ -60,7 +60,7 @@ def _markup_texts(at: AppTest) -> list[str]:
 
 
 def _data_page() -> None:
-    from dashboard.app.pages import data
+    from dashboard.ui.pages import data
 
     data.render()
 

@@ -49,7 +49,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback_under_its_reference():
 
 
 def _failing_page() -> None:
-    from dashboard.app.ui.errors import show_error
+    from dashboard.ui.widgets.errors import show_error
 
     try:
         {}["missing"]

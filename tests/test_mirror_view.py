@@ -51,8 +51,8 @@ def test_partners_page_shows_the_mirror_with_the_cif_fob_note(both_sides, monkey
     clear_caches()
 
     def page() -> None:
-        from dashboard.app.pages import partners
-        from dashboard.app.ui.filters import sidebar_filters
+        from dashboard.ui.pages import partners
+        from dashboard.ui.widgets.filters import sidebar_filters
 
         sidebar_filters()
         partners.render()

@@ -125,10 +125,10 @@ def test_data_page_adds_edits_and_deletes_a_basket(demo_env):
 
 
 def test_exports_name_the_basket_and_group():
-    from dashboard.app.ui.downloads import _filter_items, deck_file_name
-    from dashboard.app.ui.filters import Filters
     from dashboard.reference.baskets import starter_baskets
     from dashboard.reference.groups import starter_groups
+    from dashboard.ui.widgets.downloads import _filter_items, deck_file_name
+    from dashboard.ui.widgets.filters import Filters
 
     basket = next(b for b in starter_baskets() if b.id == "petrochemicals")
     group = next(g for g in starter_groups() if g.id == "central_asia")

@@ -10,11 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis import tables
-from dashboard.app.ui import upload
 from dashboard.core.errors import LimitError, SchemaError
 from dashboard.data import staging
 from dashboard.data.sources.base import Sniff
 from dashboard.data.store import Store
+from dashboard.ui.widgets import upload
 from tests.apptest import clear_caches, open_page
 from tests.conftest import RU_ROWS, ru_text
 

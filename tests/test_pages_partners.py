@@ -23,7 +23,7 @@ GEOJSON = PROJECT_ROOT / "data" / "geo" / "countries-110m.geojson"
 def _map_script(path: str) -> None:
     import pandas as pd
 
-    from dashboard.app.ui import worldmap
+    from dashboard.ui.widgets import worldmap
 
     ranking = pd.DataFrame({"partner": ["KZ"], "name": ["Казахстан"], "value": [1e6]})
     worldmap.show(ranking, flow="turnover", currency="USD", source="demo", lang="ru",

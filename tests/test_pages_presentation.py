@@ -50,7 +50,7 @@ def _downloads_script() -> None:
     import pandas as pd
     import plotly.graph_objects as go
 
-    from dashboard.app.ui.downloads import figure_downloads, table_downloads
+    from dashboard.ui.widgets.downloads import figure_downloads, table_downloads
 
     frame = pd.DataFrame({"partner": ["KZ", "=1+1"], "value": [1.5, 2.0]})
     table_downloads(frame, key="test.table", name="партнёры 2018", lang="ru", source="ФТС",

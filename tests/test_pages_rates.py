@@ -69,7 +69,7 @@ def test_the_ticker_currencies_can_be_chosen_on_the_rates_page():
     at = _rates_page()
     at.multiselect(key="rates.ticker_pick").set_value(["USD", "KZT"]).run()
     assert not at.exception
-    from dashboard.app.ui.ticker import CHOSEN_KEY
+    from dashboard.ui.widgets.ticker import CHOSEN_KEY
 
     assert at.session_state[CHOSEN_KEY] == ("USD", "KZT")
     line = at.caption[0].value

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app.updates import update_all
 from dashboard.core.passwords import hash_password
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
+from dashboard.jobs.updates import update_all
 from tests.apptest import _page_script, clear_caches, open_page
 from tests.loopback import dattsvt, loopback, serve_portal, tomsk_rows
 

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.app.updates import update_all
 from dashboard.data import refresh, update_log
 from dashboard.data.ingest import ingest_file
 from dashboard.data.refresh import Outcome
 from dashboard.data.sources import comtrade
 from dashboard.data.store import Store, TradeQuery
+from dashboard.jobs.updates import update_all
 from tests.loopback import (
     dattsvt,
     loopback,

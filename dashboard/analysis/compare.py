@@ -2,7 +2,7 @@
 
 Region benchmarking, price vs volume, concentration and specialisation, dated
 notes and the full-year estimate, shared by the CLI, the pages (through
-``dashboard.app.queries``) and the deck. Values are US dollars; shares and
+``dashboard.ui.queries``) and the deck. Values are US dollars; shares and
 changes in %; HHI on the 0–10,000 scale.
 """
 

@@ -1,6 +1,6 @@
 """The figures a view needs: store aggregates run through the pure transforms.
 
-Shared by the CLI, the pages (through the cached ``dashboard.app.queries``) and the
+Shared by the CLI, the pages (through the cached ``dashboard.ui.queries``) and the
 deck, so that every surface shows the same number for the same question.
 Values are US dollars unless ``View.currency`` asks for another currency, in
 which case they are converted at average official rates (see transforms.currency).

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.app.updates import update_all
 from dashboard.core.config import settings
 from dashboard.data.store import Store
+from dashboard.jobs.updates import update_all
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis import tables
-from dashboard.app import queries
-from dashboard.app.ui import compare as cards
-from dashboard.app.ui import definitions, updates, upload
-from dashboard.app.ui.auth import can_edit, current_role
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import current, current_lang
-from dashboard.app.ui.page import heading
-from dashboard.app.ui.render import table
 from dashboard.core.i18n import t
 from dashboard.data.staging import ACCEPTED
+from dashboard.ui import queries
+from dashboard.ui.widgets import compare as cards
+from dashboard.ui.widgets import definitions, updates, upload
+from dashboard.ui.widgets.auth import can_edit, current_role
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import current, current_lang
+from dashboard.ui.widgets.page import heading
+from dashboard.ui.widgets.render import table
 
 
 def render() -> None:

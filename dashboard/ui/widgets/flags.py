@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard.analysis.quality import overlap_notes, quality_notes
 from dashboard.analysis.views import View
-from dashboard.app import queries
-from dashboard.app.ui.filters import Filters
+from dashboard.ui import queries
+from dashboard.ui.widgets.filters import Filters
 
 
 def show(filters: Filters) -> None:

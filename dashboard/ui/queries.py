@@ -2,7 +2,7 @@
 
 Each cached function takes the store's ``version``, which moves on every write
 (datasets and rates), so a write invalidates exactly the answers that could have
-changed.  Writes go through dashboard.app.actions.
+changed.  Writes go through dashboard.ui.actions.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dashboard.analysis import views as analysis
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.transforms.estimate import Estimate
 from dashboard.analysis.views import NewSinceUpdate, View
-from dashboard.app import updates
 from dashboard.core.config import settings
 from dashboard.data import definitions
 from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
+from dashboard.jobs import updates
 from dashboard.present.deck import DeckResult, make_deck
 from dashboard.present.export import Renderer
 from dashboard.rates import averages, latest

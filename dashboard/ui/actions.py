@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from dashboard.analysis import compare
-from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.errors import OborotError
 from dashboard.data import definitions, staging
@@ -24,6 +23,7 @@ from dashboard.rates import files, refresh
 from dashboard.reference.baskets import Basket
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.names import NameEntry
+from dashboard.ui import queries
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import actions, queries
 from dashboard.core.errors import OborotError
 from dashboard.core.formatting import rate
 from dashboard.core.i18n import LABELS, t
 from dashboard.core.terms import TICKER_CURRENCIES
 from dashboard.rates.latest import TickerItem
+from dashboard.ui import actions, queries
 
 CHOSEN_KEY = "ticker.currencies"  # set on the Rates page; kept for the whole session
 

@@ -2,7 +2,7 @@
 
 Everyone sees the stored baskets and groups; editors add, edit, delete, import
 and export them (CSV) and load a classifier of HS names. Every write goes through
-``dashboard.app.queries`` (validated, one transaction); bad input is shown as one
+``dashboard.ui.queries`` (validated, one transaction); bad input is shown as one
 line and nothing is stored. Texts from files and users are shown as plain text.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import actions, queries
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.reference.baskets import Basket, baskets_to_csv, parse_baskets_csv
 from dashboard.reference.definitions import split_list
 from dashboard.reference.groups import PartnerGroup, groups_to_csv, parse_groups_csv, parse_member
 from dashboard.reference.names import decode_text, parse_classifier_csv, parse_tnved_listing
+from dashboard.ui import actions, queries
 
 _FLASH = "data.flash"
 _NEW = ""

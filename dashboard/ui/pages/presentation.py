@@ -6,15 +6,15 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard.app import queries
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import Filters
-from dashboard.app.ui.page import filters_or_stop, period_label, source_name
-from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
 from dashboard.reference.names import label
+from dashboard.ui import queries
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import Filters
+from dashboard.ui.widgets.page import filters_or_stop, period_label, source_name
+from dashboard.ui.widgets.render import chart, kpi_cards
 
 SLIDES = ("kpis", "annual", "monthly", "partners", "export", "import")
 KEY = "presentation.slide"  # 0-based; the URL's ``slide`` is 1-based

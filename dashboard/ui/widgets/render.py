@@ -7,13 +7,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis.transforms import Kpi
-from dashboard.app.ui.downloads import figure_downloads, table_downloads
-from dashboard.app.ui.filters import Filters, current
-from dashboard.app.ui.page import source_name
 from dashboard.core.formatting import money, percent
 from dashboard.core.i18n import t
 from dashboard.core.terms import MEASURES
 from dashboard.present import charts
+from dashboard.ui.widgets.downloads import figure_downloads, table_downloads
+from dashboard.ui.widgets.filters import Filters, current
+from dashboard.ui.widgets.page import source_name
 
 
 def chart(fig: go.Figure, *, key: str) -> None:

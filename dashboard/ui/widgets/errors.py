@@ -6,10 +6,10 @@ import logging
 
 import streamlit as st
 
-from dashboard.app.ui.filters import current_lang
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.core.log import log_unexpected
+from dashboard.ui.widgets.filters import current_lang
 
 log = logging.getLogger(__name__)
 

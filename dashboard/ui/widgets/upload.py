@@ -1,7 +1,7 @@
 """The Data page's widgets: stage an upload, preview it, map its columns, load it, delete datasets.
 
 Staging and loading are dashboard.data.staging's, reached through the façade
-(dashboard.app.actions).  Everything that comes from a file or a dataset (names,
+(dashboard.ui.actions).  Everything that comes from a file or a dataset (names,
 cell values, error details) is shown as plain text (``st.text``, ``st.code`` or
 dataframe cells), never as markdown.
 """
@@ -13,10 +13,10 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from dashboard.app import actions
 from dashboard.core.errors import OborotError, SchemaError
 from dashboard.core.i18n import t
 from dashboard.data.staging import MAPPED_KINDS, ROLES, Staged, estimate_rows
+from dashboard.ui import actions
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import queries
-from dashboard.app.ui import compare as cards
-from dashboard.app.ui import flags, updates
-from dashboard.app.ui.downloads import deck_button
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, kpi_cards
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
 from dashboard.reference.names import hs_name
+from dashboard.ui import queries
+from dashboard.ui.widgets import compare as cards
+from dashboard.ui.widgets import flags, updates
+from dashboard.ui.widgets.downloads import deck_button
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.page import filters_or_stop, heading, source_name
+from dashboard.ui.widgets.render import chart, kpi_cards
 
 
 def render() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis.views import NewSinceUpdate
-from dashboard.app import queries
-from dashboard.app.ui.filters import Filters
-from dashboard.app.ui.render import ranking_columns
 from dashboard.core.i18n import month_name, t
 from dashboard.data.refresh import UNREACHABLE
+from dashboard.ui import queries
+from dashboard.ui.widgets.filters import Filters
+from dashboard.ui.widgets.render import ranking_columns
 
 
 def new_since_update(news: NewSinceUpdate | None, filters: Filters) -> None:

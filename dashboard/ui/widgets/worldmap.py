@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis import transforms as tf
-from dashboard.app.ui.render import chart
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import is_special_partner
+from dashboard.ui.widgets.render import chart
 
 log = logging.getLogger(__name__)
 

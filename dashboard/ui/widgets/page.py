@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis.views import scope_name
-from dashboard.app import queries
-from dashboard.app.ui.filters import Filters, current, current_lang
 from dashboard.core import i18n
 from dashboard.core.i18n import t
+from dashboard.ui import queries
+from dashboard.ui.widgets.filters import Filters, current, current_lang
 
 
 def filters_or_stop() -> Filters:

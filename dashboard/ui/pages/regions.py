@@ -5,16 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis import compare
-from dashboard.app import queries
-from dashboard.app.ui.compare import region_table, share_text
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.page import filters_or_stop, heading, period_label, source_name
-from dashboard.app.ui.render import chart
 from dashboard.core.config import settings
 from dashboard.core.i18n import flow_label, t
 from dashboard.present import compare_charts
 from dashboard.reference.countries import country_name
 from dashboard.reference.regions import region_name, region_tiles
+from dashboard.ui import queries
+from dashboard.ui.widgets.compare import region_table, share_text
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.page import filters_or_stop, heading, period_label, source_name
+from dashboard.ui.widgets.render import chart
 
 
 def render() -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis import tables
-from dashboard.app import queries
-from dashboard.app.ui import flags, mirror, worldmap
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import ALL, Filters
-from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.i18n import t
 from dashboard.present import charts
 from dashboard.reference.countries import country_name
+from dashboard.ui import queries
+from dashboard.ui.widgets import flags, mirror, worldmap
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import ALL, Filters
+from dashboard.ui.widgets.page import filters_or_stop, heading, source_name
+from dashboard.ui.widgets.render import chart, ranking_columns, table
 
 
 def render() -> None:

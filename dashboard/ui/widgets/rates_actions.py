@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import actions
-from dashboard.app.ui.auth import can_edit, current_role
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
+from dashboard.ui import actions
+from dashboard.ui.widgets.auth import can_edit, current_role
 
 
 def refresh_and_import(lang: str) -> None:

@@ -19,9 +19,6 @@ import streamlit as st
 
 from dashboard.analysis import compare
 from dashboard.analysis.tables import set_name
-from dashboard.app import queries
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import Filters, current_lang
 from dashboard.core.errors import OborotError
 from dashboard.core.i18n import t
 from dashboard.present.export import (
@@ -31,6 +28,9 @@ from dashboard.present.export import (
     figure_image,
     xlsx_bytes,
 )
+from dashboard.ui import queries
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import Filters, current_lang
 
 _MIME = {
     "png": "image/png",

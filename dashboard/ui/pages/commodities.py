@@ -7,15 +7,15 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard.analysis import tables
-from dashboard.app import queries
-from dashboard.app.ui import compare as cards
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import Filters
-from dashboard.app.ui.page import filters_or_stop, heading, source_name
-from dashboard.app.ui.render import chart, ranking_columns, table
 from dashboard.core.formatting import percent
 from dashboard.core.i18n import t
 from dashboard.present import charts
+from dashboard.ui import queries
+from dashboard.ui.widgets import compare as cards
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import Filters
+from dashboard.ui.widgets.page import filters_or_stop, heading, source_name
+from dashboard.ui.widgets.render import chart, ranking_columns, table
 
 
 def render() -> None:

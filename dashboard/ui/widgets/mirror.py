@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE
-from dashboard.app import queries
-from dashboard.app.ui.filters import Filters
-from dashboard.app.ui.render import table
 from dashboard.core.i18n import t
+from dashboard.ui import queries
+from dashboard.ui.widgets.filters import Filters
+from dashboard.ui.widgets.render import table
 
 
 def show(filters: Filters) -> None:

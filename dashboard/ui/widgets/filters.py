@@ -14,7 +14,6 @@ import streamlit as st
 
 from dashboard.analysis.tables import set_name
 from dashboard.analysis.views import View
-from dashboard.app import queries
 from dashboard.core.config import settings
 from dashboard.core.i18n import LANGS, flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES
@@ -22,6 +21,7 @@ from dashboard.reference.baskets import Basket
 from dashboard.reference.countries import country_name
 from dashboard.reference.groups import PartnerGroup
 from dashboard.reference.regions import region_name
+from dashboard.ui import queries
 
 HS_LEVEL_CHOICES = tuple(str(level) for level in HS_LEVELS)
 ALL = "*"  # the URL's word for "all partners"

@@ -10,16 +10,16 @@ from dashboard.analysis import compare, tables
 from dashboard.analysis.transforms.concentration import BAND_NAMES, BAND_SOURCE
 from dashboard.analysis.transforms.decompose import FORMULA
 from dashboard.analysis.transforms.estimate import METHOD
-from dashboard.app import actions, queries
-from dashboard.app.ui.downloads import table_downloads
-from dashboard.app.ui.filters import Filters
-from dashboard.app.ui.page import source_name
-from dashboard.app.ui.render import chart, table
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent
 from dashboard.core.i18n import flow_label, t
 from dashboard.present import charts, compare_charts
 from dashboard.reference.names import hs_name
+from dashboard.ui import actions, queries
+from dashboard.ui.widgets.downloads import table_downloads
+from dashboard.ui.widgets.filters import Filters
+from dashboard.ui.widgets.page import source_name
+from dashboard.ui.widgets.render import chart, table
 
 
 def _usd(value: float, lang: str, *, signed: bool = False) -> str:

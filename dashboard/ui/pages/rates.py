@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app import queries
-from dashboard.app.ui import rates_actions
-from dashboard.app.ui.errors import show_error
-from dashboard.app.ui.filters import current_lang
-from dashboard.app.ui.render import chart, table
-from dashboard.app.ui.ticker import ticker_settings
 from dashboard.core.i18n import t
 from dashboard.present import charts
+from dashboard.ui import queries
+from dashboard.ui.widgets import rates_actions
+from dashboard.ui.widgets.errors import show_error
+from dashboard.ui.widgets.filters import current_lang
+from dashboard.ui.widgets.render import chart, table
+from dashboard.ui.widgets.ticker import ticker_settings
 
 CHOICES = ["USD", "EUR", "CNY", "KZT", "GBP", "JPY", "CHF", "TRY", "BYN"]
 

@@ -1,1 +1,0 @@
-"""The Streamlit app: the cached façade (queries), widgets (ui/) and pages (pages/)."""

@@ -1,0 +1,1 @@
+"""The Streamlit app: the cached façade (queries, actions), widgets/ and pages/."""
