@@ -343,7 +343,14 @@ def chart_notes(store: Store, lang: str, *, start: str, end: str,
                 partner: str | None = None, hs_codes: Sequence[str] | None = None
                 ) -> pd.DataFrame:
     """The notes (built-in and stored) that apply to a chart of `start`–`end` and filters."""
-    return notes_for_chart(all_notes(store, lang), start=start, end=end,
+    return notes_on_chart(all_notes(store, lang), start=start, end=end, partner=partner,
+                          hs_codes=hs_codes)
+
+
+def notes_on_chart(notes: pd.DataFrame, *, start: str, end: str, partner: str | None = None,
+                   hs_codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Of ``notes`` (all_notes), those for a chart of `start`–`end` and its filters."""
+    return notes_for_chart(notes, start=start, end=end,
                            partners=None if partner is None else [partner],
                            hs_codes=None if hs_codes is None else list(hs_codes))
 

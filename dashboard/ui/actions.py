@@ -19,6 +19,7 @@ from dashboard.core.errors import OborotError
 from dashboard.data import definitions, staging
 from dashboard.data.staging import Staged
 from dashboard.data.store import IngestResult, Store
+from dashboard.jobs import updates
 from dashboard.rates import files, refresh
 from dashboard.reference.baskets import Basket
 from dashboard.reference.groups import PartnerGroup
@@ -130,7 +131,7 @@ def import_rates(data: bytes, file_name: str) -> tuple[str, int]:
 def add_note(*, period: str, text: str, partner: str | None, hs: str | None) -> int:
     """Store a dated note (checked: OborotError says what was expected); returns its id.
 
-    Notes are read uncached on every run, so no cache needs forgetting.
+    The write moves the store's version, so cached notes drop.
     """
     return compare.add_note(queries.store(), period=period, text=text, partner=partner, hs=hs)
 
@@ -138,6 +139,15 @@ def add_note(*, period: str, text: str, partner: str | None, hs: str | None) -> 
 def delete_note(note_id: int) -> None:
     """Delete a stored note (built-in notes have no id and cannot be deleted)."""
     compare.delete_note(queries.store(), note_id)
+
+
+def update_now(progress: updates.Progress | None = None,
+               report: updates.Emit | None = None) -> updates.UpdateRun:
+    """Run ``update`` against the app's store, then forget every cached answer."""
+    try:
+        return updates.update_all(queries.store(), progress=progress, report=report)
+    finally:
+        queries.clear()
 
 
 # -- baskets, partner groups and HS names (the store's definitions) ------------------------

@@ -20,7 +20,6 @@ from dashboard.core.config import settings
 from dashboard.data import definitions
 from dashboard.data import update_log as log_table
 from dashboard.data.store import Store, TradeQuery
-from dashboard.jobs import updates
 from dashboard.present.deck import DeckResult, make_deck
 from dashboard.present.export import Renderer
 from dashboard.rates import averages, latest
@@ -236,16 +235,17 @@ def estimate(version: str, reporter: str, year: int, through_month: int, flow: s
                             flow=flow, partner=partner)
 
 
-def notes(lang: str) -> pd.DataFrame:
-    """Built-in and stored notes (not cached: edits do not change the store's version)."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def notes(version: str, lang: str) -> pd.DataFrame:
+    """Built-in and stored notes (a note's add or delete moves the version)."""
     return compare.all_notes(store(), lang)
 
 
-def chart_notes(lang: str, *, start: str, end: str, partner: str | None = None,
+def chart_notes(version: str, lang: str, *, start: str, end: str, partner: str | None = None,
                 hs_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The notes that apply to a chart of start–end and the filters."""
-    return compare.chart_notes(store(), lang, start=start, end=end, partner=partner,
-                               hs_codes=hs_codes)
+    return compare.notes_on_chart(notes(version, lang), start=start, end=end, partner=partner,
+                                  hs_codes=hs_codes)
 
 
 
@@ -267,18 +267,10 @@ def new_since_update(version: str, view: View, lang: str) -> NewSinceUpdate | No
     return analysis.new_since_update(store(), view, lang=lang)
 
 
-def update_log() -> pd.DataFrame:
-    """The update log, newest first (not cached: a scheduled run may add to it any time)."""
+@st.cache_data(max_entries=4, show_spinner=False)
+def update_log(version: str) -> pd.DataFrame:
+    """The update log, newest first (every run's record moves the version)."""
     return log_table.entries(store())
-
-
-def update_now(progress: updates.Progress | None = None,
-               report: updates.Emit | None = None) -> updates.UpdateRun:
-    """Run ``update`` against the app's store, then forget every cached answer."""
-    try:
-        return updates.update_all(store(), progress=progress, report=report)
-    finally:
-        clear()
 
 
 # -- names, baskets and partner groups (stored definitions) --------------------------------

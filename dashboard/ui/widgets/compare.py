@@ -192,7 +192,7 @@ def notes_editor(lang: str, *, editable: bool) -> None:
         st.success(flash)
     if editable:
         _note_form(lang)
-    frame = queries.notes(lang)
+    frame = queries.notes(queries.version(), lang)
     shown = frame.assign(id=frame["id"].astype("string").fillna(t("notes.builtin", lang)))
     table(shown.drop(columns=["builtin"]), key="data.notes", lang=lang, file_name="notes.csv",
           column_config={"id": t("notes.col_id", lang), "date": t("notes.col_date", lang),
@@ -268,8 +268,7 @@ def _region_columns(lang: str) -> dict:
 
 def view_notes(filters: Filters, years: pd.Series) -> pd.DataFrame:
     """The notes for charts over `years` of the filters' region (and partner)."""
-    if years.empty:
-        return queries.chart_notes(filters.lang, start=str(filters.year), end=str(filters.year),
-                                   partner=filters.partner)
-    return queries.chart_notes(filters.lang, start=str(int(years.min())),
-                               end=str(int(years.max())), partner=filters.partner)
+    first, last = ((filters.year, filters.year) if years.empty
+                   else (int(years.min()), int(years.max())))
+    return queries.chart_notes(queries.version(), filters.lang, start=str(first), end=str(last),
+                               partner=filters.partner)

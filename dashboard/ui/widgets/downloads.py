@@ -118,8 +118,8 @@ def _note_lines(filters: Filters | Mapping[str, object] | None, lang: str) -> tu
     """The notes applying to the filters' year and the one before, one line each."""
     if not isinstance(filters, Filters):
         return ()
-    notes = queries.chart_notes(lang, start=str(filters.year - 1), end=str(filters.year),
-                                partner=filters.partner)
+    notes = queries.chart_notes(queries.version(), lang, start=str(filters.year - 1),
+                                end=str(filters.year), partner=filters.partner)
     return tuple(compare.note_line(note, lang) for _, note in notes.iterrows())
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.analysis.views import NewSinceUpdate
 from dashboard.core.i18n import month_name, t
 from dashboard.data.refresh import UNREACHABLE
-from dashboard.ui import queries
+from dashboard.ui import actions, queries
 from dashboard.ui.widgets.filters import Filters
 from dashboard.ui.widgets.render import ranking_columns
 
@@ -66,14 +66,14 @@ def update_panel(lang: str, *, editable: bool) -> None:
             shown.append(outcome.line())
             lines.text("\n".join(shown))
 
-        run = queries.update_now(progress=progress, report=report)
+        run = actions.update_now(progress=progress, report=report)
         if not run.outcomes:
             st.info(t("update.nothing", lang))
         elif any(o.result == UNREACHABLE for o in run.outcomes):
             st.warning(t("update.done", lang, rows=f"{run.rows:,}"))
         else:
             st.success(t("update.done", lang, rows=f"{run.rows:,}"))
-    log = queries.update_log()
+    log = queries.update_log(queries.version())
     if log.empty:
         st.caption(t("update.no_log", lang))
     else:
