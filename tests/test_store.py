@@ -8,8 +8,10 @@ import psycopg
 import pytest
 
 from dashboard.core.errors import NotFoundError, SchemaError
+from dashboard.data import ingest
 from dashboard.data.ingest import ingest_file
 from dashboard.data.sources import tabular
+from dashboard.data.sources.detect import sha256_of
 from dashboard.data.store import Store, TradeQuery
 from tests.conftest import TOMSK, ru_text
 
@@ -48,6 +50,19 @@ def test_a_file_failing_at_row_n_leaves_the_store_unchanged(
     assert info.value.file == "second.csv"
     assert _snapshot(loaded) == before
     assert loaded.find_by_sha256("x") is None
+
+
+def test_a_large_file_hashed_beside_its_parse_is_still_loaded_once(store, write_file,
+                                                                      monkeypatch):
+    monkeypatch.setattr(ingest, "HASH_BESIDE_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(tabular, "BLOCK_SIZE", 4096)  # the digest arrives between batches
+    good = f"ЭК\t02/2018\tCN\t4407109100\t\t5,0\t1\t0\t{TOMSK}"
+    path = write_file("big.csv", ru_text([good] * 3000))
+    first = ingest_file(store, path)
+    assert store.datasets()["sha256"].tolist() == [sha256_of(path)]
+    again = ingest_file(store, write_file("copy.csv", path.read_bytes()))
+    assert again.already_loaded and again.dataset_id == first.dataset_id
+    assert store.datasets()["row_count"].tolist() == [first.rows]
 
 
 def test_the_same_file_twice_is_reported_not_duplicated(loaded, write_file):

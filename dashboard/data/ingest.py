@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from dashboard.data import definitions
 from dashboard.data.sources.base import Sniff
 from dashboard.data.sources.detect import open_trade_file, sha256_of
 from dashboard.data.store import IngestResult, Store
+
+# Files from this size on are hashed in a thread beside the parse; smaller ones first,
+# so that a re-load is recognised before a byte is parsed.
+HASH_BESIDE_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -54,15 +59,23 @@ def ingest_file(
     config = settings()
     if checked is None and max_upload_mb is not None:
         check_size(path, display_name=shown, max_upload_mb=max_upload_mb)
-    digest = checked.sha256 if checked is not None else sha256_of(path)
-    existing = store.find_by_sha256(digest)
-    if existing is not None:
-        return store.already_loaded(existing)
-    parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,
-                             sniff=checked.sniff if checked is not None else None)
-    result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
-                          max_rows=config.max_rows if max_rows is None else max_rows,
-                          progress=progress, replace=replace)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oborot-hash") as hashing:
+        digest: str | Future[str]
+        if checked is not None:
+            digest = checked.sha256
+        elif path.stat().st_size < HASH_BESIDE_BYTES:
+            digest = sha256_of(path)
+        else:  # hashed beside the parse: in turn, 1.5 GB cost a second before the first row
+            digest = hashing.submit(sha256_of, path)
+        if isinstance(digest, str):
+            existing = store.find_by_sha256(digest)
+            if existing is not None:
+                return store.already_loaded(existing)
+        parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,
+                                 sniff=checked.sniff if checked is not None else None)
+        result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
+                              max_rows=config.max_rows if max_rows is None else max_rows,
+                              progress=progress, replace=replace)
     if parsed.hs_names and not result.already_loaded:
         definitions.save_carried_names(store, parsed.hs_names, source=shown)
     return result

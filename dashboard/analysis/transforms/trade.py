@@ -151,9 +151,12 @@ def _part_table(frame: pd.DataFrame, *, by: str, year: int, flow: Measure) -> pd
     if not present.any():  # no row of the year: no table (as the joins give)
         keep[:] = False
     kept = np.flatnonzero(keep)
-    # Rank 1 = largest value, ties by code ascending (a missing code last).
-    kept = np.array(sorted(kept, key=lambda i: (-value[i], pd.isna(parts[i]), str(parts[i]))),
-                    dtype="int64")
+    # Rank 1 = largest value, ties by code ascending as text (a missing code last).
+    missing = pd.isna(parts)
+    text_order = np.empty(size, dtype="int64")
+    text_order[np.argsort(np.array([str(part) for part in parts], dtype=object),
+                          kind="stable")] = np.arange(size)
+    kept = kept[np.lexsort((text_order[kept], missing[kept], -value[kept]))]
     value, previous = value[kept], previous[kept]
     change = value - previous
     year_total = value.sum()

@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -187,7 +188,7 @@ class Store:
         *,
         name: str,
         file_name: str | None,
-        sha256: str | None,
+        sha256: str | Future[str] | None,
         max_rows: int | None = None,
         progress: Callable[[int], None] | None = None,
         replace: bool = False,
@@ -195,14 +196,17 @@ class Store:
         """Load all batches as one dataset in one transaction; raise and change nothing on error.
 
         A file whose sha256 is stored already (or is being stored by another
-        loader that then commits) is reported as ``already_loaded``.  Older
+        loader that then commits) is reported as ``already_loaded``.  The sha256
+        may still be computing (a Future, hashed beside the parse): it is checked
+        as soon as it is known and at the latest before the commit.  Older
         datasets with rows for the same reporter, partner, flow and period (an
         annual row covers every month of its year) would be counted twice: they
         are named in the notes and ``overlaps``, or with ``replace`` deleted in
         the same transaction and named in ``replaced``.
         """
-        if sha256 is not None:
-            existing = self.find_by_sha256(sha256)
+        digest = sha256 if isinstance(sha256, str) else None
+        if digest is not None:
+            existing = self.find_by_sha256(digest)
             if existing is not None:
                 return self.already_loaded(existing)
         engine = self.engine
@@ -213,24 +217,27 @@ class Store:
                 # Asked again under the write lock: another thread of this process may have
                 # loaded the same bytes since the check above (across processes the unique
                 # sha256 makes the second loader wait and then say "already loaded").
-                if sha256 is not None:
-                    found = engine.execute(con, "SELECT id FROM datasets WHERE sha256 = ?",
-                                           [sha256]).fetchone()
-                    if found is not None:
-                        existing = int(found[0])
-                        raise _AlreadyLoaded(existing)
+                _refuse_loaded(engine, con, digest)
                 dataset_id = int(engine.execute(con, "SELECT nextval('dataset_ids')").fetchone()[0])
-                # First, so that a second loader of the same bytes waits here, not after its load.
+                # First, so that a second loader of the same known bytes waits here, not after
+                # its load (a digest still being computed is set when it is known).
                 engine.execute(
                     con,
                     "INSERT INTO datasets (id, name, format, file_name, sha256, encoding, "
                     "separator, licence, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [dataset_id, name, parsed.format, file_name, sha256, parsed.encoding,
+                    [dataset_id, name, parsed.format, file_name, digest, parsed.encoding,
                      parsed.separator, parsed.licence, _now()],
                 )
                 tally = _Tally()
                 pending: list[pa.RecordBatch] = []
                 for batch in _prefetched(parsed.batches):
+                    if isinstance(sha256, Future) and digest is None and sha256.done():
+                        # Known now: a re-load stops here, not after parsing, and from here
+                        # on a second loader of these bytes waits on this row.
+                        digest = sha256.result()
+                        _refuse_loaded(engine, con, digest)
+                        engine.execute(con, "UPDATE datasets SET sha256 = ? WHERE id = ?",
+                                       [digest, dataset_id])
                     if max_rows is not None and tally.rows + batch.num_rows > max_rows:
                         raise LimitError(
                             f"{file_name or name}: more than {max_rows:,} rows "
@@ -258,19 +265,22 @@ class Store:
                     parsed.notes.append(overlap_note(overlap, replaced=True))
                 elif overlap:
                     parsed.notes.append(overlap_note(overlap, replaced=False))
+                if isinstance(sha256, Future) and digest is None:
+                    digest = sha256.result()
+                    _refuse_loaded(engine, con, digest)
                 engine.execute(
                     con,
                     "UPDATE datasets SET row_count = ?, rejected_rows = ?, period_start = ?, "
-                    "period_end = ?, reporters = ?, notes = ? WHERE id = ?",
+                    "period_end = ?, reporters = ?, notes = ?, sha256 = ? WHERE id = ?",
                     [rows, parsed.rejected, period_start, period_end, reporters,
-                     "\n".join(parsed.notes), dataset_id],
+                     "\n".join(parsed.notes), digest, dataset_id],
                 )
                 _bump_version(engine, con)
         except _AlreadyLoaded as done:
             return self.already_loaded(done.dataset_id)
         except Exception as exc:
-            if sha256 is not None and engine.is_duplicate(exc):
-                existing = self.find_by_sha256(sha256)
+            if digest is not None and engine.is_duplicate(exc):
+                existing = self.find_by_sha256(digest)
                 if existing is not None:
                     return self.already_loaded(existing)
             raise
@@ -613,6 +623,15 @@ def _their(theirs: dict, dataset_id: int) -> tuple[int, float]:
 
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
 _HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
+
+
+def _refuse_loaded(engine: Engine, con: Any, digest: str | None) -> None:
+    """_AlreadyLoaded when a committed dataset has these bytes (inside the load's transaction)."""
+    if digest is None:
+        return
+    found = engine.execute(con, "SELECT id FROM datasets WHERE sha256 = ?", [digest]).fetchone()
+    if found is not None:
+        raise _AlreadyLoaded(int(found[0]))
 
 
 def _bump_version(engine: Engine, con: Any) -> None:
