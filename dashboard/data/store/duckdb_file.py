@@ -320,6 +320,12 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             marker.unlink(missing_ok=True)
 
 
+# DuckDB's buffer pool keeps every block a load writes and its summaries read back (up
+# to 80% of RAM by default), so a load's memory grew with the file.  Capped, the blocks
+# are evicted (they are on disk already) and a load's peak no longer depends on its size.
+_BULK_MEMORY = "512MB"
+
+
 class DuckDBEngine(Engine):
     """One DuckDB file, open only while operations run, in every process.
 
@@ -396,16 +402,18 @@ class DuckDBEngine(Engine):
 
     @contextmanager
     def bulk_session(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-        """Let DuckDB append row groups in parallel while a dataset loads.
+        """Let DuckDB append row groups in parallel while a dataset loads, in bounded memory.
 
         Rows of a dataset then land in no particular order, which nothing relies on:
-        every query of the store says ORDER BY.  The setting is restored afterwards.
+        every query of the store says ORDER BY.  The settings are restored afterwards.
         """
         con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET memory_limit = '{_BULK_MEMORY}'")
         try:
             yield
         finally:
             con.execute("RESET preserve_insertion_order")
+            con.execute("RESET memory_limit")
 
     def load_trade(self, con: duckdb.DuckDBPyConnection, dataset_id: int,
                    batches: list[pa.RecordBatch]) -> None:
