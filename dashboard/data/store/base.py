@@ -348,11 +348,12 @@ class Store:
         ``hs_code`` (cut to ``hs_level`` digits when given).  Asking for ``month``
         keeps monthly rows only.  Values are US dollars.
         """
+        source = _source(by, query, hs_level)
         select: list[str] = []
         for key in by:
             if key == "hs_code":
-                if hs_level is None:
-                    select.append("hs_code")
+                if hs_level is None or (hs_level == 4 and source == "trade_by_heading"):
+                    select.append("hs_code")  # the heading summary holds exactly these codes
                 elif hs_level in _HS_LEVELS:
                     # The confidential marker stays whole at every level (see schema).
                     select.append(f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code "
@@ -371,7 +372,7 @@ class Store:
             # Only whitelisted column expressions are formatted in; values go as parameters.
             f"SELECT {keys}{', ' if keys else ''}sum(value_usd) AS value_usd, "  # noqa: S608
             f"sum(net_kg) AS net_kg, sum(quantity) AS quantity "
-            f"FROM {_source(by, query, hs_level)} {where} {group}"
+            f"FROM {source} {where} {group}"
         )
         return self._frame(sql, params)
 

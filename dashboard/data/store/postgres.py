@@ -271,7 +271,7 @@ class PostgresEngine(Engine):
             parts = [p for p in partials.get(name, []) if p.num_rows]
             if not parts:
                 continue
-            table = combine(parts)
+            table = combine(parts).sort_by("reporter")  # a reporter's rows on few pages
             if set(pc.unique(table.column("dataset_id")).to_pylist()) != {dataset_id}:
                 raise OborotError(f"internal: summaries of another dataset than {dataset_id}")
             sink = io.BytesIO()
