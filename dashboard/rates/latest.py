@@ -66,8 +66,10 @@ def ticker(
     return _ticker(store.rates, currencies=currencies, on=on, quote=quote)
 
 
-def bundled_ticker(*, currencies: Sequence[str] = TICKER_CURRENCIES) -> list[TickerItem]:
-    """The ticker from the bundled ECB history, read in memory (nothing is written)."""
+def bundled_ticker(*, currencies: Sequence[str] = TICKER_CURRENCIES,
+                   on: date | None = None) -> list[TickerItem]:
+    """The ticker from the bundled ECB history on or before ``on``, read in memory (nothing
+    is written)."""
     history = bundled_history()
 
     def lookup(*, currencies: Sequence[str], quote: str, source: str,
@@ -76,7 +78,7 @@ def bundled_ticker(*, currencies: Sequence[str] = TICKER_CURRENCIES) -> list[Tic
                            & (history["source"] == source)]
         return rows if end is None else rows.loc[rows["date"] <= pd.Timestamp(end)]
 
-    return _ticker(lookup, currencies=currencies, on=None, quote=None)
+    return _ticker(lookup, currencies=currencies, on=on, quote=None)
 
 
 def _ticker(

@@ -10,6 +10,13 @@ generic source, so both formats behave exactly as their CSV versions.
 Formulas are read as their cached values.  Calamine reads an error value
 (``#DIV/0!``, ``#REF!``) as an empty cell, so for .xlsx the sheet's XML is
 scanned for error cells and one in the table is refused with its cell address.
+
+Memory: .xlsx sheets are streamed row by row (xlsx.py).  Calamine holds an
+.xls or .ods sheet as a whole grid, so an .ods sheet's farthest value is found
+first by a streaming scan (ods.py) and calamine runs in a child process with a
+memory cap (calamine_child.py): an .ods sheet spanning more than MAX_GRID_CELLS
+is refused, naming the file, the sheet and its size, before any grid is built;
+an .xls one by the child, whose cap ends it when the grid alone is too large.
 """
 
 from __future__ import annotations
@@ -23,10 +30,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from defusedxml import ElementTree
 
 from dashboard.core.config import settings
 from dashboard.core.errors import LimitError, SchemaError
-from dashboard.data.sources import fcs, generic, xlsx
+from dashboard.data.sources import calamine_child, fcs, generic, ods, xlsx
 from dashboard.data.sources.base import Sniff, TradeBatches
 from dashboard.data.sources.tabular import clean_name
 
@@ -34,6 +42,8 @@ HEADER_SEARCH_ROWS = 20  # analysts put titles and notes above the table
 MAX_ROWS = 1_048_576  # an Excel sheet's own limit; OBOROT_MAX_ROWS may lower it
 BATCH_ROWS = 100_000
 MAX_HEADER_COLUMNS = 1024  # a header is searched in this many columns; trade tables use ~10-20
+MAX_SHEET_COLUMNS = 300  # columns of an .xls/.ods sheet's grid per allowed row
+MAX_GRID_CELLS = 5_000_000  # an .xls/.ods grid in memory: ~300 MB; larger tables go as CSV/.xlsx
 _FORMATS = {"auto": ("fcs", "csv"), "fcs": ("fcs",), "csv": ("csv",), "generic": ("csv",),
             "xlsx": ("fcs", "csv")}
 
@@ -46,29 +56,37 @@ def read(path: Path, *, display_name: str, fmt: str = "auto",
     limit = min(max_rows or _configured_max_rows(), MAX_ROWS)
     if xlsx.is_xlsx(path):
         return _read_xlsx(path, display_name=display_name, kinds=_FORMATS[fmt], limit=limit)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types per file format
-        raise SchemaError(display_name, "a readable Excel workbook (.xlsx, .xls, .ods)",
-                          found=f"{type(exc).__name__}: {exc}") from None
-    try:
-        chosen = _choose_sheet(workbook, _FORMATS[fmt])
-        if chosen is None:
-            raise _no_table(display_name, workbook.sheet_names)
-        name, header_index, kind = chosen
-        sheet = workbook.get_sheet_by_name(name)
-        if sheet.height > limit:
-            raise LimitError(f"{display_name}: sheet '{name}' has {sheet.height:,} rows; at most "
-                             f"{limit:,} are accepted (OBOROT_MAX_ROWS); save it as CSV instead")
-        rows = sheet.to_python(skip_empty_area=False)
-    finally:
-        workbook.close()
+    max_cells = _max_cells(limit)
+    _refuse_far_ods_cells(path, display_name=display_name, limit=limit, max_cells=max_cells)
+    names, heads = calamine_child.sheet_heads(path, display_name=display_name,
+                                              head_rows=HEADER_SEARCH_ROWS, max_cells=max_cells)
+    chosen = _choose_sheet(heads, _FORMATS[fmt])
+    if chosen is None:
+        raise _no_table(display_name, names)
+    name, header_index, kind = chosen
+    rows = calamine_child.sheet_rows(path, display_name=display_name, sheet=name,
+                                     max_cells=max_cells)
+    if len(rows) > limit:
+        raise LimitError(f"{display_name}: sheet '{name}' has {len(rows):,} rows; at most "
+                         f"{limit:,} are accepted (OBOROT_MAX_ROWS); save it as CSV instead")
     header = _header_names(rows[header_index])
     chunks = iter([(header_index + 2, rows[header_index + 1:])])
     return _parsed(path, header, kind, name=name, header_row=header_index + 1, chunks=chunks,
                    display_name=display_name)
+
+
+def _max_cells(row_limit: int) -> int:
+    """Cells an .xls/.ods sheet may span: OBOROT_MAX_ROWS × MAX_SHEET_COLUMNS, within
+    MAX_GRID_CELLS (calamine holds the whole grid, about 60 bytes a cell)."""
+    return min(row_limit * MAX_SHEET_COLUMNS, MAX_GRID_CELLS)
+
+
+def _refuse_far_ods_cells(path: Path, *, display_name: str, limit: int, max_cells: int) -> None:
+    """LimitError naming the first .ods sheet whose farthest value makes too large a grid."""
+    for extent in ods.extents(path) or ():
+        if extent.rows > limit + HEADER_SEARCH_ROWS or extent.rows * extent.columns > max_cells:
+            raise LimitError(calamine_child.too_large(display_name, extent.sheet, extent.rows,
+                                                      extent.columns, max_cells))
 
 
 def _no_table(display_name: str, sheets: list[str]) -> SchemaError:
@@ -196,11 +214,10 @@ def _configured_max_rows() -> int:
     return settings().max_rows
 
 
-def _choose_sheet(workbook, kinds: tuple[str, ...]) -> tuple[str, int, str] | None:  # noqa: ANN001
+def _choose_sheet(heads: list[tuple[str, list[list]]],
+                  kinds: tuple[str, ...]) -> tuple[str, int, str] | None:
     """(sheet name, 0-based header row, "fcs"|"csv") of the first sheet with a known header."""
-    for name in workbook.sheet_names:
-        head = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False,
-                                                          nrows=HEADER_SEARCH_ROWS)
+    for name, head in heads:
         found = _header_kind(list(enumerate(head)), kinds)
         if found is not None:
             return name, found[0], found[1]
@@ -361,8 +378,6 @@ def _error_cells(path: Path, sheet: str) -> Iterator[tuple[str, int, str]]:
 
 def _sheet_member(path: Path, sheet: str) -> str | None:
     """The zip member holding a sheet, via workbook.xml and its relationships."""
-    from defusedxml import ElementTree
-
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
@@ -390,12 +405,9 @@ def preview_rows(path: Path, *, rows: int, display_name: str) -> list[list[str]]
             found = workbook.rows(workbook.sheet_names[0], max_columns=MAX_HEADER_COLUMNS,
                                   last_row=rows)
             return [["" if cell is None else str(cell) for cell in row] for _, row in found]
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        return [["" if cell is None else str(cell) for cell in row]
-                for _, row in zip(range(rows), sheet.iter_rows(), strict=False)]
-    except Exception as exc:  # calamine raises its own error types per file format
-        raise SchemaError(display_name, "a readable Excel workbook (.xlsx, .xls, .ods)",
-                          found=type(exc).__name__) from None
+    _refuse_far_ods_cells(path, display_name=display_name, limit=MAX_ROWS,
+                          max_cells=MAX_GRID_CELLS)
+    _, heads = calamine_child.sheet_heads(path, display_name=display_name, head_rows=rows,
+                                          max_cells=MAX_GRID_CELLS, first_only=True)
+    return [["" if cell is None else str(cell) for cell in row]
+            for _, head in heads for row in head[:rows]]
