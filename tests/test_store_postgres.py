@@ -19,7 +19,7 @@ import pytest
 
 from dashboard.core.errors import OborotError
 from dashboard.data.ingest import ingest_file
-from dashboard.data.store import IngestResult, Store
+from dashboard.data.store import IngestResult, Store, TradeQuery
 from tests.conftest import ru_text
 
 KZ_2018 = "ЭК\t{month:02d}/2018\tKZ\t3901109000\t\t1,0\t1\t0\t69000 - ТОМСКАЯ ОБЛАСТЬ\tX"
@@ -155,6 +155,19 @@ def test_the_schema_is_created_once_and_a_newer_one_refused(pg_url):
         con.execute("INSERT INTO schema_migrations VALUES (%s, now())", [versions + 1])
     with pytest.raises(OborotError, match="newer Oborot"), Store(pg_url) as newer:
         newer.is_empty()
+
+
+def test_trade_is_indexed_by_block_ranges_and_still_answers_by_region(pg_url, write_file):
+    with Store(pg_url) as store:
+        ingest_file(store, write_file("first.csv", ru_text()))
+        by_unit = store.aggregate(["reporter", "unit"], TradeQuery(reporter="RU-TOM"))  # trade
+        assert by_unit["reporter"].unique().tolist() == ["RU-TOM"]
+        assert by_unit["value_usd"].sum() == 1470.5
+    with psycopg.connect(pg_url) as con:
+        methods = con.execute("SELECT indexname, indexdef FROM pg_indexes "
+                              "WHERE tablename = 'trade' ORDER BY 1").fetchall()
+    assert [name for name, _ in methods] == ["trade_dataset", "trade_reporter_year"]
+    assert all("USING brin" in definition for _, definition in methods)
 
 
 def test_a_read_command_never_creates_a_store(pg_url):
