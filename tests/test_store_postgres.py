@@ -165,7 +165,8 @@ def test_trade_is_indexed_by_block_ranges_and_still_answers_by_region(pg_url, wr
         assert by_unit["value_usd"].sum() == 1470.5
     with psycopg.connect(pg_url) as con:
         methods = con.execute("SELECT indexname, indexdef FROM pg_indexes "
-                              "WHERE tablename = 'trade' ORDER BY 1").fetchall()
+                              "WHERE tablename = 'trade' AND schemaname = current_schema() "
+                              "ORDER BY 1").fetchall()
     assert [name for name, _ in methods] == ["trade_dataset", "trade_reporter_year"]
     assert all("USING brin" in definition for _, definition in methods)
 
