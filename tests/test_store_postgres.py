@@ -239,3 +239,20 @@ def test_summaries_summed_by_arrow_equal_the_sql_ones(pg_url, tmp_path, write_fi
         store.close()
     assert rows[0] == rows[1]
     assert len(rows[0]) == (5 if table == "trade_by_partner" else 6)
+
+
+def test_a_statement_read_again_through_copy_gives_the_same_frame(pg_url):
+    # The second run of a statement comes back as CSV through COPY: NULL and empty text,
+    # newlines, quotes, booleans and tiny floats must survive exactly as the rows path gives.
+    sql = ("SELECT * FROM (VALUES ('a' || chr(10) || 'b', 1.5::float8, true, 2::int2), "
+           "('', NULL, false, NULL), (NULL, 0.1::float8, NULL, 3::int2), "
+           "('say \"x\", ok', 1e-300::float8, true, 4::int2)) AS t(label, value, flag, month) "
+           "WHERE ? = ?")
+    with Store(pg_url) as store:
+        store.is_empty()
+        first, second = store.query(sql, [1, 1]), store.query(sql, [1, 1])
+        empty = store.query(sql, [1, 2])
+    pd.testing.assert_frame_equal(first, second)
+    assert second["label"].tolist()[:2] == ["a\nb", ""] and pd.isna(second["label"][2])
+    assert second["value"].tolist()[3] == 1e-300 and str(second["month"].dtype) == "Int8"
+    assert empty.empty and list(empty.columns) == ["label", "value", "flag", "month"]
