@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, mirror_table
+from dashboard.analysis.transforms.mirror import mirror_table
+from dashboard.core.i18n import t
 from dashboard.data.schema import TRADE_SCHEMA
 from dashboard.data.sources.base import TradeBatches
 from dashboard.data.store import Store
@@ -62,8 +63,9 @@ def test_years_without_data_stay_as_nan_rows_and_input_is_untouched():
 
 
 def test_note_explains_cif_and_fob_in_both_languages():
-    assert "CIF" in CIF_FOB_NOTE["ru"] and "FOB" in CIF_FOB_NOTE["en"]
-    assert "re-export" in CIF_FOB_NOTE["en"] and "реэкспорт" in CIF_FOB_NOTE["ru"]
+    ru, en = t("mirror.cif_fob", "ru"), t("mirror.cif_fob", "en")
+    assert "CIF" in ru and "FOB" in en
+    assert "re-export" in en and "реэкспорт" in ru
 
 
 def test_cli_mirror_over_the_store(tmp_path, capsys):

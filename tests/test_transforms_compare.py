@@ -10,7 +10,6 @@ import pytest
 
 from dashboard.analysis.transforms.annotations import notes_for_chart, parse_period
 from dashboard.analysis.transforms.concentration import (
-    BAND_NAMES,
     HHI_BANDS,
     hhi,
     hhi_band,
@@ -19,14 +18,14 @@ from dashboard.analysis.transforms.concentration import (
     rca,
 )
 from dashboard.analysis.transforms.decompose import (
+    BASES,
     DECOMPOSITION_KEYS,
-    FORMULA,
+    FORMULA_PARTS,
     choose_basis,
     price_volume,
     residual_parts,
 )
 from dashboard.analysis.transforms.estimate import (
-    METHOD,
     Estimate,
     backtest,
     backtest_detail,
@@ -35,6 +34,7 @@ from dashboard.analysis.transforms.estimate import (
     full_year_estimate,
 )
 from dashboard.analysis.transforms.regions import RANKING_COLUMNS, region_coverage, region_ranking
+from dashboard.core.i18n import LABELS, t
 from tests.test_transforms import assert_rows, make
 
 NAN = math.nan
@@ -220,8 +220,9 @@ def test_price_volume_does_not_mutate() -> None:
 
 
 def test_formula_text_in_both_languages() -> None:
-    assert FORMULA["en"].keys() == FORMULA["ru"].keys()
-    assert "q₀" in FORMULA["en"]["price"] and "p₀" in FORMULA["ru"]["volume"]
+    for part in (*FORMULA_PARTS, *BASES):
+        assert t(f"pv.formula.{part}", "ru") and t(f"pv.formula.{part}", "en")
+    assert "q₀" in t("pv.formula.price", "en") and "p₀" in t("pv.formula.volume", "ru")
 
 
 # --- concentration ----------------------------------------------------------------------
@@ -261,7 +262,7 @@ def test_hhi_hand_table() -> None:
 )  # fmt: skip
 def test_hhi_band_edges(index, band) -> None:
     assert hhi_band(index) == band
-    assert {name for name, _, _ in HHI_BANDS} == set(BAND_NAMES["en"]) == set(BAND_NAMES["ru"])
+    assert all(f"hhi.band.{name}" in LABELS for name, _, _ in HHI_BANDS)
 
 
 def test_hhi_empty_and_no_groups() -> None:
@@ -389,7 +390,7 @@ def test_full_year_estimate_without_base_and_with_chosen_base() -> None:
         full_year_estimate(SERIES, year=2018, through_month=12)
     empty = full_year_estimate(SERIES.iloc[:0], year=2018, through_month=6)
     assert empty.ytd == 0.0 and math.isnan(empty.estimate)
-    assert "{n}" in METHOD["en"] and "{n}" in METHOD["ru"]
+    assert all("{n}" in text for text in LABELS["estimate.method"])
 
 
 def test_backtest_hand_computed() -> None:

@@ -27,6 +27,7 @@ from dashboard.analysis.transforms.estimate import Estimate, backtest_series, fu
 from dashboard.analysis.transforms.hs import is_confidential
 from dashboard.analysis.transforms.regions import region_coverage, region_ranking
 from dashboard.core.errors import NotFoundError, OborotError
+from dashboard.core.i18n import t
 from dashboard.data import notes as stored_notes
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.countries import WORLD
@@ -274,18 +275,12 @@ def backtest_all(store: Store, *, months: Sequence[int] = (3, 6, 9)) -> pd.DataF
 
 # -- notes -------------------------------------------------------------------------------
 
-BUILTIN_NOTES: tuple[dict[str, str], ...] = (
-    {"date": str(FCS_GAP[0]),
-     "ru": "ФТС приостановила публикацию региональной статистики внешней торговли "
-           "(2022 — начало 2023): провал здесь — отсутствие данных, а не падение торговли",
-     "en": "FCS suspended publishing regional foreign-trade statistics (2022 – early 2023): "
-           "a dip here is missing data, not a collapse in trade"},
-    {"date": str(FCS_GAP[1]),
-     "ru": "Перерыв в публикации статистики ФТС продолжался до начала 2023 года: "
-           "проверьте, какие месяцы загружены",
-     "en": "The FCS publication gap lasted into early 2023: check which months are loaded"},
+BUILTIN_NOTES: tuple[tuple[str, str], ...] = (
+    (str(FCS_GAP[0]), "notes.fcs_gap_start"),
+    (str(FCS_GAP[1]), "notes.fcs_gap_end"),
 )
-"""Shipped notes for the FCS publication gap (shown always, never stored, not deletable)."""
+"""(date, core.i18n key) of the shipped notes for the FCS publication gap (shown always,
+never stored, not deletable)."""
 
 NOTE_FRAME = ("id", "date", "text", "partner", "hs_code", "created", "builtin")
 """Columns of all_notes()."""
@@ -328,8 +323,8 @@ def all_notes(store: Store, lang: str, *, builtin: bool = True) -> pd.DataFrame:
     if builtin:
         rows.insert(0, pd.DataFrame({
             "id": pd.array([pd.NA] * len(BUILTIN_NOTES), dtype="Int64"),
-            "date": [n["date"] for n in BUILTIN_NOTES],
-            "text": [n["ru" if lang == "ru" else "en"] for n in BUILTIN_NOTES],
+            "date": [date for date, _ in BUILTIN_NOTES],
+            "text": [t(key, lang) for _, key in BUILTIN_NOTES],
             "partner": [None] * len(BUILTIN_NOTES), "hs_code": [None] * len(BUILTIN_NOTES),
             "created": pd.NaT, "builtin": True}))
     table = pd.concat([r for r in rows if not r.empty] or [rows[-1]], ignore_index=True)

@@ -44,11 +44,5 @@ def overlap_notes(overlaps: pd.DataFrame, *, years: Collection[int], lang: str) 
         if pairs.empty:
             continue
         ids = ", ".join(str(i) for i in sorted({*pairs["first"], *pairs["second"]}))
-        notes.append(
-            f"В {year} году данные наборов {ids} пересекаются (тот же регион, партнёр и период): "
-            "итоги учитывают их дважды. Удалите лишний набор на странице «Данные»."
-            if lang == "ru" else
-            f"In {year} datasets {ids} overlap (same region, partner and period): totals count "
-            "them twice. Delete the extra dataset on the Data page."
-        )
+        notes.append(t("quality.overlap", lang, year=year, ids=ids))
     return notes

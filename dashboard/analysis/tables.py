@@ -21,16 +21,11 @@ from dashboard.reference.groups import PartnerGroup, group_name
 from dashboard.reference.hs import section_of
 from dashboard.reference.names import NameRegistry, hs_name
 from dashboard.reference.regions import region_name
+from dashboard.reference.units import unit_name
 
 MILLION = 1e6
 _MONEY_COLUMNS = ("value", "previous", "change")
 _TREEMAP_FLOWS = ("export", "import", "turnover")
-# OKEI (ОК 015-94) codes of the supplementary units FCS publishes.
-UNIT_NAMES: dict[str, tuple[str, str]] = {
-    "055": ("м²", "m²"), "112": ("л", "l"), "113": ("м³", "m³"), "163": ("г", "g"),
-    "166": ("кг", "kg"), "715": ("пар", "pairs"), "796": ("шт", "pcs"),
-    "798": ("тыс. шт", "thousand pcs"), "831": ("л 100% спирта", "l pure alcohol"),
-}
 
 
 def in_millions(table: pd.DataFrame) -> pd.DataFrame:
@@ -215,15 +210,13 @@ def unit_value_table(frame: pd.DataFrame, *, year: int, flow: str, lang: str,
                .sort_values(["flow", "hs_code", "unit_value", "unit"],
                             ascending=[True, True, False, True], kind="stable")
                .drop_duplicates(["flow", "hs_code"]))
-    index = 0 if lang == "ru" else 1
     merged = totals.merge(by_unit, on=["flow", "hs_code"], how="left")
     per_unit = tf.unit_values(merged.loc[:, ["unit_value", "quantity"]]
                               .rename(columns={"unit_value": "value_usd"}))["usd_per_unit"]
     table = (
         tf.unit_values(merged.drop(columns=["quantity"]))
         .assign(per_unit=per_unit, quantity=merged["quantity"],
-                unit=merged["unit"].map(lambda u: UNIT_NAMES.get(u, (u, u))[index]
-                                        if isinstance(u, str) else ""),
+                unit=merged["unit"].map(lambda u: unit_name(u, lang) if isinstance(u, str) else ""),
                 name=lambda f: f["hs_code"].map(
                     lambda code: hs_name(code, lang, numbered=True, registry=registry)),
                 value=lambda f: f["value_usd"])

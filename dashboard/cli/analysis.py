@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _view_arguments(p, partner_required=False)
     p.add_argument("--lang", default="ru", choices=("ru", "en"))
     p.add_argument("--approximate", action="store_true",
-                   help='say "почти $70 млн" when within 1%% below a round number')
+                   help='say "almost $70M" (in Russian too) when within 1%% below a round number')
     p.set_defaults(func=run_narrative)
 
 

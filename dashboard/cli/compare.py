@@ -15,9 +15,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.analysis import compare
-from dashboard.analysis.transforms.concentration import BAND_NAMES, BAND_SOURCE
-from dashboard.analysis.transforms.decompose import BASES, FORMULA
-from dashboard.analysis.transforms.estimate import METHOD
+from dashboard.analysis.transforms.concentration import BAND_SOURCE, HHI_BANDS
+from dashboard.analysis.transforms.decompose import BASES, FORMULA_PARTS
 from dashboard.cli.analysis import (
     BAD_INPUT,
     OK,
@@ -30,12 +29,16 @@ from dashboard.cli.analysis import (
 )
 from dashboard.core.errors import OborotError
 from dashboard.core.formatting import number, percent
+from dashboard.core.i18n import t
 from dashboard.data.store import Store, TradeQuery
 from dashboard.reference.baskets import basket_name, starter_baskets
 from dashboard.reference.groups import group_name, starter_groups
 from dashboard.reference.groups import members as group_members
 from dashboard.reference.names import hs_name
 from dashboard.reference.regions import region_name
+
+_BAND_NAMES = {name for name, _, _ in HHI_BANDS}
+"""Bands core.i18n names as "hhi.band.<band>"; a year without a band prints '—'."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -239,7 +242,6 @@ def run_decompose(args: argparse.Namespace) -> int:
             out |= {k: _clean(v) for k, v in figures.items() if k not in out}
             out["residual_parts"] = {k: _clean(v) for k, v in result.parts.items()}
             return _print_json(out)
-        text = FORMULA[args.lang]
         names = "; ".join(f"{c} {hs_name(c, args.lang)}" if len(c) == 2 else c for c in codes)
         if args.basket:
             basket = next(b for b in starter_baskets() if b.id == args.basket)
@@ -250,9 +252,8 @@ def run_decompose(args: argparse.Namespace) -> int:
         for key in ("value", "previous", "change", "volume_effect", "price_effect", "residual",
                     "unmatched_value"):
             print(f"{key + ':':<17}{number(float(figures[key]), 'en', digits=2):>20}")
-        print(text[str(figures["basis"])])
-        for key in ("volume", "price", "residual", "terms"):
-            print(text[key])
+        for part in (str(figures["basis"]), *FORMULA_PARTS):
+            print(t(f"pv.formula.{part}", args.lang))
         return OK
 
     return _run(args, body)
@@ -276,11 +277,11 @@ def run_indices(args: argparse.Namespace) -> int:
                                 "concentration": _records(table), "trend": _records(trend),
                                 "rca": _records(rca), "new_products": _records(new),
                                 "bands_source": BAND_SOURCE})
-        bands = BAND_NAMES[args.lang]
         print(f"{region_name(reporter, args.lang)}: Herfindahl–Hirschman index (0–10,000)")
         for r in _records(table.loc[table["year"] == args.year]):
+            band = t(f"hhi.band.{r['band']}", args.lang) if r["band"] in _BAND_NAMES else "—"
             print(f"  {r['kind']:<9} {r['flow']:<7} {number(r['hhi'], 'en', digits=0):>6}  "
-                  f"{bands.get(r['band'], '—')}, {r['parts']} parts, top "
+                  f"{band}, {r['parts']} parts, top "
                   f"{percent(r['top_share'], 'en', signed=False)}")
         for r in _records(trend):
             print(f"  trend {r['kind']:<9} {r['flow']:<7} {r['first_year']}–{r['last_year']}: "
@@ -314,7 +315,7 @@ def run_estimate(args: argparse.Namespace) -> int:
             raise _BadInput(str(exc)) from exc
         record = {k: (list(v) if isinstance(v, tuple) else _clean(v))
                   for k, v in result.as_dict().items()}
-        method = METHOD[args.lang].format(n=args.ytd, years=", ".join(
+        method = t("estimate.method", args.lang, n=args.ytd, years=", ".join(
             str(y) for y in result.base_years) or "—")
         if args.json:
             return _print_json(record | {"flow": args.flow, "reporter": reporter,

@@ -8,10 +8,11 @@ import math
 import re
 import sys
 
-from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE, country_of
+from dashboard.analysis.transforms.mirror import country_of
 from dashboard.analysis.views import mirror
 from dashboard.core.config import settings
 from dashboard.core.errors import SchemaError, SourceError
+from dashboard.core.i18n import t
 from dashboard.data import definitions, refresh
 from dashboard.data.sources import comtrade
 from dashboard.data.store import Store
@@ -118,7 +119,7 @@ def _mirror(args: argparse.Namespace) -> int:
     if args.json:
         records = [{k: (None if isinstance(v, float) and math.isnan(v) else v)
                     for k, v in row.items()} for row in table.to_dict(orient="records")]
-        print(json.dumps({"rows": records, "note": CIF_FOB_NOTE["en"]}, ensure_ascii=False))
+        print(json.dumps({"rows": records, "note": t("mirror.cif_fob", "en")}, ensure_ascii=False))
         return 0
     if table[["exports_usd", "imports_usd"]].isna().all().all():
         raise SchemaError("store", f"trade of {reporter} with {partner} or of {partner} with "
@@ -129,7 +130,7 @@ def _mirror(args: argparse.Namespace) -> int:
     for row in table.itertuples():  # a few rows: two directions per year
         print(f"{row.year:>4}  {row.exporter:<6} {row.importer:<6} {_usd(row.exports_usd):>16} "
               f"{_usd(row.imports_usd):>16} {_usd(row.gap_usd):>14} {_pct(row.gap_pct):>7}")
-    print(f"note: {CIF_FOB_NOTE['en']}")
+    print(f"note: {t('mirror.cif_fob', 'en')}")
     return 0
 
 

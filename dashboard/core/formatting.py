@@ -6,10 +6,10 @@ import math
 
 from babel.numbers import format_compact_decimal, format_decimal
 
+from dashboard.core.i18n import currency_word
+
 # Russian press puts the dollar sign first ("$69,8 млн") and spells roubles out.
 _PREFIX = {"USD": "$", "EUR": "€", "CNY": "¥", "GBP": "£", "JPY": "¥"}
-_SUFFIX_RU = {"RUB": "руб.", "KZT": "тенге"}
-_SUFFIX_EN = {"RUB": "RUB", "KZT": "KZT"}
 
 
 def _locale(lang: str) -> str:
@@ -42,8 +42,7 @@ def money(value: float | None, currency: str, lang: str, *, digits: int = 1,
     body = compact(abs(value), lang, digits=digits)
     if currency in _PREFIX:
         return f"{sign}{_PREFIX[currency]}{body}"
-    suffix = (_SUFFIX_RU if lang == "ru" else _SUFFIX_EN).get(currency, currency)
-    return f"{sign}{body} {suffix}"
+    return f"{sign}{body} {currency_word(currency, lang)}"
 
 
 def percent(value: float | None, lang: str, *, digits: int = 1, signed: bool = True) -> str:

@@ -50,8 +50,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store is empty. Upload a file on the Data page or run `make demo`.",
     ),
     "source_line": ("Источник: {source}", "Source: {source}"),
-    "million": ("млн", "M"),
-    "usd_unit": ("долл. США", "US dollars"),
     "month_names": (
         "янв,фев,мар,апр,май,июн,июл,авг,сен,окт,ноя,дек",
         "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
@@ -563,4 +561,105 @@ LABELS.update({
                        "No split: no data in both years."),
     "slides.notes_head": ("Заметки", "Notes"),
     "notes.col_created": ("Добавлена (UTC)", "Added (UTC)"),
+    # Price vs volume: the method, keyed by part and by basis (net_kg, quantity)
+    "pv.formula.volume": ("Эффект объёма = Σ (q₁ − q₀) × p₀", "Volume effect = Σ (q₁ − q₀) × p₀"),
+    "pv.formula.price": ("Эффект цены = Σ (p₁ − p₀) × q₀", "Price effect = Σ (p₁ − p₀) × q₀"),
+    "pv.formula.residual": (
+        "Остаток = изменение − эффект объёма − эффект цены: совместный член "
+        "Σ (p₁ − p₀)(q₁ − q₀), коды, которые торговались только в одном из годов, "
+        "и строки без физического показателя",
+        "Residual = change − volume effect − price effect: the joint term "
+        "Σ (p₁ − p₀)(q₁ − q₀), codes traded in one year only, and lines without "
+        "the physical measure"),
+    "pv.formula.terms": (
+        "по каждому коду товара: q — вес нетто (кг) или количество в доп. единице, "
+        "p = стоимость / q — средняя цена; индекс 0 — прошлый год, 1 — текущий",
+        "per commodity code: q — net weight (kg) or supplementary quantity, "
+        "p = value / q — unit value; index 0 — previous year, 1 — this year"),
+    "pv.formula.net_kg": ("база: вес нетто, кг", "basis: net weight, kg"),
+    "pv.formula.quantity": ("база: количество в дополнительной единице измерения кода",
+                            "basis: supplementary quantity (the code's own unit)"),
+    # HHI bands (analysis.transforms.concentration.HHI_BANDS)
+    "hhi.band.unconcentrated": ("неконцентрированная", "unconcentrated"),
+    "hhi.band.moderate": ("умеренно концентрированная", "moderately concentrated"),
+    "hhi.band.high": ("высококонцентрированная", "highly concentrated"),
+    "estimate.method": (
+        "Оценка = стоимость за январь–{n} / средняя доля января–{n} в итоге года "
+        "за {years}; диапазон — по наибольшей и наименьшей из этих долей.",
+        "Estimate = January–{n} value / mean share of January–{n} in the full year "
+        "over {years}; range from the largest and smallest of those shares."),
+    # The built-in notes on the FCS publication gap (analysis.compare.BUILTIN_NOTES)
+    "notes.fcs_gap_start": (
+        "ФТС приостановила публикацию региональной статистики внешней торговли "
+        "(2022 — начало 2023): провал здесь — отсутствие данных, а не падение торговли",
+        "FCS suspended publishing regional foreign-trade statistics (2022 – early 2023): "
+        "a dip here is missing data, not a collapse in trade"),
+    "notes.fcs_gap_end": (
+        "Перерыв в публикации статистики ФТС продолжался до начала 2023 года: "
+        "проверьте, какие месяцы загружены",
+        "The FCS publication gap lasted into early 2023: check which months are loaded"),
+    "mirror.cif_fob": (
+        "Импорт оценивается по цене CIF (с фрахтом и страховкой до границы страны-импортёра), "
+        "экспорт — по цене FOB (на границе страны-экспортёра), поэтому импорт партнёра обычно "
+        "на несколько процентов больше экспорта. Расхождения дают также разные моменты учёта "
+        "(товар в пути на стыке лет), реэкспорт через третьи страны, разная страна-партнёр "
+        "(страна происхождения против страны назначения) и конфиденциальные позиции.",
+        "Imports are valued CIF (including freight and insurance to the importer's border) and "
+        "exports FOB (at the exporter's border), so a partner's imports usually exceed the "
+        "matching exports by a few percent. Gaps also come from timing (goods in transit at the "
+        "turn of a year), re-exports through third countries, different partner attribution "
+        "(country of origin vs destination) and confidential lines."),
 })
+
+# -- Units, sign-in, exports and notes added with later features ---------------------------
+LABELS.update({
+    # Scale words of chart titles, keyed by present.charts._scale's unit
+    "scale.bn": ("млрд", "bn"),
+    "scale.M": ("млн", "M"),
+    "scale.k": ("тыс.", "k"),
+    # A currency after an amount ("4,2 млрд руб."); English uses the ISO code
+    "currency_word.USD": ("долл. США", "USD"),
+    "currency_word.RUB": ("руб.", "RUB"),
+    "currency_word.EUR": ("евро", "EUR"),
+    "currency_word.CNY": ("юаней", "CNY"),
+    "currency_word.KZT": ("тенге", "KZT"),
+    "percentage_points": ("п.п.", "pp"),
+    # Sign-in comes before the language switch, so these are shown in both languages
+    "auth.misconfigured": ("Доступ не настроен", "access control is misconfigured"),
+    "auth.password": ("Пароль", "Password"),
+    "auth.sign_in": ("Войти", "Sign in"),
+    "auth.sign_out": ("Выйти", "Sign out"),
+    "auth.too_many": ("Слишком много попыток, подождите {wait:.0f} с",
+                      "too many attempts, try again in {wait:.0f} s"),
+    "auth.wrong_password": ("Неверный пароль", "wrong password"),
+    "auth.no_access": ("Нет доступа", "this account may not view the dashboard."),
+    # Each language by its own name, for the switch: t(f"language.{code}", code)
+    "language.ru": ("Русский", "Russian"),
+    "language.en": ("Английский", "English"),
+    "quality.overlap": (
+        "В {year} году данные наборов {ids} пересекаются (тот же регион, партнёр и период): "
+        "итоги учитывают их дважды. Удалите лишний набор на странице «Данные».",
+        "In {year} datasets {ids} overlap (same region, partner and period): totals count "
+        "them twice. Delete the extra dataset on the Data page."),
+    "rates_missing": (
+        "Нет курсов за {year} год для пересчёта в {to}: значения за {year} год не показаны.",
+        "No rates for {year} in {to}: values for {year} are left empty."),
+    # The "About" sheet and note lines of an XLSX export (present.export)
+    "export.note": ("Заметка", "Note"),
+    "export.about_sheet": ("Источник", "About"),
+    "export.source": ("Источник", "Source"),
+    "export.units": ("Единицы", "Units"),
+    "export.exported": ("Выгружено", "Exported"),
+    "export.rows": ("Строк", "Rows"),
+})
+
+
+def both_languages(key: str, **values: object) -> str:
+    """'Войти / Sign in': a label for screens shown before a language is chosen."""
+    return f"{t(key, 'ru', **values)} / {t(key, 'en', **values)}"
+
+
+def currency_word(currency: str, lang: str) -> str:
+    """The word after an amount ('руб.', 'долл. США'; the code in English); unknown: the code."""
+    key = f"currency_word.{currency}"
+    return t(key, lang) if key in LABELS else currency

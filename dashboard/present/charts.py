@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.formatting import number
-from dashboard.core.i18n import flow_label, month_name, t
+from dashboard.core.i18n import currency_word, flow_label, month_name, t
 
 FLOW_COLOURS = {
     "export": "#1f6fb2",
@@ -35,11 +35,9 @@ def _scale(values: pd.Series) -> tuple[float, str]:
 
 def unit_label(currency: str, scale: str, lang: str) -> str:
     """'млн долл. США' / 'USD M' style unit text for a title."""
-    words_ru = {"bn": "млрд", "M": "млн", "k": "тыс."}
-    cur_ru = {"USD": "долл. США", "RUB": "руб.", "EUR": "евро", "CNY": "юаней", "KZT": "тенге"}
     if lang == "ru":
-        return f"{words_ru[scale]} {cur_ru.get(currency, currency)}"
-    return f"{currency} {scale}"
+        return f"{t(f'scale.{scale}', lang)} {currency_word(currency, lang)}"
+    return f"{currency} {t(f'scale.{scale}', lang)}"
 
 
 def theme(fig: go.Figure, *, title: str, source: str, lang: str) -> go.Figure:
@@ -151,7 +149,7 @@ def contribution_bars(frame: pd.DataFrame, *, label: str, title: str, source: st
     colours = ["#5a9e6f" if v >= 0 else "#b2493f" for v in ordered["contribution"].fillna(0)]
     fig = go.Figure(go.Bar(x=ordered["contribution"], y=ordered[label], orientation="h",
                            marker_color=colours))
-    unit = "п.п." if lang == "ru" else "pp"
+    unit = t("percentage_points", lang)
     fig.update_layout(xaxis_title=unit, yaxis={"automargin": True},
                       height=max(360, 36 * len(frame) + 140))
     return theme(fig, title=f"{title}, {unit}", source=source, lang=lang)

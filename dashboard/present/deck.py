@@ -34,7 +34,6 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard.analysis import compare, narrative
 from dashboard.analysis import views as analysis
-from dashboard.analysis.transforms.decompose import FORMULA
 from dashboard.analysis.views import View
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent, rate
@@ -591,10 +590,11 @@ def _price_volume_slide(new_slide, store: Store, view: View, lang: str, source: 
     width = 13.333 - MARGIN - left
     _table(slide, left, CONTENT_TOP + 0.1, width, [["", ""], *rows], widths=[2.6, 1.8],
            size=13, row_height=0.4, right=(1,), name="table.price_volume")
-    text = FORMULA[lang]
     _text_box(slide, left, CONTENT_TOP + 2.7, width, CONTENT_BOTTOM - CONTENT_TOP - 2.7,
-              [(text[str(f["basis"])], 12, True, DARK), (text["volume"], 12, False, DARK),
-               (text["price"], 12, False, DARK), (text["residual"], 11, False, GREY)],
+              [(t(f"pv.formula.{f['basis']}", lang), 12, True, DARK),
+               (t("pv.formula.volume", lang), 12, False, DARK),
+               (t("pv.formula.price", lang), 12, False, DARK),
+               (t("pv.formula.residual", lang), 11, False, GREY)],
               name="pv.formula")
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.core.i18n import t
 from dashboard.present.charts import for_export
 from dashboard.present.images import (
     ChromiumMissingError,
@@ -43,11 +44,6 @@ __all__ = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_COLUMN_WIDTH = 60
-_NOTE_LABEL = {"ru": "Заметка", "en": "Note"}
-_ABOUT = {
-    "ru": ("Источник", "Источник", "Единицы", "Фильтры", "Выгружено", "Строк"),
-    "en": ("About", "Source", "Units", "Filters", "Exported", "Rows"),
-}
 
 
 # -- images ------------------------------------------------------------------------------
@@ -130,7 +126,9 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str, source: str,
     import xlsxwriter
 
     lang = "ru" if lang == "ru" else "en"
-    about_name, source_label, units_label, filters_label, built_label, rows_label = _ABOUT[lang]
+    about_name, source_label, units_label, filters_label, built_label, rows_label = (
+        t(key, lang) for key in ("export.about_sheet", "export.source", "export.units",
+                                 "export.filters", "export.exported", "export.rows"))
     data_name = _sheet_name(sheet, "Data")
     if data_name == about_name:
         data_name = f"{data_name} 1"
@@ -169,7 +167,7 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str, source: str,
     lines += [(f"{filters_label}: {key}", _display(value)) for key, value in filters.items()]
     lines += [(built_label, datetime.now().strftime("%Y-%m-%d %H:%M")),
               (rows_label, str(len(frame)))]
-    lines += [(_NOTE_LABEL[lang], note) for note in notes]
+    lines += [(t("export.note", lang), note) for note in notes]
     for row, (label, value) in enumerate(lines):
         about.write_string(row, 0, label, bold)
         about.write_string(row, 1, value)

@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from dashboard.core.i18n import t
+
 Period = Literal["annual", "monthly"]
 
 # Which source wins when several publish the same pair on the same day.
@@ -236,6 +238,4 @@ def missing_years(converted: pd.DataFrame) -> list[int]:
 
 def rates_missing_text(year: int, to: str, lang: str) -> str:
     """The flag of a year whose values cannot be converted: missing, not zero."""
-    if lang == "ru":
-        return f"Нет курсов за {year} год для пересчёта в {to}: значения за {year} год не показаны."
-    return f"No rates for {year} in {to}: values for {year} are left empty."
+    return t("rates_missing", lang, year=year, to=to)

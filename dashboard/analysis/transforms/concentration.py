@@ -25,21 +25,8 @@ HHI_BANDS: tuple[tuple[Band, float, float], ...] = (
     ("moderate", 1500.0, 2500.0),
     ("high", 2500.0, 10000.0),
 )
-"""(band, lower, upper): below 1,500; 1,500 to 2,500 inclusive; above 2,500 (DOJ/FTC 2010)."""
-
-BAND_NAMES: dict[str, dict[Band, str]] = {
-    "en": {
-        "unconcentrated": "unconcentrated",
-        "moderate": "moderately concentrated",
-        "high": "highly concentrated",
-    },
-    "ru": {
-        "unconcentrated": "неконцентрированная",
-        "moderate": "умеренно концентрированная",
-        "high": "высококонцентрированная",
-    },
-}
-"""Band labels for the screen, per language."""
+"""(band, lower, upper): below 1,500; 1,500 to 2,500 inclusive; above 2,500 (DOJ/FTC 2010).
+core.i18n names each band as "hhi.band.<band>"."""
 
 BAND_SOURCE = "U.S. DOJ & FTC, Horizontal Merger Guidelines (2010), §5.3"
 """Citation shown next to the band."""

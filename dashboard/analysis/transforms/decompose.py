@@ -40,39 +40,9 @@ DECOMPOSITION_KEYS = (
 )  # fmt: skip
 """Keys of price_volume's result, in order."""
 
-FORMULA: dict[str, dict[str, str]] = {
-    "en": {
-        "volume": "Volume effect = Σ (q₁ − q₀) × p₀",
-        "price": "Price effect = Σ (p₁ − p₀) × q₀",
-        "residual": (
-            "Residual = change − volume effect − price effect: the joint term "
-            "Σ (p₁ − p₀)(q₁ − q₀), codes traded in one year only, and lines without "
-            "the physical measure"
-        ),
-        "terms": (
-            "per commodity code: q — net weight (kg) or supplementary quantity, "
-            "p = value / q — unit value; index 0 — previous year, 1 — this year"
-        ),
-        "net_kg": "basis: net weight, kg",
-        "quantity": "basis: supplementary quantity (the code's own unit)",
-    },
-    "ru": {
-        "volume": "Эффект объёма = Σ (q₁ − q₀) × p₀",
-        "price": "Эффект цены = Σ (p₁ − p₀) × q₀",
-        "residual": (
-            "Остаток = изменение − эффект объёма − эффект цены: совместный член "
-            "Σ (p₁ − p₀)(q₁ − q₀), коды, которые торговались только в одном из годов, "
-            "и строки без физического показателя"
-        ),
-        "terms": (
-            "по каждому коду товара: q — вес нетто (кг) или количество в доп. единице, "
-            "p = стоимость / q — средняя цена; индекс 0 — прошлый год, 1 — текущий"
-        ),
-        "net_kg": "база: вес нетто, кг",
-        "quantity": "база: количество в дополнительной единице измерения кода",
-    },
-}
-"""Text of the method for the screen, per language."""
+FORMULA_PARTS = ("volume", "price", "residual", "terms")
+"""Parts of the method's text; core.i18n holds each as "pv.formula.<part>", and each basis
+as "pv.formula.<basis>"."""
 
 
 def _per_code(lines: pd.DataFrame, *, code: str, basis: Basis, value: str) -> pd.DataFrame:

@@ -20,19 +20,8 @@ import pandas as pd
 from dashboard.analysis.transforms._common import require_columns
 
 ESTIMATE_KIND: Literal["estimate"] = "estimate"
-"""Marks every figure produced here so screens and exports can label it."""
-
-METHOD: dict[str, str] = {
-    "en": (
-        "Estimate = January–{n} value / mean share of January–{n} in the full year "
-        "over {years}; range from the largest and smallest of those shares."
-    ),
-    "ru": (
-        "Оценка = стоимость за январь–{n} / средняя доля января–{n} в итоге года "
-        "за {years}; диапазон — по наибольшей и наименьшей из этих долей."
-    ),
-}
-"""Method text for the screen, per language ({n}: month, {years}: the base years)."""
+"""Marks every figure produced here so screens and exports can label it; the method's
+text is core.i18n's "estimate.method"."""
 
 
 @dataclass(frozen=True)

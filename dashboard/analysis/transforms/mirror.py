@@ -12,23 +12,6 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-CIF_FOB_NOTE = {
-    "ru": (
-        "Импорт оценивается по цене CIF (с фрахтом и страховкой до границы страны-импортёра), "
-        "экспорт — по цене FOB (на границе страны-экспортёра), поэтому импорт партнёра обычно "
-        "на несколько процентов больше экспорта. Расхождения дают также разные моменты учёта "
-        "(товар в пути на стыке лет), реэкспорт через третьи страны, разная страна-партнёр "
-        "(страна происхождения против страны назначения) и конфиденциальные позиции."
-    ),
-    "en": (
-        "Imports are valued CIF (including freight and insurance to the importer's border) and "
-        "exports FOB (at the exporter's border), so a partner's imports usually exceed the "
-        "matching exports by a few percent. Gaps also come from timing (goods in transit at the "
-        "turn of a year), re-exports through third countries, different partner attribution "
-        "(country of origin vs destination) and confidential lines."
-    ),
-}
-
 COLUMNS = ("year", "exporter", "importer", "exports_usd", "imports_usd", "gap_usd", "gap_pct")
 
 

@@ -24,6 +24,7 @@ from typing import Literal
 
 import streamlit as st
 
+from dashboard.core.i18n import both_languages
 from dashboard.core.passwords import HashFormatError, Throttle, parse, verify_password
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,8 @@ def gate() -> Role | None:
                 else _oidc_gate(config))
         st.session_state[_CURRENT_KEY] = role
         return role
-    st.error("Доступ не настроен / access control is misconfigured: [oborot.auth] mode must be "
-             "one of off, password, oidc.")
+    st.error(f"{both_languages('auth.misconfigured')}: [oborot.auth] mode must be one of off, "
+             "password, oidc.")
     st.stop()
     return None
 
@@ -125,18 +126,18 @@ def _password_gate(config: Mapping[str, object]) -> Role | None:
         return role
     problem = password_problem(config)
     if problem is not None:
-        st.error(f"Доступ не настроен / access control is misconfigured: {problem}")
+        st.error(f"{both_languages('auth.misconfigured')}: {problem}")
         st.stop()
     st.title("Oborot")
     with st.form("auth.form"):
-        password = st.text_input("Пароль / Password", type="password", key="auth.password")
-        submitted = st.form_submit_button("Войти / Sign in")
+        password = st.text_input(both_languages("auth.password"), type="password",
+                                 key="auth.password")
+        submitted = st.form_submit_button(both_languages("auth.sign_in"))
     if submitted:
         client = _client_key()
         wait = THROTTLE.wait(client)
         if wait > 0:
-            st.error(f"Слишком много попыток, подождите {wait:.0f} с / too many attempts, "
-                     f"try again in {wait:.0f} s")
+            st.error(both_languages("auth.too_many", wait=wait))
             st.stop()
         role = password_role(password, config)
         if role is not None:
@@ -145,28 +146,28 @@ def _password_gate(config: Mapping[str, object]) -> Role | None:
             st.rerun()
         wait = THROTTLE.failed(client)
         log.warning("auth: failed password sign-in from %s (next try in %.0f s)", client, wait)
-        st.error("Неверный пароль / wrong password")
+        st.error(both_languages("auth.wrong_password"))
     st.stop()
     return None
 
 
 def _oidc_gate(config: Mapping[str, object]) -> Role | None:
     if "auth" not in st.secrets:
-        st.error("Доступ не настроен / access control is misconfigured: mode \"oidc\" needs an "
-                 "[auth] section (redirect_uri, cookie_secret, client_id, ...).")
+        st.error(f"{both_languages('auth.misconfigured')}: mode \"oidc\" needs an [auth] section "
+                 "(redirect_uri, cookie_secret, client_id, ...).")
         st.stop()
     provider = config.get("provider")
     if not st.user.is_logged_in:
         st.title("Oborot")
-        st.button("Войти / Sign in", key="auth.login", on_click=st.login,
+        st.button(both_languages("auth.sign_in"), key="auth.login", on_click=st.login,
                   args=(str(provider),) if provider else ())
         st.stop()
     email = str(st.user.get("email") or "").strip().lower()
     editors = _emails(config.get("editors"))
     viewers = _emails(config.get("viewers"))
     if viewers and email not in viewers | editors:
-        st.error("Нет доступа / this account may not view the dashboard.")
-        st.button("Выйти / Sign out", key="auth.logout", on_click=st.logout)
+        st.error(both_languages("auth.no_access"))
+        st.button(both_languages("auth.sign_out"), key="auth.logout", on_click=st.logout)
         st.stop()
     _sign_out_button(st.logout)
     return EDITOR if email in editors else VIEWER
@@ -180,4 +181,4 @@ def _emails(value: object) -> set[str]:
 
 def _sign_out_button(sign_out) -> None:  # type: ignore[no-untyped-def]
     with st.sidebar:
-        st.button("Выйти / Sign out", key="auth.logout", on_click=sign_out)
+        st.button(both_languages("auth.sign_out"), key="auth.logout", on_click=sign_out)

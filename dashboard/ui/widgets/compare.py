@@ -7,9 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis import compare, tables
-from dashboard.analysis.transforms.concentration import BAND_NAMES, BAND_SOURCE
-from dashboard.analysis.transforms.decompose import FORMULA
-from dashboard.analysis.transforms.estimate import METHOD
+from dashboard.analysis.transforms.concentration import BAND_SOURCE
 from dashboard.core.errors import NotFoundError, OborotError
 from dashboard.core.formatting import money, number, percent
 from dashboard.core.i18n import flow_label, t
@@ -64,9 +62,10 @@ def price_volume_card(filters: Filters, goods: pd.DataFrame, *, source: str) -> 
                                 ("pv.change", "pv.volume", "pv.price", "pv.residual"),
                                 strict=True):
         cell.metric(t(label, lang), _usd(float(f[key]), lang, signed=True))
-    text = FORMULA[lang]
-    st.caption(f"{text[str(f['basis'])]} · {text['terms']}")
-    st.markdown(f"- {text['volume']}\n- {text['price']}\n- {text['residual']}")
+    basis = t(f"pv.formula.{f['basis']}", lang)
+    st.caption(f"{basis} · {t('pv.formula.terms', lang)}")
+    st.markdown("\n".join(f"- {t(f'pv.formula.{part}', lang)}"
+                          for part in ("volume", "price", "residual")))
     st.caption(t("pv.unmatched", lang, value=_usd(float(f["unmatched_value"]), lang), year=year,
                  previous=_usd(float(f["unmatched_previous"]), lang), base=year - 1))
     p = result.parts
@@ -95,7 +94,7 @@ def hhi_card(filters: Filters, *, kinds: tuple[str, ...], key: str) -> None:
     cells = st.columns(max(len(rows), 1))
     for cell, row in zip(cells, rows.itertuples(index=False), strict=False):
         label = t(f"hhi.{row.kind}", lang, flow=flow_label(row.flow, lang).lower())
-        band = BAND_NAMES[lang].get(row.band, "—") if row.band else "—"
+        band = t(f"hhi.band.{row.band}", lang) if row.band else "—"
         cell.metric(label, number(row.hhi, lang, digits=0))
         reading = band
         if (row.kind, row.flow) in trend.index:
@@ -108,7 +107,7 @@ def hhi_card(filters: Filters, *, kinds: tuple[str, ...], key: str) -> None:
         cell.caption(reading)
     st.caption(t("hhi.bands", lang, source=BAND_SOURCE))
     shown = rows.assign(
-        band=rows["band"].map(lambda b: BAND_NAMES[lang].get(b, "") if b else ""),
+        band=rows["band"].map(lambda b: t(f"hhi.band.{b}", lang) if b else ""),
         kind=rows["kind"].map(lambda k: t(f"hhi.kind_{k}", lang)),
         flow=rows["flow"].map(lambda f: flow_label(f, lang)))
     table(shown, key=f"{key}.hhi_table", lang=lang,
@@ -173,7 +172,7 @@ def estimate_card(filters: Filters) -> None:
         st.markdown(t("estimate.value", lang, flow=flow_label(flow, lang), year=filters.year,
                       value=_usd(result.estimate, lang), low=_usd(result.low, lang),
                       high=_usd(result.high, lang)))
-        st.caption(METHOD[lang].format(n=filters.ytd, years=", ".join(
+        st.caption(t("estimate.method", lang, n=filters.ytd, years=", ".join(
             str(y) for y in result.base_years)))
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.analysis.tables import set_name
 from dashboard.analysis.views import View
 from dashboard.core.config import settings
-from dashboard.core.i18n import LANGS, flow_label, period_label, t
+from dashboard.core.i18n import LANGS, both_languages, flow_label, period_label, t
 from dashboard.core.terms import DISPLAY_CURRENCIES, HS_LEVELS, MEASURES
 from dashboard.reference.baskets import Basket
 from dashboard.reference.countries import country_name
@@ -131,8 +131,8 @@ def sidebar_filters() -> Filters | None:
         st.session_state["filters.lang"] = url_lang if url_lang in LANGS else "ru"
     with st.sidebar:
         lang = st.segmented_control(
-            "Язык / Language", list(LANGS), key="filters.lang",
-            format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
+            both_languages("language"), list(LANGS), key="filters.lang",
+            format_func=lambda code: t(f"language.{code}", code),
         ) or "ru"
         if not reporters:
             return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis.transforms.mirror import CIF_FOB_NOTE
 from dashboard.core.i18n import t
 from dashboard.ui import queries
 from dashboard.ui.widgets.filters import Filters
@@ -24,4 +23,4 @@ def show(filters: Filters) -> None:
         else:
             table(frame, key="partners.mirror", lang=lang,
                   file_name=f"mirror_{filters.reporter}_{filters.partner}.csv")
-        st.caption(CIF_FOB_NOTE[lang])
+        st.caption(t("mirror.cif_fob", lang))
