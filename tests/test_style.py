@@ -230,3 +230,34 @@ def test_documents_the_code_cites_exist():
                if not (ROOT / name).exists() and not (ROOT / "docs" / name).exists()
                and not (PACKAGE / path.relative_to("dashboard").parent / name).exists()]
     assert missing == []
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+RUSSIAN_TEXT_ALLOWED = (
+    "core/i18n.py",          # the one home of every RU/EN label
+    "reference/",            # names of regions, countries, HS codes, units; case forms
+    "data/sources/",         # the publishers' own headers and words, matched when parsing
+    "analysis/narrative.py",  # grammar of the summary: month inflections, case forms, years
+)
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """ids of the string statements: docstrings of modules, classes, functions and attributes."""
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)}
+
+
+def test_russian_text_lives_in_i18n():
+    """A Russian string outside core/i18n.py is a second definition of a user-facing text."""
+    found = []
+    for path in _sources():
+        relative = str(path.relative_to(PACKAGE))
+        if relative.startswith(RUSSIAN_TEXT_ALLOWED):
+            continue
+        tree = ast.parse(path.read_text())
+        skipped = _docstrings(tree)
+        found += [f"{relative}:{node.lineno} {node.value[:40]!r}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                  and id(node) not in skipped and CYRILLIC.search(node.value)]
+    assert found == []
