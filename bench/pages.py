@@ -50,10 +50,13 @@ def page_update(store: Store, page: str, reporter: str, year: int) -> dict[str, 
         chosen = tuple(table["partner"].head(5))
         return {"partners": table, "partner_trend": analysis.partner_trend(store, view, chosen)}
     if page == "commodities":
+        goods = analysis.commodity_frame(store, view, level=4)
         return {
-            "commodity_frame": analysis.commodity_frame(store, view, level=4),
+            "commodity_frame": goods,
             "chapters": analysis.top_commodities(store, view, n=None),
-            "headings": analysis.top_commodities(store, View(reporter, year, hs_level=4), n=None),
+            # The app ranks headings from the same cached HS-4 frame (ui/queries.py).
+            "headings": analysis.top_commodities(store, View(reporter, year, hs_level=4), n=None,
+                                                 frame=goods),
         }
     raise ValueError(page)
 

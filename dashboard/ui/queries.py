@@ -7,6 +7,8 @@ changed.  Writes go through dashboard.ui.actions.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -98,13 +100,22 @@ def top_partners(version: str, view: View, n: int | None = 10) -> pd.DataFrame:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def top_commodities(version: str, view: View, n: int | None = 10) -> pd.DataFrame:
-    """Ranked commodity table at the view's HS level."""
-    return analysis.top_commodities(store(), view, n=n)
+    """Ranked commodity table at the view's HS level, from the cached commodity frame."""
+    frame = commodity_frame(version, view, analysis.stored_level(view))
+    return analysis.top_commodities(store(), view, n=n, frame=frame)
+
+
+def commodity_frame(version: str, view: View, level: int | None = 10) -> pd.DataFrame:
+    """(year, flow, hs_code, value_usd, net_kg, quantity) of the view.
+
+    The frame holds both flows at one HS level, so views that differ only in flow or
+    level share one read: a page's treemap and its HS-4 ranking ask the store once.
+    """
+    return _commodity_frame(version, replace(view, flow="turnover", hs_level=2), level)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def commodity_frame(version: str, view: View, level: int | None = 10) -> pd.DataFrame:
-    """(year, flow, hs_code, value_usd, net_kg, quantity) of the view."""
+def _commodity_frame(version: str, view: View, level: int | None) -> pd.DataFrame:
     return analysis.commodity_frame(store(), view, level=level)
 
 
