@@ -131,10 +131,9 @@ _ARROW_TYPES = {
     1082: pa.date32(), 1114: pa.timestamp("us"),
 }
 _COLUMN_TYPES = {"month": pa.int8()}  # TINYINT in the DuckDB schema
-# Result types that PostgreSQL's CSV writes and Arrow reads back exactly (floats in
+# Result type OIDs that PostgreSQL's CSV writes and Arrow reads back exactly (floats in
 # shortest round-trip form, booleans as t/f); other results always go through rows.
-_CSV_TYPES = {16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 25: pa.string(),
-              1043: pa.string(), 701: pa.float64(), 1700: pa.float64()}
+_CSV_SAFE = {16, 20, 21, 23, 25, 1043, 701, 1700}
 _TRADE_COPY = f"COPY trade (dataset_id, {', '.join(TRADE_COLUMNS)}) FROM STDIN (FORMAT csv)"
 _CSV = pa_csv.WriteOptions(include_header=False)
 _frames = threading.local()  # one in-memory DuckDB per thread turns results into frames
@@ -267,11 +266,9 @@ class PostgresEngine(Engine):
             cursor = self.execute(con, sql, params)
             table = _table_of_rows(cursor)
             names = [c.name for c in cursor.description]
-            if (all(c.type_code in _CSV_TYPES for c in cursor.description)
+            if (all(c.type_code in _CSV_SAFE for c in cursor.description)
                     and len(set(names)) == len(names)):
-                self._columns[sql] = pa.schema(
-                    (c.name, _COLUMN_TYPES.get(c.name, _CSV_TYPES[c.type_code]))
-                    for c in cursor.description)
+                self._columns[sql] = table.schema
             return _to_pandas(table)
         statement = f"COPY ({sql.replace('?', '%s')}) TO STDOUT (FORMAT csv)"
         with con.cursor() as cursor, cursor.copy(statement, [_param(p) for p in params]) as copy:

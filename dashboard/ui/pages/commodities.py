@@ -15,7 +15,7 @@ from dashboard.ui.widgets import compare as cards
 from dashboard.ui.widgets.errors import show_error
 from dashboard.ui.widgets.filters import Filters
 from dashboard.ui.widgets.page import filters_or_stop, heading, source_name
-from dashboard.ui.widgets.render import chart, ranking_columns, table
+from dashboard.ui.widgets.render import chart, ranking_columns, set_ranking_table, table
 
 
 def render() -> None:
@@ -83,14 +83,7 @@ def _baskets(filters: Filters, version: str) -> None:
     view = replace(filters.view(), basket=None)
     ranking = tables.set_ranking(queries.basket_ranking(version, view, tuple(items)), items,
                                  by="basket", lang=lang)
-    if ranking["overlap"].ne("").any():
-        st.caption(t("sets.overlap_note", lang))
-    columns = ranking_columns(filters, name_key="sets.name") | {
-        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
-        "basket": st.column_config.TextColumn("ID", width="small")}
-    table(tables.in_millions(ranking), key="commodities.baskets", lang=lang,
-          file_name=f"baskets_{filters.reporter}_{filters.year}_{filters.flow}.csv",
-          column_config=columns)
+    set_ranking_table(filters, ranking, by="basket", key="commodities.baskets")
 
 
 def _unit_values(filters: Filters, version: str) -> None:

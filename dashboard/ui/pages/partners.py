@@ -13,7 +13,7 @@ from dashboard.ui.widgets import flags, mirror, worldmap
 from dashboard.ui.widgets.errors import show_error
 from dashboard.ui.widgets.filters import ALL, Filters
 from dashboard.ui.widgets.page import filters_or_stop, heading, source_name
-from dashboard.ui.widgets.render import chart, ranking_columns, table
+from dashboard.ui.widgets.render import chart, ranking_columns, set_ranking_table, table
 
 
 def render() -> None:
@@ -69,15 +69,7 @@ def _groups(filters: Filters, version: str) -> None:
     ranking = tables.set_ranking(
         queries.group_ranking(version, filters.view(partner=False), tuple(items)), items,
         by="group", lang=lang)
-    if ranking["overlap"].ne("").any():
-        st.caption(t("sets.overlap_note", lang))
-    columns = ranking_columns(filters, name_key="sets.name") | {
-        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
-        "basket": st.column_config.TextColumn("ID", width="small"),
-        "group": st.column_config.TextColumn("ID", width="small")}
-    table(tables.in_millions(ranking), key="partners.groups", lang=lang,
-          file_name=f"groups_{filters.reporter}_{filters.year}_{filters.flow}.csv",
-          column_config=columns)
+    set_ranking_table(filters, ranking, by="group", key="partners.groups")
 
 
 def _drill(filters: Filters, codes: list[str]) -> None:

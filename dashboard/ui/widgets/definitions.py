@@ -8,6 +8,8 @@ line and nothing is stored. Texts from files and users are shown as plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -91,19 +93,10 @@ def _basket_editor(baskets: list[Basket], lang: str) -> None:
             st.error(str(exc))
         else:
             _done(t("data.replaced" if replaced else "data.saved", lang, id=key.strip().lower()))
-    if chosen and st.button(t("data.delete_set", lang), key="data.basket_delete"):
-        actions.delete_basket(chosen.id)
-        _done(t("data.deleted_set", lang, id=chosen.id))
-    upload = st.file_uploader(t("data.import_csv", lang), type=["csv"], key="data.basket_csv")
-    if upload is not None and st.button(t("data.import_csv", lang), key="data.basket_import"):
-        try:
-            items = parse_baskets_csv(decode_text(upload.getvalue(), upload.name), upload.name,
-                                      registry=queries.names(queries.version()))
-            added, replaced = actions.import_baskets(items)
-        except OborotError as exc:
-            st.error(str(exc))
-        else:
-            _done(t("data.imported", lang, added=added, replaced=replaced))
+    _delete_or_import(
+        "basket", chosen.id if chosen else None, lang, delete=actions.delete_basket,
+        load=lambda text, name: actions.import_baskets(
+            parse_baskets_csv(text, name, registry=queries.names(queries.version()))))
 
 
 def _group_editor(groups: list[PartnerGroup], lang: str) -> None:
@@ -126,14 +119,23 @@ def _group_editor(groups: list[PartnerGroup], lang: str) -> None:
             st.error(str(exc))
         else:
             _done(t("data.replaced" if replaced else "data.saved", lang, id=key.strip().lower()))
-    if chosen and st.button(t("data.delete_set", lang), key="data.group_delete"):
-        actions.delete_group(chosen.id)
-        _done(t("data.deleted_set", lang, id=chosen.id))
-    upload = st.file_uploader(t("data.import_csv", lang), type=["csv"], key="data.group_csv")
-    if upload is not None and st.button(t("data.import_csv", lang), key="data.group_import"):
+    _delete_or_import(
+        "group", chosen.id if chosen else None, lang, delete=actions.delete_group,
+        load=lambda text, name: actions.import_groups(parse_groups_csv(text, name)))
+
+
+def _delete_or_import(kind: str, chosen_id: str | None, lang: str, *,
+                      delete: Callable[[str], None],
+                      load: Callable[[str, str], tuple[int, int]]) -> None:
+    """The delete button of the chosen set and the CSV import of a kind ("basket", "group");
+    ``load`` parses the file's text and stores its sets, giving (added, replaced)."""
+    if chosen_id and st.button(t("data.delete_set", lang), key=f"data.{kind}_delete"):
+        delete(chosen_id)
+        _done(t("data.deleted_set", lang, id=chosen_id))
+    upload = st.file_uploader(t("data.import_csv", lang), type=["csv"], key=f"data.{kind}_csv")
+    if upload is not None and st.button(t("data.import_csv", lang), key=f"data.{kind}_import"):
         try:
-            items = parse_groups_csv(decode_text(upload.getvalue(), upload.name), upload.name)
-            added, replaced = actions.import_groups(items)
+            added, replaced = load(decode_text(upload.getvalue(), upload.name), upload.name)
         except OborotError as exc:
             st.error(str(exc))
         else:

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.analysis import tables
 from dashboard.analysis.transforms import Kpi
 from dashboard.core.formatting import money, percent
 from dashboard.core.i18n import t
@@ -75,3 +76,17 @@ def ranking_columns(filters: Filters, *, name_key: str) -> dict:
         "contribution": number(t("contribution", lang), format="%+.2f"),
         "label": None,  # the chart label, hidden in tables
     }
+
+
+def set_ranking_table(filters: Filters, ranking: pd.DataFrame, *, by: str, key: str) -> None:
+    """A ranking of stored baskets or partner groups (their id in column ``by``), with a
+    note when sets overlap (their rows are counted in each)."""
+    lang = filters.lang
+    if ranking["overlap"].ne("").any():
+        st.caption(t("sets.overlap_note", lang))
+    columns = ranking_columns(filters, name_key="sets.name") | {
+        "overlap": st.column_config.TextColumn(t("sets.overlap", lang)),
+        by: st.column_config.TextColumn("ID", width="small")}
+    table(tables.in_millions(ranking), key=key, lang=lang,
+          file_name=f"{by}s_{filters.reporter}_{filters.year}_{filters.flow}.csv",
+          column_config=columns)
