@@ -67,10 +67,7 @@ def ingest_file(
             digest = sha256_of(path)
         else:  # hashed beside the parse: in turn, 1.5 GB cost a second before the first row
             digest = hashing.submit(sha256_of, path)
-        if isinstance(digest, str):
-            existing = store.find_by_sha256(digest)
-            if existing is not None:
-                return store.already_loaded(existing)
+        # A digest already known is looked up by Store.ingest before any batch is read.
         parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,
                                  sniff=checked.sniff if checked is not None else None)
         result = store.ingest(parsed, name=name or shown, file_name=shown, sha256=digest,
