@@ -65,7 +65,7 @@ def ingest_file(
             digest = checked.sha256
         elif path.stat().st_size < HASH_BESIDE_BYTES:
             digest = sha256_of(path)
-        else:  # hashed beside the parse: in turn, 1.5 GB cost a second before the first row
+        else:  # hashed beside the parse, not before the first row is read
             digest = hashing.submit(sha256_of, path)
         # A digest already known is looked up by Store.ingest before any batch is read.
         parsed = open_trade_file(path, fmt=fmt, display_name=shown, mapping=mapping,

@@ -25,8 +25,8 @@ from dashboard.core.errors import SchemaError
 from dashboard.data.sources.base import Sniff
 
 BLOCK_SIZE = 16 << 20  # bytes per batch handed on: big enough for throughput
-# Bytes per block Arrow's reader parses: its buffers grow with the block (about 0.8 GB
-# of resident memory at 16 MB, 0.3 GB at 4 MB), so blocks are read small and joined.
+# Bytes per block Arrow's reader parses: its resident memory grows with the block, so
+# blocks are read small and joined into batches of BLOCK_SIZE.
 READ_BLOCK_SIZE = 4 << 20
 MIN_BLOCK_SIZE = 4 << 10
 

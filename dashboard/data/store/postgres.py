@@ -107,8 +107,8 @@ CREATE TABLE store_version (changes bigint NOT NULL);
 INSERT INTO store_version VALUES (0);
 """
 
-# Block-range indexes on trade: a load appends its rows without a B-tree entry per row
-# (the two B-trees doubled the COPY's time), and since each load's chunks go in sorted
+# Block-range indexes on trade: a load appends its rows without keeping a B-tree entry
+# per row up to date during the COPY, and since each load's chunks go in sorted
 # by reporter, a range of 16 pages holds few reporters and a region's rows are found
 # without reading the others.
 _BRIN_TRADE = (
