@@ -256,3 +256,32 @@ def test_a_statement_read_again_through_copy_gives_the_same_frame(pg_url):
     assert second["label"].tolist()[:2] == ["a\nb", ""] and pd.isna(second["label"][2])
     assert second["value"].tolist()[3] == 1e-300 and str(second["month"].dtype) == "Int8"
     assert empty.empty and list(empty.columns) == ["label", "value", "flag", "month"]
+
+
+def test_aggregates_come_sorted_by_code_point_with_nulls_last_on_both_engines(
+        pg_url, tmp_path, write_file):
+    """PostgreSQL's rows are sorted by the client (Arrow), DuckDB's by ORDER BY: the
+    same order, on the first call of a statement and on the repeated (COPY) path."""
+    rows = [f"{flow}\t{period}\t{partner}\t{hs}\t\t1,0\t1\t0\t69000 - ТОМСКАЯ ОБЛАСТЬ\tX"
+            for flow, period, partner, hs in [
+                ("ИМ", "02/2018", "kz", "XXXXXXXXXX"), ("ЭК", "01/2018", "CN", "0702000000"),
+                ("ЭК", "11/2018", "AE", "9999000000"), ("ИМ", "12/2017", "KZ", ""),
+                ("ЭК", "02/2018", "ZW", "2501009100")]]
+    path = write_file("sorted.csv", ru_text(rows))
+    answers = {}
+    for target in (pg_url, str(tmp_path / "store.duckdb")):
+        with Store(target) as store:
+            ingest_file(store, path)
+            answers[target] = [
+                store.aggregate(by, hs_level=level)
+                for by, level in ((["hs_code", "flow"], None), (["partner", "year", "month"],
+                                                                None),
+                                  (["hs_code"], 4), (["flow", "year"], None))
+                for _ in range(2)  # the second run of a statement reads through COPY
+            ]
+    postgres, duckdb_file = answers.values()
+    for ours, theirs in zip(postgres, duckdb_file, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs)
+    first = duckdb_file[0]
+    assert first["hs_code"].tolist()[:1] == ["0702000000"]
+    assert first["hs_code"].isna().tolist()[-1], "the row without a code sorts last"

@@ -131,9 +131,10 @@ class Store:
             row = self.engine.execute(con, sql, params).fetchone()
         return None if row is None else row[0]
 
-    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    def _frame(self, sql: str, params: Sequence[object] = (), *,
+               sort_keys: int = 0) -> pd.DataFrame:
         with self.connect() as con:
-            return self.engine.frame(con, sql, params)
+            return self.engine.frame(con, sql, params, sort_keys=sort_keys)
 
     # -- portable SQL of other modules (the update log) ---------------------------------
 
@@ -367,14 +368,14 @@ class Store:
         where, params = _where(query, monthly="month" in by)
         keys = ", ".join(select)
         positions = ", ".join(str(n) for n in range(1, len(select) + 1))
-        group = f"GROUP BY {positions} ORDER BY {positions}" if select else ""
+        group = f"GROUP BY {positions}" if select else ""
         sql = (
             # Only whitelisted column expressions are formatted in; values go as parameters.
             f"SELECT {keys}{', ' if keys else ''}sum(value_usd) AS value_usd, "  # noqa: S608
             f"sum(net_kg) AS net_kg, sum(quantity) AS quantity "
             f"FROM {source} {where} {group}"
         )
-        return self._frame(sql, params)
+        return self._frame(sql, params, sort_keys=len(select))
 
     def distinct(self, column: str, query: TradeQuery = TradeQuery()) -> list:
         """Distinct values of one key column under the filters, sorted."""

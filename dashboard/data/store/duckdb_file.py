@@ -397,7 +397,9 @@ class DuckDBEngine(Engine):
         return con.execute(sql, list(params)) if params else con.execute(sql)
 
     def frame(self, con: duckdb.DuckDBPyConnection, sql: str,
-              params: Sequence[object] = ()) -> pd.DataFrame:
+              params: Sequence[object] = (), *, sort_keys: int = 0) -> pd.DataFrame:
+        if sort_keys:
+            sql = f"{sql} ORDER BY {', '.join(str(n) for n in range(1, sort_keys + 1))}"
         return self.execute(con, sql, params).df()
 
     @contextmanager

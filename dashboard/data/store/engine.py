@@ -63,8 +63,10 @@ class Engine:
         """Run one statement with ``?`` parameters; return a cursor-like result."""
         raise NotImplementedError
 
-    def frame(self, con: Any, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-        """A query's result as a DataFrame with DuckDB's pandas conventions."""
+    def frame(self, con: Any, sql: str, params: Sequence[object] = (), *,
+              sort_keys: int = 0) -> pd.DataFrame:
+        """A query's result as a DataFrame with DuckDB's pandas conventions, sorted by
+        its first ``sort_keys`` columns (ascending, nulls last, text by code point)."""
         raise NotImplementedError
 
     # -- writing ------------------------------------------------------------------------
