@@ -623,6 +623,7 @@ def _their(theirs: dict, dataset_id: int) -> tuple[int, float]:
     return int(rows), float(value or 0)
 
 
+_REPORTER_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "month"})
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
 _HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
 
@@ -739,6 +740,8 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
     if query.hs_prefix:
         keys.add("hs_code")
     keys |= _definition_keys(query)
+    if keys <= _REPORTER_KEYS:
+        return "trade_by_reporter"
     if keys <= _PARTNER_KEYS:
         return "trade_by_partner"
     heading_level = hs_level in (2, 4) or "hs_code" not in by

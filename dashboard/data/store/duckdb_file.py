@@ -18,7 +18,7 @@ from dashboard.core.errors import OborotError
 from dashboard.data import definitions, notes, update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
-from dashboard.data.store.summaries import fill_summaries
+from dashboard.data.store.summaries import fill_summaries, refill
 
 _SCHEMA_V1 = """
 CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1;
@@ -98,7 +98,21 @@ def _backfill_summaries(engine: Engine, con: Any) -> None:
         "SELECT NOT EXISTS (SELECT 1 FROM trade_by_partner) AND EXISTS (SELECT 1 FROM trade)"
     ).fetchone()[0]
     if missing:
-        fill_summaries(engine, con, None)
+        fill_summaries(engine, con, None, ("trade_by_partner", "trade_by_heading"))
+
+
+_REPORTER_SUMMARY = """
+CREATE TABLE trade_by_reporter (
+    dataset_id INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    month TINYINT,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE
+)
+"""
 
 
 _LOCK_WAIT_S = 10.0
@@ -341,7 +355,8 @@ class DuckDBEngine(Engine):
     # Version 1 is the layout of every store written before migrations were counted:
     # IF NOT EXISTS keeps their tables, the backfill adds the summaries they lacked.
     migrations = ((_SCHEMA_V1, _backfill_summaries), (update_log.DDL,), (notes.NOTES_DDL,),
-                  (*definitions.DDL, definitions.seed_starters))
+                  (*definitions.DDL, definitions.seed_starters),
+                  (_REPORTER_SUMMARY, refill("trade_by_reporter")))
 
     def __init__(self, path: Path, *, keep_open: bool, create: bool) -> None:
         super().__init__(create=create)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -15,7 +16,12 @@ HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE left(hs_code, 4) END"
 SUMMARIES = {
     "trade_by_partner": ("dataset_id", "reporter", "partner", "flow", "year", "month"),
     "trade_by_heading": ("dataset_id", "reporter", "flow", "year", HEADING),
+    # A region's totals by flow and month (KPIs, trends): a few dozen rows per region.
+    "trade_by_reporter": ("dataset_id", "reporter", "flow", "year", "month"),
 }
+# Summed from another summary rather than from trade: a few hundred thousand rows
+# instead of every customs line.  Its keys are a subset of the source's.
+SUMMED_FROM = {"trade_by_reporter": "trade_by_partner"}
 
 
 MEASURES = ("value_usd", "net_kg", "quantity")
@@ -34,40 +40,52 @@ def summarize(table: pa.Table) -> dict[str, pa.Table]:
         heading = pc.if_else(confidential, hs, pc.utf8_slice_codeunits(hs, 0, 4))
     else:
         heading = table.column("hs_code") if "hs_code" in table.column_names else None
-    out = {}
+    out: dict[str, pa.Table] = {}
     for name, keys in SUMMARIES.items():
         names = [k if k != HEADING else "hs_code" for k in keys]
-        source = table
+        source = out[SUMMED_FROM[name]] if name in SUMMED_FROM else table
         if HEADING in keys and heading is not None:
             source = table.set_column(table.column_names.index("hs_code"), "hs_code", heading)
-        grouped = source.select([*names, *MEASURES]).group_by(names, use_threads=True)
-        summed = grouped.aggregate([(m, "sum") for m in MEASURES])
-        out[name] = summed.select([*names, *(f"{m}_sum" for m in MEASURES)]).rename_columns(
-            [*names, *MEASURES])
+        out[name] = _sum(source, names)
     return out
+
+
+def _sum(table: pa.Table, keys: list[str]) -> pa.Table:
+    """The measures of ``table`` summed per distinct ``keys`` (columns: keys, measures)."""
+    summed = table.select([*keys, *MEASURES]).group_by(keys, use_threads=True).aggregate(
+        [(m, "sum") for m in MEASURES])
+    return summed.select([*keys, *(f"{m}_sum" for m in MEASURES)]).rename_columns(
+        [*keys, *MEASURES])
 
 
 def combine(parts: list[pa.Table]) -> pa.Table:
     """Partial summary tables of one summary as one (sums of the partial sums)."""
     table = pa.concat_tables(parts)
-    keys = [n for n in table.column_names if n not in MEASURES]
-    summed = table.group_by(keys, use_threads=True).aggregate([(m, "sum") for m in MEASURES])
-    return summed.select([*keys, *(f"{m}_sum" for m in MEASURES)]).rename_columns(
-        [*keys, *MEASURES])
+    return _sum(table, [n for n in table.column_names if n not in MEASURES])
 
 
-def fill_summaries(engine: Engine, con: Any, dataset_id: int | None) -> None:
-    """Sum one dataset's trade rows (every dataset's when None) into the summary tables.
+def fill_summaries(engine: Engine, con: Any, dataset_id: int | None,
+                   tables: tuple[str, ...] = tuple(SUMMARIES)) -> None:
+    """Sum one dataset's trade rows (every dataset's when None) into the summary tables
+    (``tables``, in SUMMARIES' order: a summed-from summary is filled before its users).
 
     Rows go in by reporter so that a page's ``reporter = ?`` touches few blocks.
     """
     where = "" if dataset_id is None else "WHERE dataset_id = ?"
-    for table, keys in SUMMARIES.items():
+    for table in tables:
+        keys = SUMMARIES[table]
         positions = ", ".join(str(n) for n in range(1, len(keys) + 1))
         engine.execute(
             con,
             f"INSERT INTO {table} SELECT {', '.join(keys)}, sum(value_usd), "  # noqa: S608
-            f"sum(net_kg), sum(quantity) FROM trade {where} GROUP BY {positions} "
-            "ORDER BY 2",
+            f"sum(net_kg), sum(quantity) FROM {SUMMED_FROM.get(table, 'trade')} {where} "
+            f"GROUP BY {positions} ORDER BY 2",
             [] if dataset_id is None else [dataset_id],
         )
+
+
+def refill(table: str) -> Callable[[Engine, Any], None]:
+    """A migration step that sums every stored dataset into a summary added later."""
+    def step(engine: Engine, con: Any) -> None:
+        fill_summaries(engine, con, None, (table,))
+    return step
