@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
+import pyarrow as pa
 import pytest
 
 from dashboard.core.errors import OborotError
@@ -305,3 +306,29 @@ def test_aggregates_come_sorted_by_code_point_with_nulls_last_on_both_engines(
     first = duckdb_file[0]
     assert first["hs_code"].tolist()[:1] == ["0702000000"]
     assert first["hs_code"].isna().tolist()[-1], "the row without a code sorts last"
+
+
+def test_rows_sent_through_binary_copy_come_back_exactly(pg_url):
+    # Canonical batches carry month as TINYINT; NULL and empty text, extreme doubles,
+    # signed zeros and non-ASCII codes must survive PostgreSQL's binary format.
+    table = pa.table({
+        "reporter": ["RU-TOM", "RU-TOM", "RU-MOW"], "partner": ["KZ", "ÅX", "CN"],
+        "flow": ["export"] * 3,
+        "year": pa.array([2018, 2018, 2019], pa.int16()),
+        "month": pa.array([1, None, 12], pa.int8()),
+        "hs_code": ["3901109000", None, "XXXXXXXXXX"],
+        "value_usd": [1e-300, 1.7976931348623157e308, 0.1],
+        "net_kg": [None, 0.0, -0.0], "quantity": [5.5, None, 1e15],
+        "unit": ["", None, "166"],
+    })
+    with Store(pg_url) as store, store.connect() as con:
+        with store.engine.transaction(con):
+            store.engine.load_trade(con, 7, table.to_batches())
+        rows = con.execute("SELECT dataset_id, reporter, partner, flow, year, month, hs_code, "
+                           "value_usd, net_kg, quantity, unit FROM trade "
+                           "ORDER BY value_usd").fetchall()
+    assert rows == [
+        (7, "RU-TOM", "KZ", "export", 2018, 1, "3901109000", 1e-300, None, 5.5, ""),
+        (7, "RU-MOW", "CN", "export", 2019, 12, "XXXXXXXXXX", 0.1, -0.0, 1e15, "166"),
+        (7, "RU-TOM", "ÅX", "export", 2018, None, None, 1.7976931348623157e308, 0.0, None, None),
+    ]
