@@ -211,13 +211,28 @@ def _table_of_rows(cursor: psycopg.Cursor) -> pa.Table:
     return pa.table(arrays, names=[c.name for c in cursor.description])
 
 
+def _denied(location: str, exc: Exception) -> OborotError:
+    return OborotError(f"{location}: permission denied ({_first_line(exc)}); viewers may "
+                       "read, loading and deleting need a role that may write")
+
+
+def _lost(location: str, exc: Exception) -> OborotError:
+    return OborotError(f"{location}: the PostgreSQL connection failed ({_first_line(exc)}); "
+                       "nothing was changed by the failed command")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _duckdb_types(table: pa.Table) -> pa.Table:
     """An ADBC result with the types DuckDB would have returned (numeric as double,
     month as TINYINT) and without the driver's per-field metadata."""
     columns, fields = [], []
     for field, column in zip(table.schema, table.columns, strict=True):
         kind = field.type
-        if isinstance(kind, pa.BaseExtensionType):  # numeric, as text
+        if isinstance(kind, pa.OpaqueType) and kind.type_name == "numeric":  # as text
             column, kind = column.cast(kind.storage_type).cast(pa.float64()), pa.float64()
         elif field.name in _COLUMN_TYPES and pa.types.is_integer(kind):
             kind = _COLUMN_TYPES[field.name]
@@ -276,12 +291,9 @@ class PostgresEngine(Engine):
             self.ensure_schema(con)
             yield con
         except psycopg.errors.InsufficientPrivilege as exc:
-            raise OborotError(f"{self.location}: permission denied ({exc}); viewers may read, "
-                              "loading and deleting need a role that may write") from exc
+            raise _denied(self.location, exc) from exc
         except psycopg.OperationalError as exc:  # server restarted, network gone, …
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise OborotError(f"{self.location}: the PostgreSQL connection failed ({reason}); "
-                              "nothing was changed by the failed command") from exc
+            raise _lost(self.location, exc) from exc
         finally:
             idle = (not con.closed
                     and con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
@@ -303,9 +315,8 @@ class PostgresEngine(Engine):
 
     def _arrow(self, sql: str, params: Sequence[object]) -> pa.Table:
         """One read through ADBC's PostgreSQL driver, which turns the server's binary
-        COPY into Arrow in C++: a page's largest result (twenty thousand headings)
-        came back in half the time of COPY as CSV through psycopg, which hands Python
-        one message per row."""
+        result into Arrow in C++ (psycopg hands Python one message per result row, and a
+        page's largest result holds twenty thousand headings)."""
         with self._lock:
             reader = self._idle_readers.pop() if self._idle_readers else None
         healthy = False
@@ -317,13 +328,11 @@ class PostgresEngine(Engine):
                 table = cursor.fetch_arrow_table()
             healthy = True
         except adbc_driver_manager.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if getattr(exc, "sqlstate", None) == "42501":
-                raise OborotError(f"{self.location}: permission denied ({first})") from exc
+            if getattr(exc, "sqlstate", None) == "42501":  # insufficient_privilege
+                raise _denied(self.location, exc) from exc
             if isinstance(exc, adbc_driver_manager.ProgrammingError):
                 raise
-            raise OborotError(f"{self.location}: the PostgreSQL connection failed ({first}); "
-                              "nothing was changed by the failed command") from exc
+            raise _lost(self.location, exc) from exc
         finally:
             if reader is not None:
                 with self._lock:
@@ -479,9 +488,8 @@ def _copy_binary(copy: psycopg.Copy, table: pa.Table) -> None:
     """Send ``table`` to a ``COPY … FROM STDIN (FORMAT binary)`` piece by piece.
 
     pgpq encodes Arrow as PostgreSQL's binary COPY format in Rust: the server
-    skips parsing text into numbers, and the client skips printing them (a
-    third less time than CSV for the rows of a load).  TINYINT (month) is widened
-    to smallint, PostgreSQL's smallest integer.
+    skips parsing text into numbers, and the client skips printing them.
+    TINYINT (month) is widened to smallint, PostgreSQL's smallest integer.
     """
     target = pa.schema([pa.field(f.name, pa.int16() if pa.types.is_int8(f.type) else f.type)
                         for f in table.schema])
