@@ -127,8 +127,9 @@ def test_every_summary_holds_the_sums_of_trade_after_loads_and_a_delete(loaded, 
     assert by_month["value_usd"].sum() == loaded.aggregate(["unit"])["value_usd"].sum()
 
 
-def test_a_store_from_before_the_region_summary_gets_it_on_opening(loaded, store_target):
+def test_a_store_from_before_the_region_summaries_gets_them_on_opening(loaded, store_target):
     expected = loaded.aggregate(["year", "flow"], TradeQuery(reporter="RU-TOM"))
+    chapters = loaded.aggregate(["year", "hs_code"], TradeQuery(reporter="RU-TOM"), hs_level=2)
     versions = len(loaded.engine.migrations)
     loaded.close()
     connect = (psycopg.connect if loaded.engine.name == "postgresql" else duckdb.connect)
@@ -140,14 +141,20 @@ def test_a_store_from_before_the_region_summary_gets_it_on_opening(loaded, store
         con.execute("DROP INDEX trade_by_heading_slice")
         con.execute("CREATE INDEX trade_by_heading_slice ON trade_by_heading (reporter, year)")
     con.execute("DROP TABLE trade_by_reporter")
-    con.execute(f"DELETE FROM schema_migrations WHERE version = {versions}")
+    con.execute("DROP TABLE trade_by_chapter")
+    con.execute(f"DELETE FROM schema_migrations WHERE version >= {versions - 1}")
     con.commit()
     con.close()
     with Store(store_target) as reopened:
         got = reopened.aggregate(["year", "flow"], TradeQuery(reporter="RU-TOM"))
+        got_chapters = reopened.aggregate(["year", "hs_code"], TradeQuery(reporter="RU-TOM"),
+                                          hs_level=2)
         summary, direct = _summary_and_trade(reopened, "trade_by_reporter")
+        by_chapter, chapter_direct = _summary_and_trade(reopened, "trade_by_chapter")
     pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(got_chapters, chapters)
     assert summary == direct and len(summary) == 5
+    assert by_chapter == chapter_direct and len(by_chapter) == 6
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,9 @@ import pytest
 
 from dashboard.core.errors import OborotError
 from dashboard.data.ingest import ingest_file
+from dashboard.data.sources.base import TradeBatches
 from dashboard.data.store import IngestResult, Store, TradeQuery
+from dashboard.data.store.summaries import SUMMARIES
 from tests.conftest import ru_text
 
 KZ_2018 = "ЭК\t{month:02d}/2018\tKZ\t3901109000\t\t1,0\t1\t0\t69000 - ТОМСКАЯ ОБЛАСТЬ\tX"
@@ -227,7 +229,7 @@ def test_a_dropped_connection_is_one_clear_line_and_the_next_call_reconnects(pg_
         assert app.is_empty()  # a fresh connection
 
 
-@pytest.mark.parametrize("table", ["trade_by_partner", "trade_by_heading", "trade_by_reporter"])
+@pytest.mark.parametrize("table", list(SUMMARIES))
 def test_summaries_summed_by_arrow_equal_the_sql_ones(pg_url, tmp_path, write_file, table):
     path = write_file("tomsk.csv", ru_text())
     stores = [Store(pg_url), Store(tmp_path / "file.duckdb")]
@@ -240,7 +242,7 @@ def test_summaries_summed_by_arrow_equal_the_sql_ones(pg_url, tmp_path, write_fi
         store.close()
     assert rows[0] == rows[1]
     assert len(rows[0]) == {"trade_by_partner": 5, "trade_by_heading": 6,
-                            "trade_by_reporter": 5}[table]
+                            "trade_by_reporter": 5, "trade_by_chapter": 6}[table]
 
 
 def test_a_read_through_arrow_gives_the_frame_of_the_rows_path(pg_url):
@@ -332,3 +334,47 @@ def test_rows_sent_through_binary_copy_come_back_exactly(pg_url):
         (7, "RU-MOW", "CN", "export", 2019, 12, "XXXXXXXXXX", 0.1, -0.0, 1e15, "166"),
         (7, "RU-TOM", "ÅX", "export", 2018, None, None, 1.7976931348623157e308, 0.0, None, None),
     ]
+
+
+def _chunks(bad_partner: str | None = None, fail: Exception | None = None):
+    """Six two-row batches of Tomsk's exports (the fourth with ``bad_partner``), then
+    ``fail`` raised by the source when given."""
+    for n in range(6):
+        partner = bad_partner if bad_partner is not None and n == 3 else "KZ"
+        yield pa.record_batch({
+            "reporter": ["RU-TOM"] * 2, "partner": [partner] * 2, "flow": ["export"] * 2,
+            "year": pa.array([2018] * 2, pa.int16()), "month": pa.array([n + 1] * 2, pa.int8()),
+            "hs_code": ["3901109000"] * 2, "value_usd": [1.0] * 2, "net_kg": [None, 1.0],
+            "quantity": [None, 2.0], "unit": [None, ""],
+        })
+    if fail is not None:
+        raise fail
+
+
+@pytest.mark.parametrize("case", ["server refuses a chunk", "source fails after chunks"])
+def test_a_load_failing_while_its_copies_are_in_flight_stores_nothing(pg_url, monkeypatch,
+                                                                      case):
+    # Chunks of two rows: COPYs of earlier chunks are still running on the copier's
+    # thread when a later one fails, on either side.
+    monkeypatch.setattr("dashboard.data.store.base._LOAD_ROWS", 2)
+    with Store(pg_url) as store:
+        store.ingest(TradeBatches("test", "", "", _chunks()), name="kept", file_name=None,
+                     sha256=None)
+        before = store.aggregate(["month"])
+        if case == "server refuses a chunk":  # text with a NUL byte: PostgreSQL's refusal
+            with pytest.raises(psycopg.errors.CharacterNotInRepertoire):
+                store.ingest(TradeBatches("test", "", "", _chunks(bad_partner="K\x00Z")),
+                             name="refused", file_name=None, sha256=None)
+        else:
+            with pytest.raises(OborotError, match="line 13"):
+                store.ingest(TradeBatches("test", "", "", _chunks(
+                    fail=OborotError("big.csv: line 13, column 2: expected a code"))),
+                    name="broken", file_name=None, sha256=None)
+        assert store.datasets()["name"].tolist() == ["kept"]
+        pd.testing.assert_frame_equal(store.aggregate(["month"]), before)
+        for table in ("trade", *SUMMARIES):
+            assert store.query_rows(f"SELECT count(DISTINCT dataset_id) FROM {table}") == [(1,)]
+        # The store still loads afterwards (no copy left holding the connection).
+        store.ingest(TradeBatches("test", "", "", _chunks()), name="next", file_name=None,
+                     sha256=None)
+        assert store.aggregate([])["value_usd"].item() == 24.0

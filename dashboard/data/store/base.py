@@ -353,8 +353,8 @@ class Store:
         select: list[str] = []
         for key in by:
             if key == "hs_code":
-                if hs_level is None or (hs_level == 4 and source == "trade_by_heading"):
-                    select.append("hs_code")  # the heading summary holds exactly these codes
+                if hs_level is None or (hs_level, source) in _CUT_CODES:
+                    select.append("hs_code")  # the summary holds exactly these codes
                 elif hs_level in _HS_LEVELS:
                     # The confidential marker stays whole at every level (see schema).
                     select.append(f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code "
@@ -626,6 +626,8 @@ def _their(theirs: dict, dataset_id: int) -> tuple[int, float]:
 _REPORTER_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "month"})
 _PARTNER_KEYS = frozenset({"dataset_id", "reporter", "partner", "flow", "year", "month"})
 _HEADING_KEYS = frozenset({"dataset_id", "reporter", "flow", "year", "hs_code"})
+# (HS level, summary) whose stored codes are already cut to that level.
+_CUT_CODES = {(4, "trade_by_heading"), (2, "trade_by_chapter")}
 
 
 def _refuse_loaded(engine: Engine, con: Any, digest: str | None) -> None:
@@ -746,6 +748,8 @@ def _source(by: Sequence[str], query: TradeQuery, hs_level: int | None) -> str:
         return "trade_by_partner"
     heading_level = hs_level in (2, 4) or "hs_code" not in by
     longest = max(len(p) for p in (query.hs_prefix or "", *(query.hs_prefixes or ())))
+    if keys <= _HEADING_KEYS and (hs_level == 2 or "hs_code" not in by) and longest <= 2:
+        return "trade_by_chapter"
     if keys <= _HEADING_KEYS and heading_level and longest <= 4:
         return "trade_by_heading"
     return "trade"

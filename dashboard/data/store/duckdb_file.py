@@ -115,6 +115,20 @@ CREATE TABLE trade_by_reporter (
 """
 
 
+_CHAPTER_SUMMARY = """
+CREATE TABLE trade_by_chapter (
+    dataset_id INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    flow VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    hs_code VARCHAR,
+    value_usd DOUBLE NOT NULL,
+    net_kg DOUBLE,
+    quantity DOUBLE
+)
+"""
+
+
 _LOCK_WAIT_S = 10.0
 _LINGER_S = 1.0  # an idle process lets go of the file this long after its last read
 _MARKER_FRESH_S = 1.0  # a waiting writer's marker counts while touched this recently
@@ -356,7 +370,8 @@ class DuckDBEngine(Engine):
     # IF NOT EXISTS keeps their tables, the backfill adds the summaries they lacked.
     migrations = ((_SCHEMA_V1, _backfill_summaries), (update_log.DDL,), (notes.NOTES_DDL,),
                   (*definitions.DDL, definitions.seed_starters),
-                  (_REPORTER_SUMMARY, refill("trade_by_reporter")))
+                  (_REPORTER_SUMMARY, refill("trade_by_reporter")),
+                  (_CHAPTER_SUMMARY, refill("trade_by_chapter")))
 
     def __init__(self, path: Path, *, keep_open: bool, create: bool) -> None:
         super().__init__(create=create)

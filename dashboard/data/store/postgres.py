@@ -10,9 +10,10 @@ read: a role with SELECT on the tables is enough for a viewer instance.
 from __future__ import annotations
 
 import io
+import queue
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 import psycopg.errors
+import psycopg.sql
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -130,6 +132,7 @@ _SLICES = {
     "trade_by_partner": ("reporter", "year", "partner", "flow", "month"),
     "trade_by_heading": ("reporter", "year", "flow", "hs_code"),
     "trade_by_reporter": ("reporter", "year", "flow", "month"),
+    "trade_by_chapter": ("reporter", "year", "flow", "hs_code"),
 }
 
 
@@ -162,7 +165,25 @@ _REPORTER_SUMMARY = (
     # delete, and the load keeps one B-tree per row up to date, not two.
     "DROP INDEX trade_by_partner_dataset",
     "DROP INDEX trade_by_heading_dataset",
-    *(f"CREATE INDEX {table}_dataset ON {table} USING brin (dataset_id)" for table in _SLICES),
+    *(f"CREATE INDEX {table}_dataset ON {table} USING brin (dataset_id)"
+      for table in ("trade_by_partner", "trade_by_heading", "trade_by_reporter")),
+)
+
+# A region's HS chapters (the pages' HS-2 tables), summed from the headings.
+_CHAPTER_SUMMARY = (
+    """CREATE TABLE trade_by_chapter (
+        dataset_id integer NOT NULL,
+        reporter text COLLATE "C" NOT NULL,
+        flow text COLLATE "C" NOT NULL,
+        year smallint NOT NULL,
+        hs_code text COLLATE "C",
+        value_usd double precision NOT NULL,
+        net_kg double precision,
+        quantity double precision
+    )""",
+    _covering_index("trade_by_chapter"),
+    "CREATE INDEX trade_by_chapter_dataset ON trade_by_chapter USING brin (dataset_id)",
+    refill("trade_by_chapter"),
 )
 
 _MIGRATION_LOCK = 0x0B0207  # pg_advisory_xact_lock key: one migrating process at a time
@@ -177,8 +198,8 @@ _ARROW_TYPES = {
     1082: pa.date32(), 1114: pa.timestamp("us"),
 }
 _COLUMN_TYPES = {"month": pa.int8()}  # TINYINT in the DuckDB schema
-# Parameter types the Arrow reader binds as PostgreSQL would from psycopg (a None
-# has no Arrow type of its own: such a statement goes through rows).
+# Parameter types the Arrow reader takes, written into the statement as literals (a
+# statement with a None goes through rows).
 _ARROW_PARAMS = (str, int, float, date)
 _TRADE_COPY = f"COPY trade (dataset_id, {', '.join(TRADE_COLUMNS)}) FROM STDIN (FORMAT binary)"
 _CSV = pa_csv.WriteOptions(include_header=False)
@@ -242,10 +263,20 @@ def _duckdb_types(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
-def _numbered(sql: str) -> str:
-    """``?`` placeholders as PostgreSQL's own ``$1, $2, …``."""
+def _inlined(sql: str, params: Sequence[object]) -> str:
+    """``sql`` with each ``?`` replaced by its parameter as an SQL literal.
+
+    A statement without parameters comes back from ADBC's driver through COPY in
+    PostgreSQL's binary format, twice as fast as the rows of a prepared statement.
+    psycopg writes the literals (quotes doubled, ``E''`` for backslashes), and only
+    text, numbers and dates come here (see _ARROW_PARAMS).
+    """
     parts = sql.split("?")
-    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+    if len(parts) != len(params) + 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
+    literals = [psycopg.sql.Literal(_param(p)).as_string() for p in params]
+    return "".join(part + literal for part, literal in zip(parts, literals, strict=False)
+                   ) + parts[-1]
 
 
 def _param(value: object) -> object:
@@ -259,7 +290,7 @@ class PostgresEngine(Engine):
     name = "postgresql"
     migrations = ((_SCHEMA_V1,), (update_log.DDL,), (notes.NOTES_DDL,),
                   (*definitions.DDL, definitions.seed_starters), _BRIN_TRADE,
-                  _REPORTER_SUMMARY)
+                  _REPORTER_SUMMARY, _CHAPTER_SUMMARY)
 
     def __init__(self, url: str, *, keep_open: bool, create: bool) -> None:
         super().__init__(create=create)
@@ -271,6 +302,7 @@ class PostgresEngine(Engine):
         # Partial summaries of the rows loaded so far, per summary table (one load at a
         # time per Store: its write lock).
         self._partials: dict[str, list[pa.Table]] = {}
+        self._copier: _Copier | None = None  # the load's COPYs in flight
 
     # -- connections ------------------------------------------------------------------
 
@@ -324,7 +356,7 @@ class PostgresEngine(Engine):
             if reader is None:
                 reader = adbc.connect(self.url, autocommit=True)
             with reader.cursor() as cursor:
-                cursor.execute(_numbered(sql), [_param(p) for p in params] or None)
+                cursor.execute(_inlined(sql, params))
                 table = cursor.fetch_arrow_table()
             healthy = True
         except adbc_driver_manager.Error as exc:
@@ -346,10 +378,23 @@ class PostgresEngine(Engine):
     @contextmanager
     def transaction(self, con: psycopg.Connection) -> Iterator[None]:
         with con.transaction():
-            yield
+            try:
+                yield
+            except BaseException:
+                self._settle(failed=True)
+                raise
+            self._settle()
+
+    def _settle(self, *, failed: bool = False) -> None:
+        """Wait for the load's COPYs in flight; raise the first that failed, unless the
+        load failed already (its own error is the one to report)."""
+        copier, self._copier = self._copier, None
+        if copier is not None:
+            copier.finish(raise_error=not failed)
 
     def execute(self, con: psycopg.Connection, sql: str,
                 params: Sequence[object] = ()) -> psycopg.Cursor:
+        self._settle()
         if not params:
             return con.execute(sql.replace("?", "%s") if "?" in sql else sql)
         return con.execute(sql.replace("?", "%s"), [_param(p) for p in params])
@@ -363,6 +408,7 @@ class PostgresEngine(Engine):
         thousand grouped rows cost the server more than the grouping itself.  Text keys
         are COLLATE "C" (see _SCHEMA_V1), so both orders are by code point, nulls last.
         """
+        self._settle()
         idle = con.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         if idle and all(isinstance(p, (*_ARROW_PARAMS, np.generic)) for p in params):
             table = self._arrow(sql, params)
@@ -388,18 +434,22 @@ class PostgresEngine(Engine):
             yield
         finally:
             self._partials = {}
+            self._settle(failed=True)  # a load's transaction settled it already
             if not con.closed:
                 con.execute("RESET work_mem")
 
     def load_trade(self, con: psycopg.Connection, dataset_id: int,
                    batches: list[pa.RecordBatch]) -> None:
-        table = pa.Table.from_batches(batches).sort_by("reporter")  # see _BRIN_TRADE
+        table = pa.Table.from_batches(batches)
         table = table.add_column(
             0, "dataset_id", pa.array(np.full(table.num_rows, dataset_id, dtype=np.int32)))
-        with con.cursor() as cursor, cursor.copy(_TRADE_COPY) as copy:
-            _copy_binary(copy, table)
-        # The summaries are summed here, by Arrow, while the rows are at hand: reading
-        # them back from the table was most of a load's time on the server.
+        if self._copier is None:
+            self._copier = _Copier(con)
+        # Sorted by reporter on the copier's thread (see _BRIN_TRADE).
+        self._copier.put(_TRADE_COPY, lambda: table.sort_by("reporter"))
+        # The summaries are summed here, by Arrow, while the rows are at hand (reading
+        # them back from the table was most of a load's time on the server), and while
+        # the server takes in the COPY of these rows on the copier's thread.
         for name, part in summarize(table).items():
             parts = self._partials.setdefault(name, [])
             parts.append(part)
@@ -411,6 +461,8 @@ class PostgresEngine(Engine):
         if not partials:  # rows that did not come through load_trade: sum them in SQL
             fill_summaries(self, con, dataset_id)
             return
+        if self._copier is None:
+            self._copier = _Copier(con)
         for name in SUMMARIES:
             parts = [p for p in partials.get(name, []) if p.num_rows]
             if not parts:
@@ -419,15 +471,15 @@ class PostgresEngine(Engine):
             table = combine(parts).sort_by([(key, "ascending") for key in _SLICES[name]])
             if set(pc.unique(table.column("dataset_id")).to_pylist()) != {dataset_id}:
                 raise OborotError(f"internal: summaries of another dataset than {dataset_id}")
-            with con.cursor() as cursor, cursor.copy(
-                f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT binary)"
-            ) as copy:
-                _copy_binary(copy, table)
+            self._copier.put(
+                f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT binary)",
+                lambda table=table: table)
         # Statistics for the overlap check that follows in this transaction (a join on
         # trade_by_partner); the summaries are small, so this takes milliseconds.
-        con.execute("ANALYZE trade_by_partner")
+        self.execute(con, "ANALYZE trade_by_partner")
 
     def upsert_rates(self, con: psycopg.Connection, table: pa.Table) -> None:
+        self._settle()
         con.execute("CREATE TEMPORARY TABLE incoming_rates (LIKE fx_rates) ON COMMIT DROP")
         with con.cursor() as cursor, cursor.copy(
             "COPY incoming_rates (date, currency, quote, rate, source, fetched_at) "
@@ -482,6 +534,52 @@ class PostgresEngine(Engine):
 
 
 _COPY_ROWS = 65_536  # rows per piece sent to COPY: a whole chunk's text is ~100 MB
+_COPIES_AHEAD = 2  # tables waiting for the copier: a load holds at most this many more
+
+
+class _Copier:
+    """Runs a load's COPYs one after another on a helper thread.
+
+    The server takes in one chunk's rows (one core's work) while the loading thread
+    parses and sums the next: on two cores a load took the sum of both before.  The
+    statements stay in order on the one connection (psycopg holds its lock for a
+    whole COPY); after a failure the rest are dropped, and ``finish`` raises it.
+    """
+
+    def __init__(self, con: psycopg.Connection) -> None:
+        self._con = con
+        self._queue: queue.Queue[tuple[str, Callable[[], pa.Table]] | None] = queue.Queue(
+            maxsize=_COPIES_AHEAD)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="oborot-copy", daemon=True)
+        self._thread.start()
+
+    def put(self, sql: str, rows: Callable[[], pa.Table]) -> None:
+        """Queue a COPY of the table ``rows()`` makes (made on the helper thread)."""
+        self._raise()
+        self._queue.put((sql, rows))
+
+    def finish(self, *, raise_error: bool = True) -> None:
+        """Wait until every queued COPY has run; raise the first failure."""
+        self._queue.put(None)
+        self._thread.join()
+        if raise_error:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # dropped: the transaction is failing anyway
+            sql, rows = item
+            try:
+                with self._con.cursor() as cursor, cursor.copy(sql) as copy:
+                    _copy_binary(copy, rows())
+            except BaseException as exc:  # raised on the loading thread by put or finish
+                self._error = exc
 
 
 def _copy_binary(copy: psycopg.Copy, table: pa.Table) -> None:

@@ -13,15 +13,20 @@ from dashboard.data.store.engine import Engine
 
 # The confidential marker stays whole at every level (see schema).
 HEADING = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE left(hs_code, 4) END"
+CHAPTER = f"CASE WHEN {CONFIDENTIAL_SQL} THEN hs_code ELSE left(hs_code, 2) END"
+_DIGITS = {HEADING: 4, CHAPTER: 2}  # HS codes cut to this many digits in a summary
 SUMMARIES = {
     "trade_by_partner": ("dataset_id", "reporter", "partner", "flow", "year", "month"),
     "trade_by_heading": ("dataset_id", "reporter", "flow", "year", HEADING),
     # A region's totals by flow and month (KPIs, trends): a few dozen rows per region.
     "trade_by_reporter": ("dataset_id", "reporter", "flow", "year", "month"),
+    # A region's HS chapters by flow and year (the pages' HS-2 tables): a few hundred
+    # rows per region where the headings are tens of thousands.
+    "trade_by_chapter": ("dataset_id", "reporter", "flow", "year", CHAPTER),
 }
 # Summed from another summary rather than from trade: a few hundred thousand rows
 # instead of every customs line.  Its keys are a subset of the source's.
-SUMMED_FROM = {"trade_by_reporter": "trade_by_partner"}
+SUMMED_FROM = {"trade_by_reporter": "trade_by_partner", "trade_by_chapter": "trade_by_heading"}
 
 
 MEASURES = ("value_usd", "net_kg", "quantity")
@@ -34,20 +39,23 @@ def summarize(table: pa.Table) -> dict[str, pa.Table]:
     the rows back after loading them; partial results combine with ``summarize``
     again (sums of sums).  A group whose values are all null sums to null, as in SQL.
     """
-    if "hs_code" in table.column_names and table.num_rows:
-        hs = table.column("hs_code")
-        confidential = pc.and_(pc.not_equal(hs, ""), pc.equal(pc.utf8_ltrim(hs, "X"), ""))
-        heading = pc.if_else(confidential, hs, pc.utf8_slice_codeunits(hs, 0, 4))
-    else:
-        heading = table.column("hs_code") if "hs_code" in table.column_names else None
     out: dict[str, pa.Table] = {}
     for name, keys in SUMMARIES.items():
-        names = [k if k != HEADING else "hs_code" for k in keys]
+        names = [k if k not in _DIGITS else "hs_code" for k in keys]
         source = out[SUMMED_FROM[name]] if name in SUMMED_FROM else table
-        if HEADING in keys and heading is not None:
-            source = table.set_column(table.column_names.index("hs_code"), "hs_code", heading)
+        for key in keys:
+            if key in _DIGITS:
+                codes = source.column("hs_code")
+                source = source.set_column(source.column_names.index("hs_code"), "hs_code",
+                                           _cut(codes, _DIGITS[key]))
         out[name] = _sum(source, names)
     return out
+
+
+def _cut(codes: pa.ChunkedArray, digits: int) -> pa.ChunkedArray:
+    """HS codes cut to ``digits``; the confidential marker stays whole (see schema)."""
+    confidential = pc.and_(pc.not_equal(codes, ""), pc.equal(pc.utf8_ltrim(codes, "X"), ""))
+    return pc.if_else(confidential, codes, pc.utf8_slice_codeunits(codes, 0, digits))
 
 
 def _sum(table: pa.Table, keys: list[str]) -> pa.Table:
