@@ -267,7 +267,7 @@ def _inlined(sql: str, params: Sequence[object]) -> str:
     """``sql`` with each ``?`` replaced by its parameter as an SQL literal.
 
     A statement without parameters comes back from ADBC's driver through COPY in
-    PostgreSQL's binary format, twice as fast as the rows of a prepared statement.
+    PostgreSQL's binary format, faster than the rows of a prepared statement.
     psycopg writes the literals (quotes doubled, ``E''`` for backslashes), and only
     text, numbers and dates come here (see _ARROW_PARAMS).
     """
