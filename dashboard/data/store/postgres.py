@@ -36,7 +36,14 @@ from dashboard.core.errors import OborotError
 from dashboard.data import definitions, notes, update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
-from dashboard.data.store.summaries import SUMMARIES, combine, fill_summaries, refill, summarize
+from dashboard.data.store.summaries import (
+    SUMMARIES,
+    combine,
+    decoded,
+    fill_summaries,
+    refill,
+    summarize,
+)
 
 # Text columns compare and sort byte-wise ("C"), as in DuckDB, whatever the
 # database's locale: the same ORDER BY gives the same order on both engines.
@@ -392,6 +399,13 @@ class PostgresEngine(Engine):
         if copier is not None:
             copier.finish(raise_error=not failed)
 
+    def _copy_later(self, con: psycopg.Connection, sql: str, table: pa.Table,
+                    order: _Order | None = None) -> None:
+        """Queue a COPY of ``table`` on the load's copier thread (started by the first)."""
+        if self._copier is None:
+            self._copier = _Copier(con)
+        self._copier.put(sql, table, order)
+
     def execute(self, con: psycopg.Connection, sql: str,
                 params: Sequence[object] = ()) -> psycopg.Cursor:
         self._settle()
@@ -443,9 +457,7 @@ class PostgresEngine(Engine):
         table = pa.Table.from_batches(batches)
         table = table.add_column(
             0, "dataset_id", pa.array(np.full(table.num_rows, dataset_id, dtype=np.int32)))
-        if self._copier is None:
-            self._copier = _Copier(con)
-        self._copier.put(_TRADE_COPY, lambda: _by_reporter(table))
+        self._copy_later(con, _TRADE_COPY, table, _by_reporter)
         # The summaries are summed here, by Arrow, while the rows are at hand (reading
         # them back from the table was most of a load's time on the server), and while
         # the server takes in the COPY of these rows on the copier's thread.
@@ -460,19 +472,18 @@ class PostgresEngine(Engine):
         if not partials:  # rows that did not come through load_trade: sum them in SQL
             fill_summaries(self, con, dataset_id)
             return
-        if self._copier is None:
-            self._copier = _Copier(con)
         for name in SUMMARIES:
             parts = [p for p in partials.get(name, []) if p.num_rows]
             if not parts:
                 continue
             # A reporter's rows on few pages, in the covering index's order.
-            table = combine(parts).sort_by([(key, "ascending") for key in _SLICES[name]])
+            table = decoded(combine(parts)).sort_by(
+                [(key, "ascending") for key in _SLICES[name]])
             if set(pc.unique(table.column("dataset_id")).to_pylist()) != {dataset_id}:
                 raise OborotError(f"internal: summaries of another dataset than {dataset_id}")
-            self._copier.put(
-                f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT binary)",
-                lambda table=table: table)
+            self._copy_later(
+                con, f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT binary)",
+                table)
         # Statistics for the overlap check that follows in this transaction (a join on
         # trade_by_partner); the summaries are small, so this takes milliseconds.
         self.execute(con, "ANALYZE trade_by_partner")
@@ -534,14 +545,16 @@ class PostgresEngine(Engine):
 
 _COPY_ROWS = 65_536  # rows per piece sent to COPY: a whole chunk's text is ~100 MB
 _COPIES_AHEAD = 1  # chunks waiting for the copier: a load holds at most this many more
+_Order = Callable[[pa.Table], pa.Array]  # the row order of a COPY, as take() indices
+_Copy = tuple[str, pa.Table, _Order | None]
 
 
-def _by_reporter(table: pa.Table) -> pa.Table:
-    """The rows of each reporter together, in order of first appearance (a region's
-    rows on few pages, see _BRIN_TRADE): a sort of small integer codes, where a sort
-    by the names compared strings."""
+def _by_reporter(table: pa.Table) -> pa.Array:
+    """The row order that puts each reporter's rows together, in order of first
+    appearance (a region's rows on few pages, see _BRIN_TRADE): a sort of small
+    integer codes, where a sort by the names compared strings."""
     codes = pc.dictionary_encode(table.column("reporter").combine_chunks())
-    return table.take(pc.sort_indices(codes.indices))
+    return pc.sort_indices(codes.indices)
 
 
 class _Copier:
@@ -555,16 +568,16 @@ class _Copier:
 
     def __init__(self, con: psycopg.Connection) -> None:
         self._con = con
-        self._queue: queue.Queue[tuple[str, Callable[[], pa.Table]] | None] = queue.Queue(
-            maxsize=_COPIES_AHEAD)
+        self._queue: queue.Queue[_Copy | None] = queue.Queue(maxsize=_COPIES_AHEAD)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="oborot-copy", daemon=True)
         self._thread.start()
 
-    def put(self, sql: str, rows: Callable[[], pa.Table]) -> None:
-        """Queue a COPY of the table ``rows()`` makes (made on the helper thread)."""
+    def put(self, sql: str, table: pa.Table, order: _Order | None = None) -> None:
+        """Queue a COPY of ``table``'s rows, in the order ``order(table)`` gives (computed
+        on the helper thread) or as they are."""
         self._raise()
-        self._queue.put((sql, rows))
+        self._queue.put((sql, table, order))
 
     def finish(self, *, raise_error: bool = True) -> None:
         """Wait until every queued COPY has run; raise the first failure."""
@@ -581,16 +594,18 @@ class _Copier:
         while (item := self._queue.get()) is not None:
             if self._error is not None:
                 continue  # dropped: the transaction is failing anyway
-            sql, rows = item
+            sql, table, order = item
             try:
                 with self._con.cursor() as cursor, cursor.copy(sql) as copy:
-                    _copy_binary(copy, rows())
+                    _copy_binary(copy, table, None if order is None else order(table))
             except BaseException as exc:  # raised on the loading thread by put or finish
                 self._error = exc
 
 
-def _copy_binary(copy: psycopg.Copy, table: pa.Table) -> None:
-    """Send ``table`` to a ``COPY … FROM STDIN (FORMAT binary)`` piece by piece.
+def _copy_binary(copy: psycopg.Copy, table: pa.Table, order: pa.Array | None = None) -> None:
+    """Send ``table`` to a ``COPY … FROM STDIN (FORMAT binary)`` piece by piece, its
+    rows in ``order`` (indices) when given: each piece taken in turn, not a reordered
+    copy of the whole chunk.
 
     pgpq encodes Arrow as PostgreSQL's binary COPY format in Rust: the server
     skips parsing text into numbers, and the client skips printing them.
@@ -600,8 +615,11 @@ def _copy_binary(copy: psycopg.Copy, table: pa.Table) -> None:
                         for f in table.schema])
     encoder = ArrowToPostgresBinaryEncoder(target)
     copy.write(encoder.write_header())
-    for piece in table.to_batches(max_chunksize=_COPY_ROWS):
-        copy.write(encoder.write_batch(piece.cast(target)))
+    for start in range(0, table.num_rows, _COPY_ROWS):
+        piece = (table.slice(start, _COPY_ROWS) if order is None
+                 else table.take(order.slice(start, _COPY_ROWS)))
+        for batch in piece.cast(target).to_batches():
+            copy.write(encoder.write_batch(batch))
     copy.write(encoder.finish())
 
 
