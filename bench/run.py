@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The bench files are larger than the app's default upload limits on purpose.
 LIMITS = {"OBOROT_MAX_UPLOAD_MB": str(1 << 20), "OBOROT_MAX_ROWS": str(1 << 40)}
 RESULTS = Path(__file__).with_name("results.json")
+SMALL_ROWS = 100_000  # a region's year: the load a running store gets every month
 TARGETS = {
     "ingest/duckdb": ("<=", 1.2),  # DuckDB's own read_csv into a file
     "ingest/pyarrow": ("<=", 2.0),
@@ -109,6 +110,18 @@ def measure_ingest(files: dict[str, Path], work: Path, repeat: int,
     return {name: _summary(found) for name, found in samples.items()}
 
 
+def measure_small_load(small: Path, work: Path, repeat: int) -> dict[str, dict]:
+    """A small file loaded into an empty store and into (a copy of) the benched store."""
+    samples: dict[str, list[dict]] = {"empty": [], "full": []}
+    for _ in range(repeat):
+        samples["empty"].append(_child("bench.step", "oborot", small, work / "small.duckdb"))
+        samples["full"].append(_child("bench.step", "oborot-into", small,
+                                      work / "oborot-portal.duckdb", work / "small-into.duckdb"))
+    found = {name: _summary(taken) for name, taken in samples.items()}
+    found["full"]["copy_s"] = statistics.median(s["copy_s"] for s in samples["full"])
+    return found
+
+
 def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_runs: int = 5,
         work: Path = OUT, results: Path | None = RESULTS) -> dict:
     """The whole benchmark; returns (and writes to ``results``) every figure."""
@@ -126,6 +139,8 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
         pg_pages = None if pg_url is None else _child(
             "bench.pages", bench_url(pg_url), files["portal"], ",".join(regions), max(YEARS),
             runs, 1)  # answers checked against pandas once more
+    small = measure_small_load(generate(min(SMALL_ROWS, rows), "portal", seed=seed + 1, out=work),
+                               stores, repeat)
 
     csv_bytes = files["portal"].stat().st_size
     store_bytes = ingest["portal/oborot"]["store_bytes"]
@@ -137,6 +152,7 @@ def run(rows: int, *, seed: int = 0, repeat: int = 3, runs: int = 20, pandas_run
         "ingest": ingest,
         "queries": pages,
         "postgres_queries": pg_pages,
+        "small_load": small,
         "regions": {"largest": regions[0], "mid": regions[1]},
         "store_bytes": store_bytes,
         "csv_bytes": csv_bytes,
@@ -225,6 +241,13 @@ def table(report: dict) -> str:
                      f"{theirs['p50'] * 1e3:.1f} | {entry['speedup']:.1f}x | "
                      f"{ours['update_p50'] * 1e3:.1f} | {ours['update_p95'] * 1e3:.1f} | "
                      f"{theirs['update_p50'] * 1e3:.1f} |")
+    small = report.get("small_load")
+    if small:
+        lines += ["", f"a {small['empty']['rows']:,}-row file loaded into this store "
+                  f"({small['full']['store_bytes'] / 1e6:,.0f} MB): "
+                  f"{small['full']['seconds']:.2f} s, of which the reading copy of the store "
+                  f"{small['full']['copy_s']:.2f} s; into an empty store: "
+                  f"{small['empty']['seconds']:.2f} s"]
     lines += ["", f"store {report['store_bytes'] / 1e6:,.1f} MB vs CSV "
               f"{report['csv_bytes'] / 1e6:,.1f} MB; answers match pandas: "
               f"{q['answers_match']}"]

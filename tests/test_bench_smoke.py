@@ -29,8 +29,11 @@ def test_the_whole_bench_runs_on_a_small_file_and_answers_match(tmp_path, capsys
     assert report["ingest"]["portal/oborot"]["rows"] == 2000
     assert report["ingest"]["cp1251/oborot"]["rows"] == 2000
     assert set(report["targets"]) >= {"ingest/pyarrow", "page p95 ms", "store/csv"}
+    assert report["small_load"]["full"]["rows"] == report["small_load"]["empty"]["rows"] == 2000
     if bench_pg is not None:
         assert report["ingest"]["portal/postgres"]["rows"] == 2000
         assert report["postgres_queries"]["answers_match"] is True
         assert set(report["targets"]) >= {"postgres/duckdb ingest", "postgres page p95 ms"}
-    assert capsys.readouterr().out.splitlines()[-1].startswith("ratios: ")
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("ratios: ")
+    assert "a 2,000-row file loaded into this store" in out

@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis.views import View
 from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.errors import LimitError
 from dashboard.core.formatting import money
 from dashboard.data.ingest import ingest_file
 from dashboard.data.sources import tabular
@@ -326,6 +327,119 @@ def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
     assert again.returncode == 0, again.stderr
     with Store(store.path) as reopened:
         assert len(reopened.datasets()) == len(before) + 1
+
+
+PROBE = r"""
+import sys
+import duckdb
+try:
+    duckdb.connect(sys.argv[1]).close()
+    print("opened")
+except duckdb.IOException as exc:
+    print("locked" if "lock" in str(exc).lower() else exc)
+"""
+
+
+def _reading_copies(store: Path) -> list[str]:
+    return sorted(p.name for p in store.parent.glob(f"{store.name}.reading-*"))
+
+
+def test_a_load_longer_than_the_wait_leaves_other_processes_reading_the_state_before_it(
+    app_store, tmp_path: Path
+) -> None:
+    """While a load of this process holds the file for three times OBOROT_LOCK_WAIT_S,
+    another process reading through the app's queries never waits it out: it reads the
+    state before the load (the loader's reading copy), then the new one as it commits."""
+    store, _ = app_store
+    before = _turnover(store)
+    store.close()
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=2_000))
+    wait_s = 1.0
+    env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": f"{wait_s:g}"}
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], cwd=PROJECT_ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    lines: list[str] = []
+    following = threading.Thread(target=lambda: lines.extend(iter(reader.stdout.readline, "")))
+    following.start()
+    holding = threading.Event()
+    release = threading.Event()
+    read_while_held: list[str] = []
+
+    def hold(rows: int) -> None:  # called inside the load's transaction, file held
+        if not holding.is_set():
+            holding.set()
+            release.wait(timeout=120)
+
+    loader = Store(store.path)
+    results: list[object] = []
+    load = threading.Thread(target=lambda: results.append(
+        ingest_file(loader, incoming, progress=hold)))
+    try:
+        _wait_until(lambda: len(lines) >= 3, timeout=60)
+        assert lines, reader.stderr.read() if reader.poll() is not None else "no reads"
+        load.start()
+        assert holding.wait(timeout=60)
+        copies = _reading_copies(store.path)
+        mark = len(lines)
+        # Making the copy kept the file locked: no other process can write it mid-load.
+        probe = subprocess.run([sys.executable, "-c", PROBE, str(store.path)],
+                               capture_output=True, text=True, timeout=60)
+        time.sleep(3 * wait_s)  # a reader of the file itself would have given up by now
+        read_while_held = lines[mark:]
+        assert reader.poll() is None, reader.stderr.read()
+    finally:
+        release.set()
+        load.join(timeout=120)
+        loader.close()
+    try:
+        mark = len(lines)
+        after = f"{before + ADDED_BY_INGEST:.2f}"
+        _wait_until(lambda: any(line.split()[1] == after for line in lines[mark:]), timeout=60)
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+        following.join(timeout=60)
+    assert reader.returncode == 0, reader.stderr.read()
+    assert results and getattr(results[0], "rows", None) == 2_000, results
+    assert copies == [f"{store.path.name}.reading-{os.getpid()}"]
+    assert probe.stdout.strip() == "locked", probe
+    assert len(read_while_held) >= 5, read_while_held
+    assert {line.split()[1] for line in read_while_held} == {f"{before:.2f}"}
+    assert any(line.split()[1] == after for line in lines[mark:]), lines[-3:]
+    assert _reading_copies(store.path) == []  # removed with the commit
+
+
+def test_a_reading_copy_whose_loader_is_gone_is_never_read(small_store: tuple[Path, int],
+                                                           tmp_path: Path) -> None:
+    """A loader killed mid-load leaves its copy behind; readers ignore it (the file may
+    have changed since) and the next load removes it, failed or not, with its own."""
+    path, _ = small_store
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = path.with_name(f"{path.name}.reading-{int(dead.stdout)}")
+    with Store(stale) as other:  # not this store's state: it must never be shown
+        other.write_one("UPDATE store_version SET changes = 999")
+    env = {**os.environ, "OBOROT_STORE": str(path), "OBOROT_LOCK_WAIT_S": "1"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "60"],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        reading = subprocess.run([sys.executable, "-m", "dashboard", "datasets"],
+                                 cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                                 timeout=60)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert reading.returncode == 2, reading.stdout
+    assert "in use by another process for longer than 1 s" in reading.stderr
+    incoming = tmp_path / "incoming.csv"
+    incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=3))
+    with Store(path) as store, pytest.raises(LimitError):
+        ingest_file(store, incoming, max_rows=2)
+    assert _reading_copies(path) == []
 
 
 @pytest.fixture

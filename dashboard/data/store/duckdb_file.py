@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from dashboard.data import definitions, notes, update_log
 from dashboard.data.schema import TRADE_COLUMNS, TRADE_SCHEMA
 from dashboard.data.store.engine import Engine
 from dashboard.data.store.summaries import fill_summaries, refill
+
+log = logging.getLogger(__name__)
 
 _SCHEMA_V1 = """
 CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1;
@@ -184,7 +189,9 @@ class _OpenFile:
     active page pays for opening the file once, an idle app holds nothing.  A write of
     this process waits for the reads in progress, closes that connection and opens the
     file read-write; reads meanwhile join the writer's database (DuckDB's snapshots
-    keep the uncommitted write from them) instead of opening it read-only.
+    keep the uncommitted write from them) instead of opening it read-only.  While a
+    loader of another process holds the file, reads open its reading copy (see
+    ``_reading_copy``); that connection is retired as soon as the copy is gone.
     """
 
     def __init__(self, path: Path) -> None:
@@ -194,6 +201,8 @@ class _OpenFile:
         self.writers = 0  # read-write connections open (writes, and reads that joined one)
         self.waiting = 0  # writes of this process waiting for the readers to finish
         self._base: duckdb.DuckDBPyConnection | None = None
+        self._base_copy: _CopyId | None = None  # the reading copy _base has open, if any
+        self._retired: list[duckdb.DuckDBPyConnection] = []  # closed once no read runs
         self._opening = threading.Lock()
         self._timer: threading.Timer | None = None  # closes the idle connection
         self._last_read = 0.0  # when the last read ended (monotonic seconds)
@@ -220,7 +229,7 @@ class _OpenFile:
                 self.writers += 1
         self._mine.depth = getattr(self._mine, "depth", 0) + 1
         try:
-            con = self._cursor() if shared else _connect(self.path, read_only=False)
+            con = self._cursor() if shared else _open(self.path, read_only=False)[0]
             try:
                 yield con
             finally:
@@ -232,6 +241,7 @@ class _OpenFile:
                     self.readers -= 1
                     if self.readers == 0:
                         self._last_read = time.monotonic()
+                        self._close_retired()
                         if _writer_waiting(self.path):
                             self._close_base()
                         elif self._timer is None:
@@ -242,8 +252,13 @@ class _OpenFile:
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._opening:
+            if self._base_copy is not None and not _still_current(self._base_copy):
+                # The load committed: new reads open the file itself.  Cursors of the old
+                # connection may still be reading, so it is closed once none is.
+                self._retired.append(self._base)
+                self._base, self._base_copy = None, None
             if self._base is None:
-                self._base = _connect(self.path, read_only=True)
+                self._base, self._base_copy = _open(self.path, read_only=True)
             return self._base.cursor()
 
     def _arm(self, seconds: float) -> None:
@@ -270,7 +285,16 @@ class _OpenFile:
             self._timer = None
         if self._base is not None:
             self._base.close()
-            self._base = None
+            self._base, self._base_copy = None, None
+        self._close_retired()
+
+    def _close_retired(self) -> None:
+        while self._retired:
+            self._retired.pop().close()
+
+    def is_closed(self) -> bool:
+        """True when no connection of this process has the file open (``changed`` held)."""
+        return self.readers == 0 and self.writers == 0 and self._base is None
 
     def close(self) -> None:
         """Let go of the file now unless a read is in progress."""
@@ -293,6 +317,18 @@ def _shared(path: Path) -> tuple[_WriteLock, _OpenFile]:
         return _SHARED[key]
 
 
+def unless_open_here(path: Path, action: Callable[[Path], None]) -> None:
+    """``action(path)``, which reads the file, unless this process has the store open.
+
+    Closing a descriptor of the file would drop this process's lock on it (see
+    ``copy_in_child``); and a file DuckDB has open here is a DuckDB store already.
+    """
+    _, file = _shared(path)
+    with file.changed:  # no connection of this process opens meanwhile
+        if file.is_closed():
+            action(path)
+
+
 def _waiting_marker(path: Path) -> Path:
     """A file a writer of another process keeps fresh while the store is locked."""
     return path.with_name(path.name + ".writer-waiting")
@@ -307,8 +343,11 @@ def _writer_waiting(path: Path) -> bool:
     return age < _MARKER_FRESH_S
 
 
-def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """The file opened, retrying while another process holds a conflicting lock.
+def _open(path: Path, *,
+          read_only: bool) -> tuple[duckdb.DuckDBPyConnection, _CopyId | None]:
+    """The file opened, retrying while another process holds a conflicting lock; to
+    read while a loader of another process holds it, its reading copy (and which copy,
+    to notice when it is gone).
 
     A writer that has to wait says so in a marker file beside the store, which makes
     idle readers let go at once and new readers wait until it is through.
@@ -318,11 +357,17 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     marked = False
     try:
         while True:
+            if read_only:
+                copy = _reading_copy(path)
+                if copy is not None:
+                    opened = _open_copy(copy)
+                    if opened is not None:
+                        return opened
             if read_only and _writer_waiting(path) and time.monotonic() < deadline:
                 time.sleep(0.05)
                 continue
             try:
-                return duckdb.connect(str(path), read_only=read_only)
+                return duckdb.connect(str(path), read_only=read_only), None
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise OborotError(
@@ -346,6 +391,117 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     finally:
         if marked:
             marker.unlink(missing_ok=True)
+
+
+# A loader's reading copy: the store as it was when the load began, made while the
+# loader holds the file, so that other processes read the last committed state for as
+# long as the load takes instead of waiting for it (DuckDB lets no process read a file
+# another one writes).  Named after the loader's process id: a copy whose loader is
+# gone (killed before it could remove it) may be older than the file, and is ignored.
+_CopyId = tuple[Path, int, int]  # path, device, inode
+
+
+def _reading_copy_name(path: Path, pid: int) -> Path:
+    return path.with_name(f"{path.name}.reading-{pid}")
+
+
+def _reading_copies(path: Path) -> Iterator[tuple[Path, int]]:
+    """Every reading copy beside the store, with its loader's process id."""
+    prefix = f"{path.name}.reading-"
+    try:
+        names = [entry.name for entry in os.scandir(path.parent)]
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and name[len(prefix):].isdigit():
+            yield path.with_name(name), int(name[len(prefix):])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _reading_copy(path: Path) -> Path | None:
+    """The reading copy of a loader still running, or None."""
+    for copy, pid in _reading_copies(path):
+        if pid != os.getpid() and _alive(pid):
+            return copy
+    return None
+
+
+def _open_copy(copy: Path) -> tuple[duckdb.DuckDBPyConnection, _CopyId] | None:
+    """The reading copy opened read-only, or None when its load ended meanwhile."""
+    try:
+        stat = copy.stat()
+        return duckdb.connect(str(copy), read_only=True), (copy, stat.st_dev, stat.st_ino)
+    except (OSError, duckdb.Error) as exc:
+        if copy.exists():
+            raise OborotError(f"{copy}: cannot open a loader's reading copy of the store "
+                              f"({exc})") from exc
+        return None  # removed since it was found: the load is over, read the file
+
+
+def _still_current(copy: _CopyId) -> bool:
+    """True while the reading copy a connection reads is the loader's current one."""
+    path, device, inode = copy
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_dev, stat.st_ino) == (device, inode)
+
+
+def _make_reading_copy(con: duckdb.DuckDBPyConnection, path: Path) -> Path | None:
+    """Copy the store for readers of other processes (called holding the file, before
+    the load writes); None, and a warning, when it cannot be made (the load goes on,
+    and readers wait for it as they would without a copy)."""
+    for copy, pid in _reading_copies(path):
+        if pid == os.getpid() or not _alive(pid):
+            _remove_copy(copy)
+    copy = _reading_copy_name(path, os.getpid())
+    partial = copy.with_name(copy.name + ".part")
+    try:
+        con.execute("CHECKPOINT")  # the file alone is then the whole committed state
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():  # not checkpointed (a read of this process was still going)
+            copy_in_child(wal, copy.with_name(copy.name + ".wal"))
+        copy_in_child(path, partial)
+        os.replace(partial, copy)  # readers see a whole copy or none
+    except (OSError, subprocess.SubprocessError, duckdb.Error) as exc:
+        log.warning("%s: no reading copy for the duration of this load, other processes "
+                    "wait for it instead (%s)", path, exc)
+        partial.unlink(missing_ok=True)
+        _remove_copy(copy)
+        return None
+    return copy
+
+
+_COPY_FILE = "import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])"
+
+
+def copy_in_child(source: Path, target: Path) -> None:
+    """Copy a file of the store from another process.
+
+    DuckDB's lock on the file is a POSIX record lock, which belongs to the process and
+    is dropped when the process closes *any* descriptor of that file: a copy made here
+    would let another process write the store in the middle of this one's load.
+    """
+    done = subprocess.run([sys.executable, "-c", _COPY_FILE, str(source), str(target)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise OSError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
+                      else f"copying {source} failed")
+
+
+def _remove_copy(copy: Path) -> None:
+    copy.unlink(missing_ok=True)
+    copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
 
 
 # DuckDB's buffer pool keeps every block a load writes and its summaries read back (up
@@ -434,16 +590,22 @@ class DuckDBEngine(Engine):
 
     @contextmanager
     def bulk_session(self, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-        """Let DuckDB append row groups in parallel while a dataset loads, in bounded memory.
+        """Let DuckDB append row groups in parallel while a dataset loads, in bounded memory,
+        while other processes read a copy of the store as it was before the load.
 
         Rows of a dataset then land in no particular order, which nothing relies on:
-        every query of the store says ORDER BY.  The settings are restored afterwards.
+        every query of the store says ORDER BY.  The settings are restored afterwards,
+        and the reading copy is removed after the commit (or rollback) and before the
+        file is let go, so that the next read of another process opens the file itself.
         """
+        copy = _make_reading_copy(con, self.path)
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET memory_limit = '{_BULK_MEMORY}'")
         try:
             yield
         finally:
+            if copy is not None:
+                _remove_copy(copy)
             con.execute("RESET preserve_insertion_order")
             con.execute("RESET memory_limit")
 

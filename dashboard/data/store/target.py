@@ -12,7 +12,7 @@ import struct
 from pathlib import Path
 
 from dashboard.core.errors import OborotError
-from dashboard.data.store.duckdb_file import DuckDBEngine
+from dashboard.data.store.duckdb_file import DuckDBEngine, unless_open_here
 from dashboard.data.store.engine import Engine
 from dashboard.data.store.postgres import PostgresEngine, redacted
 
@@ -56,7 +56,7 @@ def engine_for(target: object, *, keep_open: bool, create: bool) -> Engine:
         raise StoreTargetError(f"{path}: is a directory; {_EXPECTED}, "
                                f"such as {path / 'oborot.duckdb'}")
     if path.exists():
-        _check_duckdb_file(path)
+        unless_open_here(path, _check_duckdb_file)
     elif not create:
         raise StoreTargetError(f"{path}: no store here (is the path right?); a read command "
                                "never creates one")
