@@ -33,6 +33,16 @@ def test_page_shows_every_view_and_the_confidential_line():
     assert 0 < confidential["share"] < 100
     assert any("Конфиденциальные позиции" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 4  # treemap, chapters, contributions, price/volume
+    # A heading without a supplementary unit has no quantity: a dash, not the grid's "None".
+    units = next(d for d in at.dataframe if "per_unit" in d.value.columns)
+    assert units.value["per_unit"].isna().any()
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}
+    # The price/volume table names its rows in the page's language.
+    split = next(d.value for d in at.dataframe if "basis" in d.value.columns)
+    assert split["measure"].tolist()[:6] == ["2017", "2018", "Изменение", "Эффект объёма",
+                                             "Эффект цены", "Остаток"]
+    assert split["measure"].str.startswith("Остаток: ").sum() == 4
+    assert set(split["basis"]) <= {"вес нетто, кг", "количество в доп. единице"}
 
 
 @pytest.mark.parametrize(("query", "expected"), [

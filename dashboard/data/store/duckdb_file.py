@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -482,21 +481,17 @@ def _make_reading_copy(con: duckdb.DuckDBPyConnection, path: Path) -> Path | Non
     return copy
 
 
-_COPY_FILE = "import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])"
-
-
 def copy_in_child(source: Path, target: Path) -> None:
-    """Copy a file of the store from another process.
+    """Copy a file of the store by another process (``cp``).
 
     DuckDB's lock on the file is a POSIX record lock, which belongs to the process and
     is dropped when the process closes *any* descriptor of that file: a copy made here
     would let another process write the store in the middle of this one's load.
     """
-    done = subprocess.run([sys.executable, "-c", _COPY_FILE, str(source), str(target)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(["cp", str(source), str(target)], capture_output=True, text=True,
+                          check=False)
     if done.returncode != 0:
-        raise OSError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
-                      else f"copying {source} failed")
+        raise OSError(done.stderr.strip() or f"cp {source} {target} failed")
 
 
 def _remove_copy(copy: Path) -> None:

@@ -17,7 +17,7 @@ from dashboard.ui import actions, queries
 from dashboard.ui.widgets.downloads import table_downloads
 from dashboard.ui.widgets.filters import Filters
 from dashboard.ui.widgets.page import source_name
-from dashboard.ui.widgets.render import chart, table
+from dashboard.ui.widgets.render import MISSING, chart, table
 
 
 def _usd(value: float, lang: str, *, signed: bool = False) -> str:
@@ -80,8 +80,29 @@ def price_volume_card(filters: Filters, goods: pd.DataFrame, *, source: str) -> 
         f, labels=labels, currency="USD", source=source, lang=lang,
         title=t("pv.title", lang, name=code, flow=flow_label(flow, lang).lower(), year=year,
                 previous=year - 1)), key="commodities.pv_chart")
-    table(compare.decomposition_frame(result), key="commodities.pv_table", lang=lang,
-          file_name=f"price_volume_{filters.reporter}_{code}_{flow}_{year}.csv")
+    _decomposition_table(result, lang=lang, year=year,
+                         file_name=f"price_volume_{filters.reporter}_{code}_{flow}_{year}.csv")
+
+
+def _decomposition_table(result: compare.Decomposition, *, lang: str, year: int,
+                         file_name: str) -> None:
+    """The split's figures as a table a reader can take in: named rows, whole dollars."""
+    names = {"previous": str(year - 1), "value": str(year), "change": t("pv.change", lang),
+             "volume_effect": t("pv.volume", lang), "price_effect": t("pv.price", lang),
+             "residual": t("pv.residual", lang),
+             "unmatched_value": t("pv.row.unmatched", lang, year=year),
+             "unmatched_previous": t("pv.row.unmatched", lang, year=year - 1),
+             **{f"residual.{part}": t(f"pv.row.{part}", lang) for part in result.parts}}
+    frame = compare.decomposition_frame(result)
+    shown = frame.assign(measure=frame["measure"].map(names),
+                         basis=frame["basis"].map(lambda basis: t(f"pv.basis.{basis}", lang)))
+    columns = {
+        "measure": st.column_config.TextColumn(t("pv.col.measure", lang)),
+        "value": st.column_config.NumberColumn(t("pv.col.value", lang), format="%,.0f"),
+        "basis": st.column_config.TextColumn(t("pv.col.basis", lang)),
+    }
+    table(shown, key="commodities.pv_table", lang=lang, file_name=file_name,
+          column_config=columns)
 
 
 def hhi_card(filters: Filters, *, kinds: tuple[str, ...], key: str) -> None:
@@ -239,7 +260,7 @@ def region_table(ranking: pd.DataFrame, filters: Filters, *, partner: str, flow:
     st.dataframe(shown.style.apply(lambda row: [style if chosen.loc[row.name] else ""]
                                    * len(row), axis=1),
                  hide_index=True, width="stretch", key="regions.table",
-                 column_config=_region_columns(lang))
+                 column_config=_region_columns(lang), placeholder=MISSING)
     table_downloads(shown, key="regions.table.download",
                     name=f"regions_{partner}_{filters.year}_{flow}", lang=lang,
                     source=source_name(), filters=filters)

@@ -16,6 +16,10 @@ from dashboard.ui.widgets.downloads import figure_downloads, table_downloads
 from dashboard.ui.widgets.filters import Filters, current
 from dashboard.ui.widgets.page import source_name
 
+# A missing figure (no supplementary unit, no weight reported) shows as a dash, as in
+# printed statistics, instead of the grid's grey "None".
+MISSING = "—"
+
 
 def chart(fig: go.Figure, *, key: str) -> None:
     """A plotly chart with the modebar's PNG download, plus server-rendered PNG/SVG buttons."""
@@ -31,7 +35,8 @@ def chart(fig: go.Figure, *, key: str) -> None:
 def table(frame: pd.DataFrame, *, key: str, lang: str, file_name: str,
           column_config: dict | None = None) -> None:
     """A dataframe with CSV (`,` and `;`) and XLSX downloads, formulas neutralised."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=key)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=key,
+                 placeholder=MISSING)
     table_downloads(frame, key=f"{key}.download", name=file_name.removesuffix(".csv"),
                     lang=lang, source=source_name(), filters=current())
 
