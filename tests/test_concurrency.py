@@ -25,6 +25,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -217,6 +219,18 @@ while not stop.exists():  # what the app's reruns ask, as fast as they can
 """
 
 
+def _start_reader(env: dict[str, str], stop: Path) -> tuple[subprocess.Popen, list[str],
+                                                             threading.Thread]:
+    """The READER loop in another process until ``stop`` exists; its lines as they come."""
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], cwd=PROJECT_ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    lines: list[str] = []
+    following = threading.Thread(target=lambda: lines.extend(iter(reader.stdout.readline, "")))
+    following.start()
+    return reader, lines, following
+
+
 def test_the_cli_writes_while_the_app_process_reads(app_store, tmp_path: Path) -> None:
     """Ingest, delete and a rates import from the command line succeed within seconds
     while another process reads the store through the app's queries in a loop; the
@@ -228,12 +242,7 @@ def test_the_cli_writes_while_the_app_process_reads(app_store, tmp_path: Path) -
     incoming.write_text(_fcs(ADDED_BY_INGEST, 7, rows=20_000))
     env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": "30"}
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], cwd=PROJECT_ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-    lines: list[str] = []
-    following = threading.Thread(target=lambda: lines.extend(iter(reader.stdout.readline, "")))
-    following.start()
+    reader, lines, following = _start_reader(env, stop)
 
     def seen_after(mark: int, turnover: float, rates: int) -> bool:
         return any(line.split()[1:] == [f"{turnover:.2f}", str(rates)]
@@ -286,6 +295,19 @@ time.sleep(float(sys.argv[2]))
 """
 
 
+@contextmanager
+def _held(path: Path) -> Iterator[None]:
+    """Another process holding the store open for writing (HOLD) until the block ends."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "60"],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        yield
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
 def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
     app_store, tmp_path: Path
 ) -> None:
@@ -295,10 +317,7 @@ def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
     incoming = tmp_path / "incoming.csv"
     incoming.write_text(_fcs(ADDED_BY_INGEST, 7))
     env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": "2"}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(store.path), "60"],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with _held(store.path):
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(incoming)],
                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
@@ -307,9 +326,6 @@ def test_a_writer_holding_the_store_longer_than_the_wait_gets_a_clear_message(
         reading = subprocess.run([sys.executable, "-m", "dashboard", "datasets"],
                                  cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                                  timeout=60)
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
     for run in (done, reading):
         assert run.returncode == 2
         lines = run.stderr.strip().splitlines()
@@ -358,12 +374,7 @@ def test_a_load_longer_than_the_wait_leaves_other_processes_reading_the_state_be
     wait_s = 1.0
     env = {**os.environ, "OBOROT_STORE": str(store.path), "OBOROT_LOCK_WAIT_S": f"{wait_s:g}"}
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], cwd=PROJECT_ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
-    lines: list[str] = []
-    following = threading.Thread(target=lambda: lines.extend(iter(reader.stdout.readline, "")))
-    following.start()
+    reader, lines, following = _start_reader(env, stop)
     holding = threading.Event()
     release = threading.Event()
     read_while_held: list[str] = []
@@ -423,16 +434,10 @@ def test_a_reading_copy_whose_loader_is_gone_is_never_read(small_store: tuple[Pa
     with Store(stale) as other:  # not this store's state: it must never be shown
         other.write_one("UPDATE store_version SET changes = 999")
     env = {**os.environ, "OBOROT_STORE": str(path), "OBOROT_LOCK_WAIT_S": "1"}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "60"],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with _held(path):
         reading = subprocess.run([sys.executable, "-m", "dashboard", "datasets"],
                                  cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                                  timeout=60)
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
     assert reading.returncode == 2, reading.stdout
     assert "in use by another process for longer than 1 s" in reading.stderr
     incoming = tmp_path / "incoming.csv"
@@ -470,18 +475,12 @@ def test_every_cli_write_to_a_store_held_by_another_writer_exits_2_with_one_line
     before = _state(path)
     env = {**os.environ, "OBOROT_STORE": str(path), "OBOROT_LOCK_WAIT_S": "1",
            "OBOROT_LOG": str(tmp_path / "cli.log")}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "60"],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with _held(path):
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "dashboard", *argv[command]],
                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                               timeout=60)
         waited = time.monotonic() - started
-    finally:
-        holder.kill()
-        holder.wait(timeout=30)
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert "the store is in use by another process for longer than 1 s" in done.stderr
