@@ -56,10 +56,10 @@ def test_commodities_card_splits_tomsk_vegetable_imports_exactly() -> None:
     assert metrics["Residual"] == "+$43.28K"
     figures = next(d.value for d in at.dataframe if "measure" in d.value.columns)
     value = dict(zip(figures["measure"], figures["value"], strict=True))
-    assert value["change"] == pytest.approx(1656925.71)
-    assert value["volume_effect"] + value["price_effect"] + value["residual"] == pytest.approx(
-        value["change"], abs=1e-6)
-    assert set(figures["basis"]) == {"net_kg"}
+    assert value["Change"] == pytest.approx(1656925.71)
+    assert value["Volume effect"] + value["Price effect"] + value["Residual"] == pytest.approx(
+        value["Change"], abs=1e-6)
+    assert set(figures["basis"]) == {"net weight, kg"}
     markdown = " ".join(m.value for m in at.markdown)
     assert "Volume effect = Σ (q₁ − q₀) × p₀" in markdown and "Residual = change" in markdown
     captions = " ".join(c.value for c in at.caption)
