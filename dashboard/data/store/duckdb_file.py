@@ -368,7 +368,7 @@ def _open(path: Path, *,
             try:
                 return duckdb.connect(str(path), read_only=read_only), None
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+                if "lock" not in str(exc).lower() and not _being_created(path):
                     raise OborotError(
                         f"{path}: cannot open the DuckDB store (a damaged or truncated "
                         f"copy?): {exc}") from exc
@@ -390,6 +390,19 @@ def _open(path: Path, *,
     finally:
         if marked:
             marker.unlink(missing_ok=True)
+
+
+_HEADERS_BYTES = 3 * 4096  # DuckDB's main header and its two database headers
+
+
+def _being_created(path: Path) -> bool:
+    """True while the file is shorter than DuckDB's headers: another process has just
+    created it and not yet written them (it is retried as a lock is); a file given as a
+    store that short is refused before it is opened (store.target)."""
+    try:
+        return path.stat().st_size < _HEADERS_BYTES
+    except OSError:
+        return False
 
 
 # A loader's reading copy: the store as it was when the load began, made while the
