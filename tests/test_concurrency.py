@@ -433,6 +433,8 @@ def test_a_reading_copy_whose_loader_is_gone_is_never_read(small_store: tuple[Pa
     stale = path.with_name(f"{path.name}.reading-{int(dead.stdout)}")
     with Store(stale) as other:  # not this store's state: it must never be shown
         other.write_one("UPDATE store_version SET changes = 999")
+    half = path.with_name(f"{stale.name}.part")  # a copy its loader never finished
+    half.write_bytes(b"killed while copying")
     env = {**os.environ, "OBOROT_STORE": str(path), "OBOROT_LOCK_WAIT_S": "1"}
     with _held(path):
         reading = subprocess.run([sys.executable, "-m", "dashboard", "datasets"],
@@ -445,6 +447,7 @@ def test_a_reading_copy_whose_loader_is_gone_is_never_read(small_store: tuple[Pa
     with Store(path) as store, pytest.raises(LimitError):
         ingest_file(store, incoming, max_rows=2)
     assert _reading_copies(path) == []
+    assert not half.exists()
 
 
 @pytest.fixture

@@ -417,16 +417,18 @@ def _reading_copy_name(path: Path, pid: int) -> Path:
     return path.with_name(f"{path.name}.reading-{pid}")
 
 
-def _reading_copies(path: Path) -> Iterator[tuple[Path, int]]:
-    """Every reading copy beside the store, with its loader's process id."""
+def _reading_copies(path: Path, *, partial: bool = False) -> Iterator[tuple[Path, int]]:
+    """Every reading copy beside the store, with its loader's process id; with
+    ``partial``, also the copies whose loader died before the copy was whole."""
     prefix = f"{path.name}.reading-"
     try:
-        names = [entry.name for entry in os.scandir(path.parent)]
+        names = {entry.name for entry in os.scandir(path.parent)}
     except OSError:
         return
-    for name in names:
-        if name.startswith(prefix) and name[len(prefix):].isdigit():
-            yield path.with_name(name), int(name[len(prefix):])
+    for name in sorted(names):
+        pid = name[len(prefix):].removesuffix(".part") if partial else name[len(prefix):]
+        if name.startswith(prefix) and pid.isdigit():
+            yield _reading_copy_name(path, int(pid)), int(pid)
 
 
 def _alive(pid: int) -> bool:
@@ -473,7 +475,7 @@ def _make_reading_copy(con: duckdb.DuckDBPyConnection, path: Path) -> Path | Non
     """Copy the store for readers of other processes (called holding the file, before
     the load writes); None, and a warning, when it cannot be made (the load goes on,
     and readers wait for it as they would without a copy)."""
-    for copy, pid in _reading_copies(path):
+    for copy, pid in _reading_copies(path, partial=True):
         if pid == os.getpid() or not _alive(pid):
             _remove_copy(copy)
     copy = _reading_copy_name(path, os.getpid())
@@ -488,7 +490,6 @@ def _make_reading_copy(con: duckdb.DuckDBPyConnection, path: Path) -> Path | Non
     except (OSError, subprocess.SubprocessError, duckdb.Error) as exc:
         log.warning("%s: no reading copy for the duration of this load, other processes "
                     "wait for it instead (%s)", path, exc)
-        partial.unlink(missing_ok=True)
         _remove_copy(copy)
         return None
     return copy
@@ -508,8 +509,8 @@ def copy_in_child(source: Path, target: Path) -> None:
 
 
 def _remove_copy(copy: Path) -> None:
-    copy.unlink(missing_ok=True)
-    copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
+    for left in (copy, copy.with_name(copy.name + ".wal"), copy.with_name(copy.name + ".part")):
+        left.unlink(missing_ok=True)
 
 
 # DuckDB's buffer pool keeps every block a load writes and its summaries read back (up
