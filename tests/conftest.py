@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
@@ -15,6 +16,7 @@ from urllib.parse import quote
 import pandas as pd
 import psycopg
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from dashboard.data.ingest import ingest_file
 from dashboard.data.store import Store
@@ -109,6 +111,13 @@ def _no_network_beyond_loopback() -> object:
     if attempts:
         pytest.fail("network beyond loopback was attempted: " + "; ".join(attempts),
                     pytrace=False)
+
+
+# AppTest looks for Streamlit components in every installed package's metadata before
+# each new app's first run: half a second, several hundred times a suite.  The packages
+# do not change during a test run, so the scan is made once per process.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests)
 
 
 RU_HEADER = "napr\tperiod\tstrana\ttnved\tedizm\tStoim\tNetto\tKol\tRegion\tRegion_s"

@@ -28,11 +28,11 @@ pytestmark = pytest.mark.browser
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "e2e" in str(item.fspath):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-            if not Path(CHROMIUM).exists():
-                item.add_marker(pytest.mark.skip(
-                    reason="Chromium not installed: sudo apt-get install chromium"))
+        # Not one xdist group: each worker starts its own app and Chromium (a few
+        # seconds), and the browser tests, a third of the suite's time, share both cores.
+        if "e2e" in str(item.fspath) and not Path(CHROMIUM).exists():
+            item.add_marker(pytest.mark.skip(
+                reason="Chromium not installed: sudo apt-get install chromium"))
 
 
 def _free_port() -> int:
@@ -93,12 +93,18 @@ def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)  # the script run starts a moment after the page loads
+    """Wait until Streamlit has run the script to its end and every chart is drawn.
+
+    Streamlit marks its root with the script's state: "initial" until the first run
+    starts, "running", then "notRunning".  After a click, whose rerun may not have
+    started yet, assert with playwright's retrying ``expect`` instead.
+    """
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+                           "[data-test-script-state='notRunning']",
+                           state="attached", timeout=60_000)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-testid="stSkeleton"]')""",
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                      .every(chart => chart.querySelector('.main-svg'))""",
         timeout=60_000)
-    page.wait_for_timeout(1500)  # plotly draws after Streamlit has delivered the figure
+    page.wait_for_timeout(300)  # plotly lays out its text a frame after the svg appears

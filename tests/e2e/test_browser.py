@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import SCREENSHOTS, shot, wait_for_app
 
@@ -30,8 +31,9 @@ def test_a_copied_url_reopens_the_same_view(page, app_url, browser):
     page.goto(f"{app_url}/")
     wait_for_app(page)
     page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("Turnover, 2018",
+                                                                  timeout=60_000)
     wait_for_app(page)
-    assert "Turnover, 2018" in page.get_by_test_id("stMetric").first.inner_text()
     url = page.url
     assert "lang=en" in url
     fresh = browser.new_page()
