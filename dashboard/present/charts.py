@@ -23,8 +23,8 @@ PALETTE = ["#1f6fb2", "#e07b39", "#5a9e6f", "#b2493f", "#7d5ba6", "#c9a227", "#3
            "#8c6d46", "#d16fa3", "#6b7b8c"]
 FONT = "DejaVu Sans, Arial, sans-serif"
 # plotly_white as far as these charts use it: its layout and its bar and scatter defaults.
-# Plotly copies and checks a template each time a figure is given one; the whole of
-# plotly_white, with defaults for two dozen trace types, made that a tenth of a page's run.
+# Plotly copies and checks a template each time a figure is given one, and the whole of
+# plotly_white carries defaults for two dozen trace types the charts never draw.
 _WHITE = pio.templates["plotly_white"]
 TEMPLATE = go.layout.Template(layout=_WHITE.layout,
                               data={"bar": _WHITE.data.bar, "scatter": _WHITE.data.scatter})
