@@ -136,6 +136,29 @@ def test_flows_wide_turnover_minus_balance_is_twice_imports(cells) -> None:
     assert result["turnover"].sum() == frame["value_usd"].sum()
 
 
+def pivoted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """flows_wide as a pandas pivot: the naive model its numpy sums must equal."""
+    base = frame.loc[frame["flow"].isin(["export", "import"])]
+    wide = (base.groupby([*keys, "flow"], dropna=False)["value_usd"].sum()
+            .unstack("flow", fill_value=0.0).reindex(columns=["export", "import"], fill_value=0.0)
+            .astype("float64").rename_axis(columns=None).reset_index())
+    return wide.assign(turnover=wide["export"] + wide["import"],
+                       balance=wide["export"] - wide["import"])
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(YEARS, st.sampled_from([1, 2, None]), st.one_of(PARTNERS, st.none()),
+                       st.sampled_from(["export", "import", "re-export"]),
+                       st.one_of(DOLLARS, st.just(math.nan))), max_size=30),
+    st.sampled_from([["year"], ["year", "month"], ["partner", "year"], ["month"]]),
+)
+def test_flows_wide_is_the_pivot_of_flows_by_keys(rows, keys) -> None:
+    frame = pd.DataFrame(rows, columns=["year", "month", "partner", "flow", "value_usd"]).astype(
+        {"year": "int16", "month": "Int8", "partner": "str"})
+    pd.testing.assert_frame_equal(flows_wide(frame, keys=keys), pivoted(frame, keys))
+
+
 @PROPERTY
 @given(
     st.lists(
