@@ -204,7 +204,8 @@ def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | No
         row = everyone.loc[everyone["partner"] == view.partner]
         share = float(row["share"].iloc[0]) if not row.empty else NAN
         partners = ()
-    goods = analysis.commodity_frame(store, base, level=4)  # one read serves both flows
+    # One read serves both flows; the items' values and shares are of the year alone.
+    goods = analysis.commodity_frame(store, base, level=4, years=(view.year,))
     baskets = definitions.baskets(store) if baskets is None else baskets
     registry = definitions.names_registry(store) if registry is None else registry
     export_groups, confidential_export = _groups(store, base, "export", goods, baskets, registry)

@@ -204,10 +204,12 @@ def top_partners(store: Store, view: View, *, n: int | None = 10,
     return table if n is None else table.head(n)
 
 
-def commodity_frame(store: Store, view: View, *, level: int | None = 10) -> pd.DataFrame:
-    """(year, flow, hs_code, value_usd, net_kg, quantity) for the view (partner if set)."""
-    frame = store.aggregate(["year", "flow", "hs_code"], _query(view, years=_two_years(view)),
-                            hs_level=level)
+def commodity_frame(store: Store, view: View, *, level: int | None = 10,
+                    years: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """(year, flow, hs_code, value_usd, net_kg, quantity) for the view (partner if set),
+    in its year and the one before, or in ``years`` when given."""
+    frame = store.aggregate(["year", "flow", "hs_code"],
+                            _query(view, years=years or _two_years(view)), hs_level=level)
     return _convert(frame.dropna(subset=["hs_code"]), store, view)
 
 
