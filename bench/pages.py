@@ -35,15 +35,19 @@ def page_update(store: Store, page: str, reporter: str, year: int) -> dict[str, 
     """Every analysis call ``page`` makes for a reporter and year (USD, turnover)."""
     view = View(reporter=reporter, year=year, hs_level=2)
     if page == "overview":
+        # As the app's cache does: one partner frame and one set of KPIs serve the page's
+        # cards and ranking and its summary paragraph.
+        figures, partners = analysis.kpis(store, view), analysis.partner_frame(store, view)
         return {
-            "kpis": analysis.kpis(store, view),
+            "kpis": figures,
             "annual_trend": analysis.annual_trend(store, view),
             "monthly_trend": analysis.monthly_trend(store, view),
-            "top_partners": analysis.top_partners(store, view, n=10),
+            "top_partners": analysis.top_partners(store, view, n=10, frame=partners),
             "top_commodities": analysis.top_commodities(store, view, n=10),
             # The shipped baskets and bundled names: the pandas twin has no definitions table.
             "narrative": narrative.render(narrative.build_facts(
-                store, view, baskets=starter_baskets(), registry=base_registry()), "ru"),
+                store, view, baskets=starter_baskets(), registry=base_registry(),
+                partners=partners, figures=figures), "ru"),
         }
     if page == "partners":
         table = analysis.top_partners(store, view, n=None)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.analysis import narrative
+from dashboard.analysis import narrative, views
 from dashboard.analysis.narrative import Facts, Part, build_facts, render
 from dashboard.analysis.transforms import Kpi
 from dashboard.analysis.views import View
@@ -273,6 +273,14 @@ def test_demo_variants_render(demo_store: Store) -> None:
     region = build_facts(demo_store, View(reporter="RU-TOM", year=2018))
     assert region.rank is None and [p.code for p in region.partners][:1] == ["CN"]
     assert render(region, "ru").startswith("Внешнеторговый оборот Томской области в 2018 году")
+
+
+@pytest.mark.parametrize("partner", [None, "KZ"])
+def test_frames_a_page_already_read_give_the_same_facts(demo_store: Store, partner) -> None:
+    view = View(reporter="RU-TOM", year=2018, partner=partner, flow="export", hs_level=4)
+    given = build_facts(demo_store, view, partners=views.partner_frame(demo_store, view),
+                        figures=views.kpis(demo_store, view))
+    assert given == build_facts(demo_store, view)
 
 
 @pytest.mark.parametrize(("partner", "subject"),

@@ -74,9 +74,13 @@ def months_loaded(version: str, reporter: str) -> pd.DataFrame:
     return analysis.months_loaded(store(), reporter)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def kpis(version: str, view: View) -> dict[str, Kpi]:
-    """KPI cards of the view."""
+    """KPI cards of the view: all four measures, so one read serves every flow and level."""
+    return _kpis(version, _any_flow(view))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _kpis(version: str, view: View) -> dict[str, Kpi]:
     return analysis.kpis(store(), view)
 
 
@@ -94,8 +98,22 @@ def monthly_trend(version: str, view: View) -> pd.DataFrame:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def top_partners(version: str, view: View, n: int | None = 10) -> pd.DataFrame:
-    """Ranked partner table for the view's flow."""
-    return analysis.top_partners(store(), view, n=n)
+    """Ranked partner table for the view's flow, from the cached partner frame."""
+    return analysis.top_partners(store(), view, n=n, frame=partner_frame(version, view))
+
+
+def partner_frame(version: str, view: View) -> pd.DataFrame:
+    """(year, partner, flow, value_usd) of the view's reporter in its two years.
+
+    Both flows at once, so a page's partner ranking and its summary paragraph ask
+    the store once.
+    """
+    return _partner_frame(version, _any_flow(view))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _partner_frame(version: str, view: View) -> pd.DataFrame:
+    return analysis.partner_frame(store(), view)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -111,7 +129,7 @@ def commodity_frame(version: str, view: View, level: int | None = 10) -> pd.Data
     The frame holds both flows at one HS level, so views that differ only in flow or
     level share one read: a page's treemap and its HS-4 ranking ask the store once.
     """
-    return _commodity_frame(version, replace(view, flow="turnover", hs_level=2), level)
+    return _commodity_frame(version, _any_flow(view), level)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -125,10 +143,21 @@ def partner_trend(version: str, view: View, partners: tuple[str, ...]) -> pd.Dat
     return analysis.partner_trend(store(), view, partners)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
 def narrative(version: str, view: View, lang: str) -> str:
-    """The generated summary paragraph."""
-    return text.render(text.build_facts(store(), view), lang)
+    """The generated summary paragraph, in ``lang``."""
+    return text.render(facts(version, view), lang)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def facts(version: str, view: View) -> text.Facts:
+    """What the summary paragraph says, in no language: a change of language reads nothing."""
+    return text.build_facts(store(), view, partners=partner_frame(version, view),
+                            figures=kpis(version, view))
+
+
+def _any_flow(view: View) -> View:
+    """The view as the key of a read that holds both flows at one stored level."""
+    return replace(view, flow="turnover", hs_level=2)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
