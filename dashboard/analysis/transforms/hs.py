@@ -24,6 +24,12 @@ def hs_level_code(codes: pd.Series, level: HsLevel) -> pd.Series:
     """
     if level not in HS_LEVELS:
         raise ValueError(f"hs_level_code: level must be one of {HS_LEVELS}, got {level!r}")
+    if level != "section":
+        # Codes read at this level already (a page's usual case) stay as they are: only
+        # the few longer ones, the confidential marker among them, need a look.
+        longer = codes.str.len().gt(level).to_numpy(dtype=bool, na_value=False)
+        if is_confidential(codes[longer]).all():
+            return codes.copy()
     confidential = is_confidential(codes)
     if level == "section":
         chapters = codes.str.slice(0, 2)
