@@ -47,7 +47,7 @@ def page_update(store: Store, page: str, reporter: str, year: int) -> dict[str, 
             # The shipped baskets and bundled names: the pandas twin has no definitions table.
             "narrative": narrative.render(narrative.build_facts(
                 store, view, baskets=starter_baskets(), registry=base_registry(),
-                partners=partners, figures=figures), "ru"),
+                partner_frame=partners, figures=figures), "ru"),
         }
     if page == "partners":
         table = analysis.top_partners(store, view, n=None)

@@ -278,7 +278,7 @@ def test_demo_variants_render(demo_store: Store) -> None:
 @pytest.mark.parametrize("partner", [None, "KZ"])
 def test_frames_a_page_already_read_give_the_same_facts(demo_store: Store, partner) -> None:
     view = View(reporter="RU-TOM", year=2018, partner=partner, flow="export", hs_level=4)
-    given = build_facts(demo_store, view, partners=views.partner_frame(demo_store, view),
+    given = build_facts(demo_store, view, partner_frame=views.partner_frame(demo_store, view),
                         figures=views.kpis(demo_store, view))
     assert given == build_facts(demo_store, view)
 

@@ -166,13 +166,14 @@ def _own_name(code: str, lang: str, registry: NameRegistry) -> str:
 
 
 def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | None = None,
-                registry: NameRegistry | None = None, partners: pd.DataFrame | None = None,
+                registry: NameRegistry | None = None,
+                partner_frame: pd.DataFrame | None = None,
                 figures: dict[str, Kpi] | None = None) -> Facts:
     """Gather the facts of a view's turnover (its flow and HS level are not used) from the store.
 
     ``baskets`` and ``registry`` (the items' names) default to the store's own.
-    ``partners`` (the view's ``partner_frame``) and ``figures`` (its ``kpis``) are
-    read from the store unless the caller already has them, as a page does.
+    ``partner_frame`` and ``figures`` (the view's ``kpis``) are read from the store
+    unless the caller already has them, as a page does.
     Raises NotFoundError when the partner has no trade with the reporter in the period,
     or when no stored rates convert the view's year into its currency.
     """
@@ -181,7 +182,7 @@ def build_facts(store: Store, view: analysis.View, *, baskets: list[Basket] | No
     if view.year in unrated:  # there is trade, but nothing to say it in
         raise NotFoundError(rates_missing_text(view.year, view.currency, "en"))
     # One read serves every flow below.
-    frame = analysis.partner_frame(store, base) if partners is None else partners
+    frame = analysis.partner_frame(store, base) if partner_frame is None else partner_frame
     everyone = analysis.top_partners(store, replace(base, partner=None), n=None, frame=frame)
     if view.partner is None:
         figures = analysis.kpis(store, base) if figures is None else figures

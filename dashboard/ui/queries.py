@@ -151,7 +151,7 @@ def narrative(version: str, view: View, lang: str) -> str:
 @st.cache_data(max_entries=128, show_spinner=False)
 def facts(version: str, view: View) -> text.Facts:
     """What the summary paragraph says, in no language: a change of language reads nothing."""
-    return text.build_facts(store(), view, partners=partner_frame(version, view),
+    return text.build_facts(store(), view, partner_frame=partner_frame(version, view),
                             figures=kpis(version, view))
 
 
